@@ -1,0 +1,38 @@
+import { createHmac, createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+
+/** Key material for one workspace: an HMAC key for matching and AES-256-GCM keys (by id) for display values. */
+export interface Keys {
+  hmac: Buffer;
+  activeKeyId: string;
+  aes: Map<string, Buffer>;
+}
+
+/** Keyed hash used to match identifiers: HMAC-SHA256, hex. The same input always gives the same hash. */
+export function keyedHash(keys: Keys, type: string, normalized: string): string {
+  return createHmac('sha256', keys.hmac).update(`${type}\u0000${normalized}`).digest('hex');
+}
+
+/** AES-256-GCM under the active key: `keyid:base64(iv‖tag‖ciphertext)`. */
+export function encrypt(keys: Keys, plaintext: string): string {
+  const key = keys.aes.get(keys.activeKeyId);
+  if (!key) throw new Error(`active key ${keys.activeKeyId} missing from keyring`);
+  const iv = randomBytes(12);
+  const c = createCipheriv('aes-256-gcm', key, iv);
+  const body = Buffer.concat([c.update(plaintext, 'utf8'), c.final()]);
+  return `${keys.activeKeyId}:${Buffer.concat([iv, c.getAuthTag(), body]).toString('base64')}`;
+}
+
+export function decrypt(keys: Keys, value: string): string {
+  const i = value.indexOf(':');
+  const keyId = value.slice(0, i);
+  const key = keys.aes.get(keyId);
+  if (!key) throw new Error(`key ${keyId} is not in the keyring`);
+  const raw = Buffer.from(value.slice(i + 1), 'base64');
+  const d = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
+  d.setAuthTag(raw.subarray(12, 28));
+  return Buffer.concat([d.update(raw.subarray(28)), d.final()]).toString('utf8');
+}
+
+export function keyIdOf(cipher: string): string {
+  return cipher.slice(0, cipher.indexOf(':'));
+}
