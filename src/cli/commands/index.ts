@@ -3,10 +3,12 @@ import type { CommandEnv } from '../env.ts';
 import { registerServe } from './serve.ts';
 import { registerStats } from './stats.ts';
 import { registerLint } from './lint.ts';
+import { registerAudit } from './audit.ts';
 
 /** Every `siyu` command, registered explicitly, one module per area. */
 export function registerAll(program: Command, env: CommandEnv): void {
   registerServe(program, env);
   registerStats(program, env);
   registerLint(program, env);
+  registerAudit(program, env);
 }

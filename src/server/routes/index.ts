@@ -4,10 +4,12 @@ import type { ServerOptions } from '../app.ts';
 import { healthRoutes } from './health.ts';
 import { cliRoutes } from './cli.ts';
 import { lintRoutes } from './lint.ts';
+import { auditRoutes } from './audit.ts';
 
 /** Every route group, registered explicitly (no magic discovery). */
 export async function registerRoutes(server: FastifyInstance, app: App, opts: ServerOptions): Promise<void> {
   await healthRoutes(server, app);
   await cliRoutes(server, app, opts.cliToken);
   await lintRoutes(server);
+  await auditRoutes(server, app);
 }
