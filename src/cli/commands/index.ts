@@ -2,13 +2,17 @@ import type { Command } from 'commander';
 import type { CommandEnv } from '../env.ts';
 import { registerServe } from './serve.ts';
 import { registerStats } from './stats.ts';
+import { registerInsight } from './insight.ts';
 import { registerLint } from './lint.ts';
 import { registerAudit } from './audit.ts';
+import { registerConsent } from './consent.ts';
 
 /** Every `siyu` command, registered explicitly, one module per area. */
 export function registerAll(program: Command, env: CommandEnv): void {
   registerServe(program, env);
   registerStats(program, env);
+  registerInsight(program, env);
   registerLint(program, env);
   registerAudit(program, env);
+  registerConsent(program, env);
 }

@@ -1,0 +1,99 @@
+import type { Warehouse } from '../../store/interfaces.ts';
+import { query, numbers } from './query.ts';
+import { CUSTOMER_FILTER, ORDER_FILTER } from '../filters.ts';
+
+/**
+ * Customer-base and engagement KPIs of one window (docs/metrics.md, 客户 / 触达 / 内容 / 社群 / 转化): the customer
+ * base, active customers, messages, content, groups, coupons and the two conversion funnels. Events are bucketed by
+ * events.event_date (local day); coupons and registrations by their local day in the workspace zone ($tz).
+ * "Ordered after X" means an order (not cancelled) on the day of X or within $attr_days days after it.
+ */
+const LOCAL = (col: string) => `timezone($tz, timezone('UTC', ${col}))::date`;
+
+const SQL = {
+  duckdb: `with c as (
+      select c.id, c.registered_at, a.first_order_date, least(${LOCAL('c.registered_at')}, ${LOCAL('c.acquired_at')}, a.first_order_date) as known_since
+      from customers c left join insight_customer_agg a on a.workspace_id = c.workspace_id and a.customer_id = c.id
+      where c.workspace_id = $ws and c.status in ('active', 'restricted') and ${CUSTOMER_FILTER}
+    ),
+    e as (
+      select e.customer_id, e.type, e.event_date
+      from events e join c on c.id = e.customer_id
+      where e.workspace_id = $ws and e.event_date between $from::date and $to::date
+    ),
+    od as (
+      select distinct customer_id, order_date from orders
+      where workspace_id = $ws and status <> 'cancelled' and customer_id is not null
+        and order_date between $from::date and $to::date + $attr_days::integer
+    ),
+    firsts as (select customer_id, type, min(event_date) as d from e group by customer_id, type),
+    readers as (select customer_id, d from firsts where type = 'content_read'),
+    viewers as (select customer_id, d from firsts where type = 'product_view'),
+    carters as (select v.customer_id, f.d from viewers v join firsts f on f.customer_id = v.customer_id and f.type = 'add_to_cart' and f.d >= v.d),
+    reg as (select id, first_order_date from c where ${LOCAL('registered_at')} between $from::date and $to::date),
+    cp as (
+      select cp.redeemed_at from coupons cp join c on c.id = cp.customer_id
+      where cp.workspace_id = $ws and ${LOCAL('cp.issued_at')} between $from::date and $to::date
+    ),
+    gm as (
+      select distinct m.customer_id from group_members m join c on c.id = m.customer_id
+      where m.workspace_id = $ws and ${LOCAL('m.joined_at')} <= $to::date and (m.left_at is null or ${LOCAL('m.left_at')} > $to::date)
+    )
+    select
+      (select count(*) from c where coalesce(known_since, $to::date) <= $to::date) as customers_total,
+      (select count(*) from (
+        select customer_id from e
+        union
+        select o.customer_id from orders o where o.workspace_id = $ws and o.status <> 'cancelled' and o.customer_id is not null
+          and o.order_date between $from::date and $to::date and ${ORDER_FILTER}
+      )) as active_customers,
+      (select count(*) from e where type = 'message_delivered') as messages_delivered,
+      (select count(*) from e where type = 'message_opened') as messages_opened,
+      (select count(*) from e where type = 'message_clicked') as messages_clicked,
+      (select count(distinct customer_id) from e where type = 'message_delivered') as message_recipients,
+      (select count(distinct e.customer_id) from e join od on od.customer_id = e.customer_id
+        and od.order_date between e.event_date and e.event_date + $attr_days::integer where e.type = 'message_delivered') as message_converted,
+      (select count(*) from readers) as content_readers,
+      (select count(*) from readers r join firsts f on f.customer_id = r.customer_id and f.type = 'content_share') as content_sharers,
+      (select count(*) from readers r where exists (select 1 from od where od.customer_id = r.customer_id
+        and od.order_date between r.d and r.d + $attr_days::integer)) as content_ordered,
+      (select count(*) from gm) as group_members,
+      (select count(distinct customer_id) from e where type = 'group_message') as group_active_members,
+      (select count(*) from e where type = 'group_message') as group_messages,
+      (select count(*) from cp) as coupons_issued,
+      (select count(*) from cp where redeemed_at is not null) as coupons_redeemed,
+      (select count(*) from reg) as registered,
+      (select count(*) from reg r where r.first_order_date is not null and r.first_order_date <= $to::date) as registered_ordered,
+      (select count(*) from viewers) as viewers,
+      (select count(*) from carters) as carters,
+      (select count(*) from carters k where exists (select 1 from od where od.customer_id = k.customer_id
+        and od.order_date between k.d and $to::date)) as cart_ordered`,
+};
+
+export interface EngagementKpiRow {
+  customers_total: number;
+  active_customers: number;
+  messages_delivered: number;
+  messages_opened: number;
+  messages_clicked: number;
+  message_recipients: number;
+  message_converted: number;
+  content_readers: number;
+  content_sharers: number;
+  content_ordered: number;
+  group_members: number;
+  group_active_members: number;
+  group_messages: number;
+  coupons_issued: number;
+  coupons_redeemed: number;
+  registered: number;
+  registered_ordered: number;
+  viewers: number;
+  carters: number;
+  cart_ordered: number;
+}
+
+export async function engagementKpis(w: Warehouse, params: Record<string, unknown>): Promise<EngagementKpiRow> {
+  const [r] = await query(w, SQL, 'engagementKpis', params);
+  return numbers<EngagementKpiRow>(r);
+}
