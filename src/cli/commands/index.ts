@@ -6,6 +6,7 @@ import { registerInsight } from './insight.ts';
 import { registerLint } from './lint.ts';
 import { registerAudit } from './audit.ts';
 import { registerConsent } from './consent.ts';
+import { registerModel } from './model.ts';
 
 /** Every `siyu` command, registered explicitly, one module per area. */
 export function registerAll(program: Command, env: CommandEnv): void {
@@ -15,4 +16,5 @@ export function registerAll(program: Command, env: CommandEnv): void {
   registerLint(program, env);
   registerAudit(program, env);
   registerConsent(program, env);
+  registerModel(program, env);
 }

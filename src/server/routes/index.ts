@@ -6,6 +6,7 @@ import { cliRoutes } from './cli.ts';
 import { insightRoutes } from './insight.ts';
 import { lintRoutes } from './lint.ts';
 import { auditRoutes } from './audit.ts';
+import { modelRoutes } from './models.ts';
 
 /** Every route group, registered explicitly (no magic discovery). */
 export async function registerRoutes(server: FastifyInstance, app: App, opts: ServerOptions): Promise<void> {
@@ -14,4 +15,5 @@ export async function registerRoutes(server: FastifyInstance, app: App, opts: Se
   await insightRoutes(server, app);
   await lintRoutes(server);
   await auditRoutes(server, app);
+  await modelRoutes(server, app);
 }

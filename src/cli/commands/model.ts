@@ -1,0 +1,103 @@
+import type { Command } from 'commander';
+import type { CommandEnv } from '../env.ts';
+import { emit } from '../output.ts';
+import { UserError } from '../../errors.ts';
+import { fitBgNbdModel, fitGammaGammaModel } from '../../models/fit.ts';
+import { latestCard, latestCards, type ModelCard } from '../../models/cards.ts';
+import { scoreClv } from '../../models/score.ts';
+import type { HoldoutEvaluation } from '../../models/holdout.ts';
+
+const FITTABLE = ['bgnbd', 'gamma-gamma', 'clv'] as const;
+const SCORABLE = ['clv'] as const;
+
+function unknownModel(name: string, known: readonly string[]): UserError {
+  return new UserError('unknown_model', `No model named '${name}'; use one of: ${known.join(', ')}.`, `没有名为 '${name}' 的模型，可选：${known.join('、')}。`);
+}
+
+const f = (x: number, d = 4) => (Number.isFinite(x) ? x.toFixed(d) : '—');
+
+/** The calibration/holdout tables (predicted vs actual repeat purchase days) as text. */
+export function holdoutText(h: HoldoutEvaluation): string {
+  if (!h.holdoutEnd) return `no orders after ${h.calibrationEnd}: no holdout evaluation`;
+  const lines = [`holdout ${h.calibrationEnd} → ${h.holdoutEnd} (${h.holdoutWeeks.toFixed(1)} weeks): actual ${h.totalActual} vs predicted ${h.totalPredicted.toFixed(1)} repeat purchase days`,
+    'x (calibration)  customers  actual/customer  predicted/customer'];
+  for (const b of h.byFrequency) lines.push(`${b.x.padStart(15)}  ${String(b.customers).padStart(9)}  ${f(b.actual, 3).padStart(15)}  ${f(b.predicted, 3).padStart(18)}`);
+  return lines.join('\n');
+}
+
+function cardText(c: ModelCard): string {
+  const params = Object.entries(c.parameters).map(([k, v]) => `${k}=${typeof v === 'number' ? f(v, 6) : String(v)}`).join(' ');
+  const m = c.metrics as Record<string, unknown>;
+  const lines = [`${c.model} v${c.version}  fitted ${c.fittedAt}  calibration end ${c.calibrationEnd ?? '—'}  customers ${c.customers}`, `  ${params}`];
+  if (typeof m.loglik === 'number') lines.push(`  log-likelihood ${m.loglik.toFixed(3)}`);
+  for (const [k, v] of Object.entries(m)) if (k !== 'loglik' && k !== 'holdout' && (typeof v === 'number' || typeof v === 'boolean')) lines.push(`  ${k} ${typeof v === 'number' ? f(v, 4) : v}`);
+  if (m.holdout) lines.push(holdoutText(m.holdout as HoldoutEvaluation).replace(/^/gm, '  '));
+  if (c.notes) lines.push(`  ${c.notes}`);
+  return lines.join('\n');
+}
+
+export function registerModel(program: Command, env: CommandEnv): void {
+  const model = program.command('model').description('Predictive models: BG/NBD, Gamma-Gamma, CLV … / 预测模型');
+
+  model.command('fit <name>')
+    .description(`Fit a model on the orders up to the calibration end (${FITTABLE.join(', ')}) / 拟合模型`)
+    .option('--calibration-end <day>', 'last day of the calibration period, inclusive (YYYY-MM-DD; default: the last order day)')
+    .option('--json', 'machine-readable output')
+    .action(async (name: string, o: { calibrationEnd?: string; json?: boolean }) => {
+      if (name === 'bgnbd') {
+        const r = await env.withApp((app) => fitBgNbdModel(app, { calibrationEnd: o.calibrationEnd }));
+        const { card, ...out } = r;
+        emit(env.output, o.json, { ...out, holdout: card.metrics.holdout }, () =>
+          `BG/NBD v${r.version} on ${r.customers} customers (${r.distinctHistories} distinct histories), calibration end ${r.calibrationEnd}, time unit week\n` +
+          `r=${f(r.r, 6)} alpha=${f(r.alpha, 6)} a=${f(r.a, 6)} b=${f(r.b, 6)}  log-likelihood ${r.loglik.toFixed(3)}  (${r.seconds.toFixed(2)} s)\n` +
+          holdoutText(card.metrics.holdout as HoldoutEvaluation));
+      } else if (name === 'gamma-gamma') {
+        const r = await env.withApp((app) => fitGammaGammaModel(app, { calibrationEnd: o.calibrationEnd }));
+        const { card: _card, ...out } = r;
+        emit(env.output, o.json, out, () =>
+          `Gamma-Gamma v${r.version} on ${r.customers} repeat customers, calibration end ${r.calibrationEnd}\n` +
+          `p=${f(r.p, 5)} q=${f(r.q, 5)} gamma=${f(r.gamma, 5)}  log-likelihood ${r.loglik.toFixed(5)}  mean spend per purchase ${f(r.meanSpend, 2)}`);
+      } else if (name === 'clv') {
+        const r = await env.withApp(async (app) => ({
+          bgnbd: await fitBgNbdModel(app, { calibrationEnd: o.calibrationEnd }),
+          gammaGamma: await fitGammaGammaModel(app, { calibrationEnd: o.calibrationEnd }),
+        }));
+        emit(env.output, o.json, { bgnbd: { ...r.bgnbd, card: undefined }, gammaGamma: { ...r.gammaGamma, card: undefined } }, () =>
+          [cardText(r.bgnbd.card), cardText(r.gammaGamma.card)].join('\n'));
+      } else {
+        throw unknownModel(name, FITTABLE);
+      }
+    });
+
+  model.command('score <name>')
+    .description(`Score every customer with the latest fitted model and store the scores (${SCORABLE.join(', ')}) / 计算客户评分`)
+    .option('--as-of <day>', 'histories up to this day (default: the last order day)')
+    .option('--horizon-months <n>', 'CLV horizon in months', '12')
+    .option('--discount-rate <r>', 'annual discount rate for CLV', '0.10')
+    .option('--json', 'machine-readable output')
+    .action(async (name: string, o: { asOf?: string; horizonMonths: string; discountRate: string; json?: boolean }) => {
+      if (name !== 'clv') throw unknownModel(name, SCORABLE);
+      const horizonMonths = Number(o.horizonMonths);
+      const discountRate = Number(o.discountRate);
+      if (!(horizonMonths > 0 && horizonMonths <= 120) || !(discountRate >= 0 && discountRate < 1)) {
+        throw new UserError('bad_option', '--horizon-months must be 1–120 and --discount-rate in [0, 1).', '--horizon-months 须在 1–120 之间，--discount-rate 须在 [0, 1) 之间。');
+      }
+      const r = await env.withApp((app) => scoreClv(app, { asOf: o.asOf, horizonMonths, discountRate }));
+      emit(env.output, o.json, r, () =>
+        `scored ${r.customers} customers as of ${r.asOf} (BG/NBD v${r.bgnbdVersion}, Gamma-Gamma v${r.gammaGammaVersion}), ${r.horizonMonths}-month CLV at ${(r.discountRate * 100).toFixed(1)}%/year\n` +
+        `total CLV ${r.totalClv.toFixed(2)}  mean P(alive) ${r.meanPAlive.toFixed(3)}  expected purchases ${r.totalExpectedPurchases.toFixed(1)}`);
+    });
+
+  model.command('card [name]')
+    .description('Show the latest model card(s): data window, parameters, metrics / 模型卡')
+    .option('--json', 'machine-readable output')
+    .action(async (name: string | undefined, o: { json?: boolean }) => {
+      const cards = await env.withApp(async (app) => {
+        if (!name) return latestCards(app.state, app.workspaceId);
+        const c = await latestCard(app.state, app.workspaceId, name);
+        if (!c) throw new UserError('model_not_fitted', `Model '${name}' has not been fitted yet: run 'siyu model fit ${name}'.`, `模型 '${name}' 尚未拟合，请先运行 'siyu model fit ${name}'。`, 404);
+        return [c];
+      });
+      emit(env.output, o.json, name ? cards[0] : cards, () => (cards.length ? cards.map(cardText).join('\n\n') : 'no model fitted yet'));
+    });
+}

@@ -1,0 +1,90 @@
+import type { App } from '../app/context.ts';
+import { UserError } from '../errors.ts';
+import { fitBgNbd, type BgNbdParams } from '../domain/models/bgnbd.ts';
+import { fitGammaGamma, populationMeanSpend, type GammaGammaParams } from '../domain/models/gammaGamma.ts';
+import { calibrationSpend, calibrationTriplets } from './queries/calibrationSummaries.ts';
+import { saveCard, type ModelCard } from './cards.ts';
+import { holdoutEvaluation } from './holdout.ts';
+
+/** Resolves the calibration end: the given local day (YYYY-MM-DD), or the last order day in the store. */
+export async function calibrationEnd(app: App, given?: string): Promise<string> {
+  if (given !== undefined) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(given) || Number.isNaN(Date.parse(`${given}T00:00:00Z`))) {
+      throw new UserError('bad_date', `--calibration-end must be a day as YYYY-MM-DD (got "${given}")`, `--calibration-end 须为 YYYY-MM-DD 格式的日期（收到 "${given}"）`);
+    }
+    return given;
+  }
+  const [r] = await app.warehouse.all<{ d: string | null }>('select max(order_date)::varchar as d from orders where workspace_id = $ws', { ws: app.workspaceId });
+  if (!r?.d) throw new UserError('no_orders', 'There are no orders to fit a model on; import orders first.', '没有订单可用于拟合模型，请先导入订单。');
+  return r.d;
+}
+
+export interface BgNbdFit extends BgNbdParams {
+  model: 'bgnbd';
+  version: number;
+  loglik: number;
+  customers: number;
+  distinctHistories: number;
+  calibrationEnd: string;
+  timeUnit: 'week';
+  converged: boolean;
+  seconds: number;
+  card: ModelCard;
+}
+
+/** Fits BG/NBD on the orders up to the calibration end, evaluates it on the days after, stores its card. */
+export async function fitBgNbdModel(app: App, opts: { calibrationEnd?: string }): Promise<BgNbdFit> {
+  const end = await calibrationEnd(app, opts.calibrationEnd);
+  const t0 = performance.now();
+  const data = await calibrationTriplets(app.warehouse, app.workspaceId, end);
+  if (data.x.length === 0) throw new UserError('no_customers', `No customer made a purchase on or before ${end}.`, `${end} 及之前没有客户下单。`);
+  const fit = fitBgNbd(data);
+  const seconds = (performance.now() - t0) / 1000;
+  const holdout = await holdoutEvaluation(app, fit.params, end);
+  const p = fit.params;
+  const card = await saveCard(app.state, app.workspaceId, {
+    model: 'bgnbd', calibrationEnd: end, dataFrom: holdout.firstOrderDay, dataTo: holdout.lastOrderDay, customers: fit.customers,
+    parameters: { r: p.r, alpha: p.alpha, a: p.a, b: p.b, timeUnit: 'week' },
+    metrics: { loglik: fit.logLikelihood, distinctHistories: fit.rows, iterations: fit.iterations, converged: fit.converged, holdout },
+    notes: 'BG/NBD (Fader, Hardie & Lee 2005). x = distinct purchase days − 1 up to the calibration end (inclusive); t_x, T = exact day counts / 7.',
+  });
+  return {
+    model: 'bgnbd', version: card.version, r: p.r, alpha: p.alpha, a: p.a, b: p.b, loglik: fit.logLikelihood, customers: fit.customers,
+    distinctHistories: fit.rows, calibrationEnd: end, timeUnit: 'week', converged: fit.converged, seconds, card,
+  };
+}
+
+export interface GammaGammaFit extends GammaGammaParams {
+  model: 'gamma-gamma';
+  version: number;
+  v: number;
+  loglik: number;
+  customers: number;
+  meanSpend: number;
+  calibrationEnd: string;
+  converged: boolean;
+  seconds: number;
+  card: ModelCard;
+}
+
+/** Fits Gamma-Gamma on repeat customers' mean repeat-day value up to the calibration end, stores its card. */
+export async function fitGammaGammaModel(app: App, opts: { calibrationEnd?: string }): Promise<GammaGammaFit> {
+  const end = await calibrationEnd(app, opts.calibrationEnd);
+  const t0 = performance.now();
+  const data = await calibrationSpend(app.warehouse, app.workspaceId, end);
+  if (data.x.length === 0) throw new UserError('no_repeat_customers', `No customer bought again on or before ${end}.`, `${end} 及之前没有复购客户。`);
+  const fit = fitGammaGamma(data);
+  const seconds = (performance.now() - t0) / 1000;
+  const p = fit.params;
+  const meanSpend = p.q > 1 ? populationMeanSpend(p) : NaN;
+  const card = await saveCard(app.state, app.workspaceId, {
+    model: 'gamma-gamma', calibrationEnd: end, dataFrom: null, dataTo: end, customers: fit.customers,
+    parameters: { p: p.p, q: p.q, gamma: p.gamma },
+    metrics: { loglik: fit.logLikelihood, populationMeanSpend: meanSpend, iterations: fit.iterations, converged: fit.converged },
+    notes: 'Gamma-Gamma (Fader & Hardie 2013) on customers with ≥ 1 repeat purchase day; zbar = mean value of repeat days (same-day orders summed).',
+  });
+  return {
+    model: 'gamma-gamma', version: card.version, p: p.p, q: p.q, gamma: p.gamma, v: p.gamma, loglik: fit.logLikelihood, customers: fit.customers,
+    meanSpend, calibrationEnd: end, converged: fit.converged, seconds, card,
+  };
+}

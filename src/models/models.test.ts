@@ -1,0 +1,70 @@
+// Specification of the SQL path: orders in a real DuckDB store → (x, t_x, T, zbar) in SQL → fits, holdout,
+// scores in customer_scores, cards through GET /api/v1/models. Data: the CDNOW sample (skips when absent).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { hasCdnow } from '../domain/models/cdnow.fixture.ts';
+import { cdnowApp } from './cdnowStore.fixture.ts';
+import { fitBgNbdModel, fitGammaGammaModel } from './fit.ts';
+import { scoreClv } from './score.ts';
+import { latestCard } from './cards.ts';
+import { buildServer } from '../server/app.ts';
+import type { HoldoutEvaluation } from './holdout.ts';
+
+const skip = hasCdnow() ? false : 'CDNOW dataset folder (../shared/datasets/cdnow) is absent';
+
+test('given the CDNOW sample as orders, when BG/NBD and Gamma-Gamma are fitted to 1997-09-30, then the store path gives the published fits, the holdout table, scores and cards', { skip }, async () => {
+  const app = await cdnowApp();
+  try {
+    const bg = await fitBgNbdModel(app, { calibrationEnd: '1997-09-30' });
+    assert.equal(bg.customers, 2357);
+    assert.ok(Math.abs(bg.r - 0.2425945) / 0.2425945 < 1e-4 && Math.abs(bg.alpha - 4.4136019) / 4.4136019 < 1e-4);
+    assert.ok(Math.abs(bg.a - 0.7929199) / 0.7929199 < 1e-4 && Math.abs(bg.b - 2.4258881) / 2.4258881 < 1e-4);
+    assert.ok(Math.abs(bg.loglik - -9582.429) < 0.001, `LL ${bg.loglik}`);
+    assert.ok(bg.distinctHistories < bg.customers, 'identical histories are fitted once');
+
+    const h = bg.card.metrics.holdout as HoldoutEvaluation;
+    assert.equal(h.holdoutEnd, '1998-06-30');
+    assert.equal(h.holdoutWeeks, 39);
+    assert.equal(h.totalActual, 1882);
+    const zero = h.byFrequency[0];
+    assert.deepEqual([zero.x, zero.customers, Math.round(zero.actual * 1411)], ['0', 1411, 334]);
+    assert.ok(Math.abs(h.totalPredicted - 1882) / 1882 < 0.15, `predicted ${h.totalPredicted}`);
+    assert.equal(h.weekly.length, 78);
+    assert.equal(h.weekly.at(-1)!.actualCumulative, 2457 + 1882);
+    assert.equal(h.weekly.filter((w) => !w.holdout).length, 39);
+
+    const gg = await fitGammaGammaModel(app, { calibrationEnd: '1997-09-30' });
+    assert.equal(gg.customers, 946);
+    for (const [k, want] of [['p', 6.24957], ['q', 3.74422], ['gamma', 15.44352]] as const) assert.ok(Math.abs(gg[k] - want) / want < 1e-5, `${k} ${gg[k]}`);
+    assert.ok(Math.abs(gg.loglik - -4055.91769) < 1e-4);
+
+    const s = await scoreClv(app, { asOf: '1997-09-30', horizonMonths: 12, discountRate: 0.1 });
+    assert.equal(s.customers, 2357);
+    const rows = await app.db.all<{ score: string; n: number }>(`select score, count(*) as n from customer_scores where model = 'clv' group by score order by score`);
+    assert.deepEqual(rows.map((r) => [r.score, Number(r.n)]), [['clv', 2357], ['expected_purchases', 2357], ['expected_purchases_30d', 2357], ['expected_spend', 2357], ['p_alive', 2357]]);
+    // Customer 1 (x = 2, t_x = 30.43, T = 38.86 weeks): P(alive) from the FHL 2005 expression with the fitted parameters.
+    const [c1] = await app.db.all<{ value: number }>(`select value from customer_scores where customer_id = 1 and score = 'p_alive'`);
+    assert.ok(Math.abs(c1.value - 0.7266) < 0.001, `P(alive) ${c1.value}`);
+    const [zeroSpend] = await app.db.all<{ value: number }>(`select value from customer_scores where customer_id = 3 and score = 'expected_spend'`);
+    assert.ok(Math.abs(zeroSpend.value - gg.meanSpend) < 1e-9, 'a customer without repeats gets the population mean spend');
+
+    assert.equal((await latestCard(app.state, app.workspaceId, 'bgnbd'))?.version, 1);
+    const server = await buildServer(app);
+    await server.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const port = (server.server.address() as { port: number }).port;
+      const res = await fetch(`http://127.0.0.1:${port}/api/v1/models`);
+      assert.equal(res.status, 200);
+      const body = await res.json() as { models: { model: string; version: number; parameters: Record<string, number>; metrics: Record<string, unknown> }[] };
+      assert.deepEqual(body.models.map((m) => m.model), ['bgnbd', 'gamma-gamma']);
+      assert.ok(Math.abs(body.models[0].parameters.r - bg.r) < 1e-12);
+      assert.ok((body.models[0].metrics.holdout as HoldoutEvaluation).byFrequency.length === 8);
+      const missing = await fetch(`http://127.0.0.1:${port}/api/v1/models/churn`);
+      assert.equal(missing.status, 404);
+    } finally {
+      await server.close();
+    }
+  } finally {
+    app.close();
+  }
+});
