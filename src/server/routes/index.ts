@@ -3,6 +3,7 @@ import type { App } from '../../app/context.ts';
 import type { ServerOptions } from '../app.ts';
 import { healthRoutes } from './health.ts';
 import { cliRoutes } from './cli.ts';
+import { reportRoutes } from './report.ts';
 import { insightRoutes } from './insight.ts';
 import { lintRoutes } from './lint.ts';
 import { auditRoutes } from './audit.ts';
@@ -12,6 +13,7 @@ import { modelRoutes } from './models.ts';
 export async function registerRoutes(server: FastifyInstance, app: App, opts: ServerOptions): Promise<void> {
   await healthRoutes(server, app);
   await cliRoutes(server, app, opts.cliToken);
+  await reportRoutes(server, app);
   await insightRoutes(server, app);
   await lintRoutes(server);
   await auditRoutes(server, app);

@@ -1,0 +1,24 @@
+import type { App } from '../app/context.ts';
+import type { Chapter, ChapterKey, Recommendation, Text } from './model.ts';
+
+/** What every chapter builder gets: the store, the report's period, and values earlier chapters computed. */
+export interface ReportContext {
+  app: App;
+  window: { from: string; to: string };
+  /** First and last day with any data. */
+  span: { first: string; last: string };
+  /** Revenue per ordering customer in the period (for ranking and sizing); set by the summary. */
+  yuanPerCustomer: number;
+  /** Average order value in the period; set by the summary. */
+  aov: number;
+}
+
+/** A chapter with data, or the reason it is left out (said in the report, so nothing pretends). */
+export type ChapterResult =
+  | { chapter: Chapter; recommendations?: Recommendation[] }
+  | { omitted: Text };
+
+export interface ChapterBuilder {
+  key: ChapterKey;
+  build(ctx: ReportContext): Promise<ChapterResult>;
+}

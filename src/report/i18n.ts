@@ -1,0 +1,89 @@
+import type { ChapterKey, Lang, Text } from './model.ts';
+
+/** zh-CN and English labels of the report's frame (章节标题). Sentences from data are built in the chapters. */
+export const CHAPTER_TITLES: Record<ChapterKey, Text> = {
+  summary: { zh: '执行摘要', en: 'Executive summary' },
+  portrait: { zh: '用户画像', en: 'User portrait' },
+  behaviour: { zh: '用户行为', en: 'Behaviour' },
+  lifecycle: { zh: '生命周期', en: 'Lifecycle' },
+  rfm: { zh: 'RFM 价值分层', en: 'RFM and value segments' },
+  clv: { zh: '客户终身价值与流失风险', en: 'CLV and churn risk' },
+  products: { zh: '商品与内容', en: 'Products and content' },
+  community: { zh: '社群运营', en: 'Community groups (社群)' },
+  channels: { zh: '渠道与导购', en: 'Channels and store guides' },
+  campaigns: { zh: '营销活动', en: 'Campaigns' },
+  compliance: { zh: '数据质量与合规', en: 'Data quality and compliance' },
+  risks: { zh: '风险提示', en: 'Risks' },
+  recommendations: { zh: '优化建议', en: 'Recommendations' },
+};
+
+export const UI: Record<string, Text> = {
+  reportTitle: { zh: '零售私域流量运营数据洞察与营销优化报告', en: 'Retail private-domain operations insight & marketing optimisation report' },
+  period: { zh: '报告期', en: 'Period' },
+  generated: { zh: '生成时间', en: 'Generated' },
+  contents: { zh: '目录', en: 'Contents' },
+  topFindings: { zh: '关键发现（按影响排序）', en: 'Top findings (ranked by impact)' },
+  why: { zh: '为何重要', en: 'Why it matters' },
+  evidence: { zh: '证据', en: 'Evidence' },
+  significance: { zh: '显著性', en: 'Significance' },
+  audience: { zh: '目标人数', en: 'Audience' },
+  expected: { zh: '预期收益', en: 'Expected impact' },
+  assumption: { zh: '测算假设', en: 'Assumption' },
+  channel: { zh: '可用渠道（已获同意）', en: 'Channels allowed by consent' },
+  segment: { zh: '执行人群', en: 'Segment to act on it' },
+  omitted: { zh: '未纳入的章节', en: 'Chapters left out' },
+  current: { zh: '本期', en: 'This period' },
+  previous: { zh: '环比', en: 'vs previous' },
+  lastYear: { zh: '同比', en: 'vs last year' },
+  target: { zh: '目标', en: 'Target' },
+  impact: { zh: '影响', en: 'Impact' },
+  rank: { zh: '排名', en: 'Rank' },
+  none: { zh: '无', en: 'none' },
+  reachable: { zh: '可触达', en: 'reachable' },
+};
+
+export const t = (x: Text, lang: Lang): string => x[lang];
+
+/** Integers with grouping; zh switches to 万/亿 from ten thousand up (the way Chinese operators read counts). */
+export function fmtCount(n: number, lang: Lang): string {
+  if (lang === 'zh' && Math.abs(n) >= 1e8) return `${trim(n / 1e8)}亿`;
+  if (lang === 'zh' && Math.abs(n) >= 1e4) return `${trim(n / 1e4)}万`;
+  return Math.round(n).toLocaleString('en');
+}
+
+export function fmtYuan(n: number, lang: Lang): string {
+  if (lang === 'zh') return `¥${fmtCount(n, 'zh')}`;
+  if (Math.abs(n) >= 1e6) return `¥${trim(n / 1e6)}M`;
+  if (Math.abs(n) >= 1e4) return `¥${trim(n / 1e3)}k`;
+  return `¥${n.toLocaleString('en', { maximumFractionDigits: 2 })}`;
+}
+
+/** A share 0–1 as a percentage with one decimal. */
+export function fmtPct(share: number, digits = 1): string {
+  return `${(share * 100).toFixed(digits)}%`;
+}
+
+/** A relative change as a signed percentage ("+12.3%"), or "—" when there is no base. */
+export function fmtChange(c: number | null | undefined): string {
+  if (c === null || c === undefined || !Number.isFinite(c)) return '—';
+  return `${c >= 0 ? '+' : ''}${(c * 100).toFixed(1)}%`;
+}
+
+/** A percentage-point difference between two shares ("+3.2 pp" / "+3.2个百分点"). */
+export function fmtPp(d: number, lang: Lang): string {
+  const s = `${d >= 0 ? '+' : ''}${(d * 100).toFixed(1)}`;
+  return lang === 'zh' ? `${s}个百分点` : `${s} pp`;
+}
+
+export function fmtP(p: number): string {
+  return p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`;
+}
+
+function trim(x: number): string {
+  return x.toFixed(x >= 100 ? 0 : x >= 10 ? 1 : 2).replace(/\.?0+$/, '');
+}
+
+/** Both languages from one template function: `both((l) => …)`. */
+export function both(f: (lang: Lang) => string): Text {
+  return { zh: f('zh'), en: f('en') };
+}
