@@ -8,6 +8,7 @@ import { insightRoutes } from './insight.ts';
 import { lintRoutes } from './lint.ts';
 import { auditRoutes } from './audit.ts';
 import { modelRoutes } from './models.ts';
+import { consentRoutes } from './consent.ts';
 
 /** Every route group, registered explicitly (no magic discovery). */
 export async function registerRoutes(server: FastifyInstance, app: App, opts: ServerOptions): Promise<void> {
@@ -18,4 +19,5 @@ export async function registerRoutes(server: FastifyInstance, app: App, opts: Se
   await lintRoutes(server);
   await auditRoutes(server, app);
   await modelRoutes(server, app);
+  await consentRoutes(server, app);
 }
