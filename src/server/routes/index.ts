@@ -7,6 +7,7 @@ import { reportRoutes } from './report.ts';
 import { insightRoutes } from './insight.ts';
 import { lintRoutes } from './lint.ts';
 import { auditRoutes } from './audit.ts';
+import { collectRoutes } from './collect.ts';
 import { modelRoutes } from './models.ts';
 import { consentRoutes } from './consent.ts';
 
@@ -18,6 +19,7 @@ export async function registerRoutes(server: FastifyInstance, app: App, opts: Se
   await insightRoutes(server, app);
   await lintRoutes(server);
   await auditRoutes(server, app);
+  await collectRoutes(server, app);
   await modelRoutes(server, app);
   await consentRoutes(server, app);
 }

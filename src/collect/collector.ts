@@ -1,0 +1,121 @@
+import type { App } from '../app/context.ts';
+import type { Database } from '../store/duckdb/database.ts';
+import { paths } from '../config.ts';
+import { IdHasher } from '../domain/collect/ids.ts';
+import type { CollectedBatch } from '../domain/collect/event.ts';
+import { UserError } from '../errors.ts';
+import { WriteAheadLog } from './wal.ts';
+import { Loader } from './loader.ts';
+import { toEntry, type WalEntry } from './entry.ts';
+import { sourceByKey, type Source } from './sources.ts';
+import { LiveTail } from './tail.ts';
+
+/**
+ * The running collection pipeline of one server: write keys → sources, accepted batches → write-ahead log
+ * (acknowledged once fsync'd) → loader → warehouse. Started with the server, it first replays whatever the log
+ * holds beyond the loaded offsets (a crash or kill -9 left it there).
+ */
+export interface CollectorOptions {
+  /** Events waiting to be loaded beyond which requests get 429 + Retry-After (memory stays bounded). */
+  maxBacklog?: number;
+  segmentBytes?: number;
+}
+
+export class Collector {
+  readonly hasher: IdHasher;
+  readonly tail = new LiveTail();
+  /** Rejected requests per source id since start (bad payloads, limits, backpressure). */
+  readonly errors = new Map<number, { count: number; last: string; at: string }>();
+  private readonly byKey = new Map<string, Source>();
+  private readonly names = new Map<number, string>();
+  private constructor(
+    readonly app: App,
+    private readonly db: Database,
+    readonly timezone: string,
+    readonly wal: WriteAheadLog<WalEntry>,
+    readonly loader: Loader,
+    readonly maxBacklog: number,
+  ) {
+    this.hasher = new IdHasher(app.keys);
+  }
+
+  static async start(app: App, opts: CollectorOptions = {}): Promise<Collector> {
+    const db = await app.db.fork();
+    const tz = (await db.get<{ timezone: string }>('select timezone from workspaces where id = $ws', { ws: app.workspaceId }))?.timezone ?? 'Asia/Shanghai';
+    const offsets = new Map((await db.all<{ segment: string; loaded_offset: number }>('select segment, loaded_offset from collect_wal_offsets')).map((r) => [r.segment, r.loaded_offset]));
+    const names = new Map((await db.all<{ id: number; name: string }>('select id, name from collect_sources where workspace_id = $ws', { ws: app.workspaceId })).map((r) => [r.id, r.name]));
+    let self: Collector | null = null;
+    const loader = new Loader(db, app.workspaceId, (id) => self?.names.get(id) ?? names.get(id) ?? String(id), (segment) => self?.segmentDone(segment));
+    const { wal, replay, segments } = await WriteAheadLog.open<WalEntry>(paths.wal(app.dir), offsets, (records) => loader.push(records), opts.segmentBytes);
+    self = new Collector(app, db, tz, wal, loader, opts.maxBacklog ?? 200_000);
+    for (const [id, name] of names) self.names.set(id, name);
+    loader.push(replay);
+    loader.start();
+    // Segments with nothing left to load (all stored before the restart) go now.
+    const pending = new Set(replay.map((r) => r.segment));
+    for (const s of segments) if (!pending.has(s)) self.segmentDone(s);
+    for (const s of offsets.keys()) if (!segments.includes(s)) await db.run('delete from collect_wal_offsets where segment = $s', { s });
+    running.set(app.dir, self);
+    return self;
+  }
+
+  /** The source a write key belongs to, or null. */
+  async authenticate(writeKey: string | null | undefined): Promise<Source | null> {
+    if (!writeKey) return null;
+    const hit = this.byKey.get(writeKey);
+    if (hit) return hit;
+    const s = await sourceByKey(this.db, writeKey);
+    if (s) {
+      if (this.byKey.size > 10_000) this.byKey.clear();
+      this.byKey.set(writeKey, s);
+      this.names.set(s.id, s.name);
+    }
+    return s;
+  }
+
+  /** Refuses new work while the loader is behind (the caller answers 429 with Retry-After). */
+  checkBackpressure(): void {
+    if (this.loader.backlog > this.maxBacklog) {
+      throw new UserError('slow_down', `The collector is loading a backlog of ${this.loader.backlog} events; retry shortly.`, `采集服务正在写入积压的 ${this.loader.backlog} 条事件，请稍后重试。`, 429);
+    }
+  }
+
+  /** Writes a batch ahead; resolves once it is durable (the moment the request may be acknowledged). */
+  async accept(source: Source, batch: CollectedBatch, receivedAt: number): Promise<void> {
+    if (!batch.events.length && !batch.facts.length) return;
+    this.checkBackpressure();
+    await this.wal.append(toEntry(source.id, receivedAt, batch));
+    this.tail.add(source.id, batch, receivedAt);
+  }
+
+  noteError(sourceId: number | null, code: string): void {
+    const id = sourceId ?? 0;
+    const e = this.errors.get(id) ?? { count: 0, last: '', at: '' };
+    e.count++;
+    e.last = code;
+    e.at = new Date().toISOString();
+    this.errors.set(id, e);
+  }
+
+  private segmentDone(segment: string): void {
+    if (segment === this.wal.currentSegment) return;
+    if (this.wal.remove(segment)) {
+      void this.db.run('delete from collect_wal_offsets where segment = $s', { s: segment }).catch(() => undefined);
+    }
+  }
+
+  /** Stores what is acknowledged, then closes the log (graceful shutdown). */
+  async stop(): Promise<void> {
+    await this.wal.close();
+    await this.loader.stop();
+    running.delete(this.app.dir);
+    this.db.close();
+  }
+}
+
+const running = new Map<string, Collector>();
+
+/** The collector running in this process for a data directory (forwarded `siyu sources list` reads its live tail). */
+export function runningCollector(dir: string): Collector | undefined {
+  return running.get(dir);
+}

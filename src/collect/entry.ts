@@ -1,0 +1,22 @@
+import type { CollectedBatch, IdentityFact } from '../domain/collect/event.ts';
+
+/**
+ * One accepted request as it is written ahead: the source, when it arrived, its events as compact arrays
+ * (eventId, anonymousKey, userKey, type, occurredAt ms, eventDate, properties JSON) and its identity facts.
+ */
+export type EventTuple = [string, string | null, string | null, string, number, string, string];
+export interface WalEntry {
+  s: number;
+  r: number;
+  e: EventTuple[];
+  f: IdentityFact[];
+}
+
+export function toEntry(sourceId: number, receivedAt: number, b: CollectedBatch): WalEntry {
+  return {
+    s: sourceId,
+    r: receivedAt,
+    e: b.events.map((x) => [x.eventId, x.anonymousKey, x.userKey, x.type, x.occurredAt, x.eventDate, x.properties]),
+    f: b.facts,
+  };
+}

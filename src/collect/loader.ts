@@ -1,0 +1,206 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Database } from '../store/duckdb/database.ts';
+import type { WalRecord } from './wal.ts';
+import type { WalEntry } from './entry.ts';
+import { logError } from '../logging.ts';
+
+/**
+ * Moves acknowledged (write-ahead-logged) entries into the warehouse `events` table. Each load is one transaction:
+ * the events (appended to a staging table, then `insert or ignore` into `events`, whose primary key de-duplicates
+ * the messageId per source), the identity facts, the per-source counters and the WAL offsets all commit together,
+ * so a crash at any point replays exactly what is not yet stored.
+ */
+export interface LoadResult {
+  events: number;
+  stored: number;
+  duplicates: number;
+}
+
+export class Loader {
+  private queue: WalRecord<WalEntry>[] = [];
+  private queuedEvents = 0;
+  private running = false;
+  private wake: (() => void) | null = null;
+  private stopped = false;
+  private staged = false;
+  private idle: Promise<void> = Promise.resolve();
+  /** Totals since start, for operations and the benchmark. */
+  readonly totals = { loads: 0, events: 0, stored: 0, duplicates: 0, facts: 0, errors: 0, lastLoadMs: 0 };
+
+  constructor(
+    private readonly db: Database,
+    private readonly workspaceId: number,
+    private readonly sourceName: (id: number) => string,
+    private readonly onSegmentDone: (segment: string) => void,
+    private readonly maxEventsPerLoad = 50_000,
+  ) {}
+
+  /** Events handed over but not yet stored: the backpressure signal. */
+  get backlog(): number {
+    return this.queuedEvents;
+  }
+
+  push(records: WalRecord<WalEntry>[]): void {
+    for (const r of records) {
+      this.queue.push(r);
+      this.queuedEvents += r.entry.e.length;
+    }
+    this.wake?.();
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.idle = this.loop();
+  }
+
+  /** Loads what is queued, then stops. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.idle;
+  }
+
+  /** Resolves once everything queued so far is stored (tests, shutdown). */
+  async drain(): Promise<void> {
+    while (this.queue.length || this.busy) await new Promise((r) => setTimeout(r, 10));
+  }
+
+  private busy = false;
+
+  private async loop(): Promise<void> {
+    while (true) {
+      if (!this.queue.length) {
+        if (this.stopped) return;
+        await new Promise<void>((r) => {
+          this.wake = r;
+          setTimeout(r, 500);
+        });
+        this.wake = null;
+        continue;
+      }
+      // Let a few more requests arrive: fewer, larger transactions load faster.
+      if (this.queuedEvents < 2_000 && !this.stopped) await new Promise((r) => setTimeout(r, 20));
+      const batch: WalRecord<WalEntry>[] = [];
+      let n = 0;
+      while (this.queue.length && n < this.maxEventsPerLoad) {
+        const r = this.queue.shift()!;
+        batch.push(r);
+        n += r.entry.e.length;
+      }
+      this.busy = true;
+      try {
+        const t0 = performance.now();
+        await this.load(batch);
+        this.totals.lastLoadMs = performance.now() - t0;
+        this.queuedEvents -= n;
+      } catch (e) {
+        this.totals.errors++;
+        logError('collect.loader', e, { records: batch.length, events: n });
+        this.queue.unshift(...batch);
+        // On shutdown, what could not be stored stays in the write-ahead log for the next start.
+        if (this.stopped) return;
+        await new Promise((r) => setTimeout(r, 1000));
+      } finally {
+        this.busy = false;
+      }
+    }
+  }
+
+  private async load(batch: WalRecord<WalEntry>[]): Promise<void> {
+    const c = this.db.connection;
+    if (!this.staged) {
+      await c.run(`create temp table if not exists collect_stage (source_id integer, event_id varchar, anonymous_key varchar, user_key varchar, type varchar, occurred_ms bigint, event_date varchar, properties varchar, received_ms bigint)`);
+      this.staged = true;
+    }
+    const seen = new Set<string>();
+    const perSource = new Map<number, { events: number; lastSeen: number; facts: number }>();
+    const offsets = new Map<string, number>();
+    await c.run('begin transaction');
+    try {
+      const app = await c.createAppender('collect_stage', 'main', 'temp');
+      for (const r of batch) {
+        const { s, r: received, e } = r.entry;
+        const st = perSource.get(s) ?? { events: 0, lastSeen: 0, facts: 0 };
+        perSource.set(s, st);
+        st.lastSeen = Math.max(st.lastSeen, received);
+        st.facts += r.entry.f.length;
+        for (const [eventId, anon, user, type, at, day, props] of e) {
+          st.events++;
+          if (seen.has(eventId)) continue;
+          seen.add(eventId);
+          app.appendInteger(s);
+          app.appendVarchar(eventId);
+          if (anon === null) app.appendNull(); else app.appendVarchar(anon);
+          if (user === null) app.appendNull(); else app.appendVarchar(user);
+          app.appendVarchar(type);
+          app.appendBigInt(BigInt(Math.round(at)));
+          app.appendVarchar(day);
+          app.appendVarchar(props);
+          app.appendBigInt(BigInt(received));
+          app.endRow();
+        }
+        offsets.set(r.segment, Math.max(offsets.get(r.segment) ?? 0, r.end));
+      }
+      app.flushSync();
+      app.closeSync();
+      let stored = 0;
+      let events = 0;
+      for (const [sourceId, st] of perSource) {
+        const inserted = await this.insertSource(c, sourceId);
+        stored += inserted;
+        events += st.events;
+        await c.run(
+          `insert into collect_source_stats (workspace_id, source_id, events, duplicates, profile_updates, last_seen_at)
+           values ($ws, $sid, $n, $d, $f, epoch_ms(cast($seen as bigint)))
+           on conflict (workspace_id, source_id) do update set events = collect_source_stats.events + excluded.events,
+             duplicates = collect_source_stats.duplicates + excluded.duplicates, profile_updates = collect_source_stats.profile_updates + excluded.profile_updates,
+             last_seen_at = greatest(collect_source_stats.last_seen_at, excluded.last_seen_at)`,
+          { ws: this.workspaceId, sid: sourceId, n: inserted, d: st.events - inserted, f: st.facts, seen: st.lastSeen } as never,
+        );
+      }
+      await this.insertFacts(c, batch);
+      for (const [segment, end] of offsets) {
+        await c.run(`insert into collect_wal_offsets (segment, loaded_offset, updated_at) values ($s, $o, now()) on conflict (segment) do update set loaded_offset = greatest(collect_wal_offsets.loaded_offset, excluded.loaded_offset), updated_at = now()`, { s: segment, o: BigInt(end) } as never);
+      }
+      await c.run('delete from temp.collect_stage');
+      await c.run('commit');
+      this.totals.loads++;
+      this.totals.events += events;
+      this.totals.stored += stored;
+      this.totals.duplicates += events - stored;
+    } catch (e) {
+      await c.run('rollback').catch(() => undefined);
+      await c.run('delete from temp.collect_stage').catch(() => undefined);
+      throw e;
+    }
+    // A segment the log has moved past, and whose last frame is now stored, is no longer needed.
+    for (const segment of offsets.keys()) if (this.queue[0]?.segment !== segment) this.onSegmentDone(segment);
+  }
+
+  /** Stores one source's staged events; events whose user is already linked join their customer right away. */
+  private async insertSource(c: DuckDBConnection, sourceId: number): Promise<number> {
+    const r = await c.run(
+      `insert or ignore into events (workspace_id, event_id, customer_id, anonymous_key, type, occurred_at, event_date, properties, source, received_at)
+       select $ws, s.event_id, coalesce(u.customer_id, a.customer_id), s.anonymous_key, s.type, epoch_ms(s.occurred_ms), cast(s.event_date as date),
+              cast(s.properties as json), $source, epoch_ms(s.received_ms)
+       from temp.collect_stage s
+       left join customer_identifiers u on u.workspace_id = $ws and u.id_type = 'user_id' and u.namespace = '' and u.id_hash = s.user_key
+       left join customer_identifiers a on a.workspace_id = $ws and a.id_type = 'anonymous_id' and a.namespace = '' and a.id_hash = s.anonymous_key
+       where s.source_id = $sid`,
+      { ws: this.workspaceId, sid: sourceId, source: this.sourceName(sourceId) },
+    );
+    return r.rowsChanged;
+  }
+
+  private async insertFacts(c: DuckDBConnection, batch: WalRecord<WalEntry>[]): Promise<void> {
+    const facts = batch.flatMap((r) => r.entry.f.map((f) => ({ s: r.entry.s, f })));
+    if (!facts.length) return;
+    this.totals.facts += facts.length;
+    await c.run(
+      `insert into collect_identity_facts (workspace_id, source_id, kind, fact)
+       select $ws, cast(x->>'s' as integer), x->>'k', x->'f' from (select unnest(from_json(cast($j as json), '["json"]')) as x)`,
+      { ws: this.workspaceId, j: JSON.stringify(facts.map((x) => ({ s: x.s, k: x.f.kind, f: x.f }))) },
+    );
+  }
+}
