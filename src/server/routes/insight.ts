@@ -14,7 +14,7 @@ export async function insightRoutes(server: FastifyInstance, app: App): Promise<
       schema: {
         summary: e.summary,
         tags: ['insight'],
-        querystring: { type: 'object', additionalProperties: false, properties: { ...(e.filters === false ? {} : filtersJsonSchema), ...e.options } },
+        querystring: { type: 'object', additionalProperties: false, properties: { ...(e.filters === false ? {} : filtersJsonSchema), ...e.options } } as never,
         response: { 200: e.response ?? { type: 'object', additionalProperties: true } },
       },
     }, async (req) => {
