@@ -32,3 +32,40 @@ export const ENTITIES = {
 
 export type Entity = keyof typeof ENTITIES;
 export const ENTITY_NAMES = Object.keys(ENTITIES) as Entity[];
+
+/**
+ * How each canonical column is read (coerced in SQL, see src/ingest/coerce/macros.ts). Columns not listed are text.
+ * `timestamp` values without an offset are local (workspace zone); a date alone is the local midnight.
+ */
+export type ColumnKind = 'text' | 'timestamp' | 'date' | 'amount' | 'integer' | 'gender' | 'boolean' | 'json' | 'province' | 'city' | 'name' | 'birthday' | 'order_status' | 'consent_status';
+
+export const COLUMN_KINDS: Record<string, ColumnKind> = {
+  ordered_at: 'timestamp', acquired_at: 'timestamp', registered_at: 'timestamp', occurred_at: 'timestamp', changed_at: 'timestamp',
+  added_at: 'timestamp', removed_at: 'timestamp', created_at: 'timestamp', dismissed_at: 'timestamp', joined_at: 'timestamp',
+  left_at: 'timestamp', published_at: 'timestamp', started_at: 'timestamp', ended_at: 'timestamp', assigned_at: 'timestamp',
+  issued_at: 'timestamp', expires_at: 'timestamp', redeemed_at: 'timestamp',
+  launched_at: 'date', opened_at: 'date',
+  gross_amount: 'amount', discount_amount: 'amount', refund_amount: 'amount', unit_price: 'amount', amount: 'amount', price: 'amount', value: 'amount',
+  item_count: 'integer', quantity: 'integer', line_no: 'integer',
+  gender: 'gender', properties: 'json', province: 'province', city: 'city', name: 'name', birthday: 'birthday',
+};
+
+/** Per entity, the columns a row cannot do without (a row missing one is rejected). Identifiers are checked apart. */
+export const REQUIRED_COLUMNS: Record<Entity, string[]> = {
+  customers: [], orders: ['order_id', 'ordered_at', 'gross_amount'], order_lines: ['order_id', 'amount'], products: ['sku'],
+  events: ['type', 'occurred_at'], consents: ['purpose', 'status', 'changed_at'], stores: ['code'], staff: ['code'],
+  contacts: ['staff_code', 'added_at'], groups: ['group_id'], group_members: ['group_id', 'joined_at'], content: ['content_id'],
+  campaigns: ['campaign_id'], campaign_members: ['campaign_id'], coupons: ['coupon_code'],
+};
+
+/** Entities whose rows need a customer: a row without any usable identifier is rejected (orders may be orphans). */
+export const NEEDS_CUSTOMER: Entity[] = ['customers', 'consents', 'contacts', 'group_members', 'campaign_members'];
+
+/** Canonical columns an entity accepts, identifiers and namespaces included. */
+export function canonicalColumns(entity: Entity): string[] {
+  const e = ENTITIES[entity];
+  const keys = e.key.filter((k) => k !== '(identifiers)');
+  const ids = (e.key as readonly string[]).includes('(identifiers)') || ['orders', 'events', 'coupons', 'customers'].includes(entity)
+    ? [...IDENTIFIER_COLUMNS, ...Object.values(NAMESPACE_COLUMNS).filter((c) => c !== 'source')] : [];
+  return [...new Set([...keys, ...e.columns, ...ids])];
+}

@@ -1,0 +1,57 @@
+import type { Database } from '../../store/duckdb/database.ts';
+import { regionRows } from './regions.ts';
+
+/**
+ * Coercions of real-world export values, as DuckDB macros so a whole file is coerced in one set-based pass.
+ * Each returns NULL for a value it cannot read; the validator turns "present but NULL after coercion" into a
+ * rejection naming the column.
+ */
+const MACROS = [
+  // ="123" (Taobao), leading ' (Shopify), blanks and placeholder dashes → NULL
+  `create or replace temp macro siyu_clean(s) as nullif(nullif(nullif(nullif(trim(regexp_replace(case when starts_with(trim(s), '="') and ends_with(trim(s), '"') then trim(s)[3:-2] else trim(s) end, '^''+', '')), ''), '——'), '--'), '-')`,
+  `create or replace temp macro siyu_amount(s) as try_cast(regexp_replace(s, '[¥￥,，元\\s]|RMB|CNY', '', 'g') as decimal(18,2))`,
+  `create or replace temp macro siyu_int(s) as (case when try_cast(regexp_replace(s, '[,\\s件个]', '', 'g') as double) = floor(try_cast(regexp_replace(s, '[,\\s件个]', '', 'g') as double)) then try_cast(try_cast(regexp_replace(s, '[,\\s件个]', '', 'g') as double) as bigint) end)`,
+  // 2024年3月5日, 2024/3/5 14:03, 2024-03-05T14:03:00, 20240305, Excel serial days; naive local time
+  `create or replace temp macro siyu_local_ts(s) as coalesce(
+     try_strptime(regexp_replace(replace(replace(replace(replace(s, '年', '-'), '月', '-'), '日', ' '), '/', '-'), '\\s+', ' ', 'g').trim(),
+       ['%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M', '%Y-%m-%d', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%dT%H:%M:%S.%f', '%Y-%m-%d %H:%M:%S.%f', '%Y%m%d', '%Y%m%d%H%M%S', '%Y-%m-%dT%H:%M']),
+     case when regexp_full_match(s, '[0-9]{5}(\\.[0-9]+)?') and try_cast(s as double) between 20000 and 80000
+          then timestamp '1899-12-30' + to_microseconds(round(try_cast(s as double) * 86400000000)::bigint) end)`,
+  // An instant: with an offset (…+0800, …Z) as written, else lts (the value read as local time) in zone tz
+  `create or replace temp macro siyu_instant(s, lts, tz) as case
+     when regexp_matches(s, '[0-9]:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?\\s*([+-][0-9]{2}:?[0-9]{2}|Z)$')
+       then try_strptime(regexp_replace(regexp_replace(s, 'Z$', '+0000'), '\\s+([+-])', '\\1'), ['%Y-%m-%d %H:%M:%S%z', '%Y-%m-%dT%H:%M:%S%z', '%Y-%m-%dT%H:%M:%S.%f%z', '%Y/%m/%d %H:%M:%S%z', '%Y-%m-%d %H:%M%z'])
+     else timezone(tz, lts) end`,
+  `create or replace temp macro siyu_utc(s, lts, tz) as timezone('UTC', siyu_instant(s, lts, tz))`,
+  `create or replace temp macro siyu_local_date(s, lts, tz) as cast(timezone(tz, siyu_instant(s, lts, tz)) as date)`,
+  `create or replace temp macro siyu_gender(s) as case
+     when lower(s) in ('男', 'm', 'male', '先生', '1', 'man') then 'male'
+     when lower(s) in ('女', 'f', 'female', '女士', '2', 'woman') then 'female'
+     when lower(s) in ('未知', '其他', '保密', 'unknown', 'u', '0', 'other', 'x') then 'unknown' end`,
+  `create or replace temp macro siyu_bool(s) as case
+     when lower(s) in ('是', 'yes', 'y', 'true', 't', '1', '√', '同意', 'subscribed') then true
+     when lower(s) in ('否', 'no', 'n', 'false', 'f', '0', '×', '拒绝', 'unsubscribed', 'not_subscribed') then false end`,
+  `create or replace temp macro siyu_consent(s) as case
+     when lower(s) in ('granted', '是', 'yes', 'y', 'true', '1', '同意', '已同意', 'subscribed', 'opt_in', 'opt-in') then 'granted'
+     when lower(s) in ('withdrawn', '否', 'no', 'n', 'false', '0', '撤回', '已撤回', '拒绝', 'unsubscribed', 'opt_out', 'opt-out', 'revoked') then 'withdrawn' end`,
+  `create or replace temp macro siyu_region_key(s) as regexp_replace(regexp_replace(lower(trim(s)), '\\s+', '', 'g'), '(特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|省|市|shi|sheng|city|province)$', '')`,
+];
+
+/** Creates the macros and the region alias table on this connection (idempotent). */
+export async function installCoercions(db: Database): Promise<void> {
+  for (const m of MACROS) await db.run(m);
+  const have = await db.scalar(`select count(*) from duckdb_tables() where table_name = 'siyu_regions' and temporary`);
+  if (have) return;
+  await db.run(`create temp table siyu_regions (key varchar, kind varchar, name varchar, province varchar, tier varchar)`);
+  const a = await db.appender('siyu_regions');
+  for (const r of regionRows()) {
+    a.appendVarchar(r.key);
+    a.appendVarchar(r.kind);
+    a.appendVarchar(r.name);
+    a.appendVarchar(r.province);
+    if (r.tier === null) a.appendNull();
+    else a.appendVarchar(r.tier);
+    a.endRow();
+  }
+  a.closeSync();
+}

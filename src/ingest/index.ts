@@ -1,0 +1,120 @@
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import type { App } from '../app/context.ts';
+import { DEFAULT_TIMEZONE } from '../config.ts';
+import { UserError, isUserError } from '../errors.ts';
+import { ENTITY_NAMES, NEEDS_CUSTOMER } from './canonical.ts';
+import { loadMapping } from './mapping.ts';
+import { PRESETS } from './presets/index.ts';
+import { stageFile } from './read/stage.ts';
+import { installCoercions } from './coerce/macros.ts';
+import { transform } from './transform.ts';
+import { scanIdentifiers } from './identifiers.ts';
+import { checkSensitiveColumns, rejectSensitiveNumbers } from './sensitive.ts';
+import { writeQuarantine } from './quarantine.ts';
+import { writeEntity } from './write/index.ts';
+import { resolveStaged } from '../identity/resolveStaged.ts';
+import { loadRules } from '../identity/rules.ts';
+import { tempPrefix, dropTemp } from '../identity/temp.ts';
+import { recordRun } from './runs.ts';
+import type { ImportOptions, ImportSummary, FileSummary, IdentityStats } from './types.ts';
+
+export type { ImportOptions, ImportSummary, FileSummary } from './types.ts';
+export { PRESETS } from './presets/index.ts';
+
+class Rollback extends Error {}
+
+/**
+ * Imports files of one entity (导入): read (any encoding / format), map, coerce and validate in SQL, hash the
+ * distinct identifiers, resolve identities, write — one transaction per file, so a crash leaves nothing of a file
+ * half-applied and a re-import changes nothing. Rejected rows go to a quarantine CSV with a reason each.
+ */
+export async function importFiles(app: App, opts: ImportOptions): Promise<ImportSummary> {
+  const t0 = Date.now();
+  if (!ENTITY_NAMES.includes(opts.entity)) {
+    throw new UserError('unknown_entity', `Unknown entity '${opts.entity}'; one of: ${ENTITY_NAMES.join(', ')}.`, `未知的数据类型 '${opts.entity}'；可选：${ENTITY_NAMES.join('、')}。`);
+  }
+  const cwd = opts.cwd ?? process.cwd();
+  const mapping = loadMapping(opts.entity, opts.map, cwd);
+  const preset = Boolean(opts.map && PRESETS[opts.map]);
+  const files = opts.files.map((f) => resolve(cwd, f));
+  for (const f of files) {
+    if (!existsSync(f) || !statSync(f).isFile()) throw new UserError('file_not_found', `No such file: ${f}`, `文件不存在：${f}`, 404);
+  }
+  const rules = await loadRules(app);
+  const tz = (await app.db.get<{ timezone: string }>(`select timezone from workspaces where id = $ws`, { ws: app.workspaceId }))?.timezone ?? DEFAULT_TIMEZONE;
+  await installCoercions(app.db);
+  const identity: IdentityStats = { customersCreated: 0, merged: 0, conflicts: 0, identifiersAdded: 0, invalidIdentifiers: {}, maskedIdentifiers: 0 };
+  const summaries: FileSummary[] = [];
+  let done = 0;
+  for (const file of files) {
+    const s = await importOne(app, file, { ...opts, mapping, preset, rules, tz, identity, onRows: (n) => opts.onProgress?.((done += n)) });
+    summaries.push(s);
+  }
+  const sum = (k: 'rows' | 'imported' | 'unchanged' | 'rejected') => summaries.reduce((a, s) => a + s[k], 0);
+  return { entity: opts.entity, dryRun: Boolean(opts.dryRun), strict: Boolean(opts.strict), rows: sum('rows'), imported: sum('imported'), unchanged: sum('unchanged'), rejected: sum('rejected'), files: summaries, identity, seconds: (Date.now() - t0) / 1000 };
+}
+
+type OneOpts = ImportOptions & { mapping: ReturnType<typeof loadMapping>; preset: boolean; rules: Awaited<ReturnType<typeof loadRules>>; tz: string; identity: IdentityStats; onRows: (n: number) => void };
+
+async function importOne(app: App, file: string, o: OneOpts): Promise<FileSummary> {
+  const t0 = Date.now();
+  const db = app.db;
+  const p = tempPrefix('imp');
+  const tmp = mkdtempSync(`${tmpdir()}/siyu-import-`);
+  const source = o.source ?? o.mapping.constants?.source ?? o.mapping.name ?? null;
+  const runId = await recordRun(app, { entity: o.entity, source, file });
+  try {
+    const staged = await stageFile(db, p, file, { format: o.mapping.format?.type, encoding: o.encoding ?? o.mapping.format?.encoding, delimiter: o.mapping.format?.delimiter, header: o.mapping.format?.header, names: o.mapping.format?.names, sheet: o.sheet ?? o.mapping.format?.sheet, tmp });
+    await checkSensitiveColumns(app, o.mapping, staged);
+    const t = await transform(db, p, staged, o.entity, o.mapping, { file: basename(file), tz: o.tz, preset: o.preset });
+    await rejectSensitiveNumbers(app, p, t.present);
+    const result = { imported: 0, unchanged: 0, orderLines: 0 };
+    let rejected = 0;
+    const idStats = { customersCreated: 0, merged: 0, conflicts: 0, identifiersAdded: 0 };
+    try {
+      await db.transaction(async () => {
+        const scan = await scanIdentifiers(app, p, o.entity, t.present);
+        if (NEEDS_CUSTOMER.includes(o.entity)) {
+          await db.run(`update ${p}_rows set _errors = list_append(_errors, $r) where len(_errors) = 0 and _row not in (select _row from ${p}_rid)`,
+            { r: scan.columns.length ? 'identifiers: none usable (missing, invalid or masked)' : 'identifiers: the file maps no identifier column (member_no, phone, email, unionid …)' });
+        }
+        rejected = (await db.scalar(`select count(*) from ${p}_rows where len(_errors) > 0`)) + staged.structural.length;
+        for (const [k, v] of Object.entries(scan.invalid)) o.identity.invalidIdentifiers[k] = (o.identity.invalidIdentifiers[k] ?? 0) + v;
+        o.identity.maskedIdentifiers += scan.masked;
+        if (o.strict && rejected) throw new Rollback();
+        await db.run(`delete from ${p}_rid where _row in (select _row from ${p}_rows where len(_errors) > 0)`);
+        Object.assign(idStats, await resolveStaged(app, p, o.rules, { source }));
+        Object.assign(result, await writeEntity(app, p, o.entity, t, { source, customersCreated: idStats.customersCreated }));
+        if (o.dryRun) throw new Rollback();
+      });
+    } catch (e) {
+      if (!(e instanceof Rollback)) throw e;
+    }
+    const applied = !(o.strict && rejected);
+    o.identity.customersCreated += idStats.customersCreated;
+    o.identity.merged += idStats.merged;
+    o.identity.conflicts += idStats.conflicts;
+    o.identity.identifiersAdded += idStats.identifiersAdded;
+    const reasons: Record<string, number> = {};
+    for (const r of await db.all<{ reason: string; n: number }>(`select e as reason, count(*) as n from (select unnest(_errors) as e from ${p}_rows where len(_errors) > 0) group by e order by n desc`)) reasons[r.reason] = Number(r.n);
+    for (const s of staged.structural) reasons[`(row): ${s.reason}`] = (reasons[`(row): ${s.reason}`] ?? 0) + 1;
+    const summary: FileSummary = {
+      file, format: staged.format, encoding: staged.encoding, rows: staged.rows + staged.structural.length,
+      imported: applied ? result.imported : 0, unchanged: applied ? result.unchanged : 0, rejected, quarantine: null, reasons,
+      ...(result.orderLines ? { orderLines: result.orderLines } : {}), seconds: (Date.now() - t0) / 1000,
+    };
+    if (o.strict && rejected) summary.reasons['(file): not imported, --strict and rows were rejected'] = 1;
+    summary.quarantine = await writeQuarantine(app, p, file, t.present, staged.structural, { entity: o.entity, rows: summary.rows, rejected, reasons, strict: Boolean(o.strict), dryRun: Boolean(o.dryRun) });
+    o.onRows(summary.rows);
+    await recordRun(app, { id: runId, status: 'done', summary: o.dryRun ? { ...summary, dryRun: true } : summary });
+    return summary;
+  } catch (e) {
+    await recordRun(app, { id: runId, status: 'failed', error: isUserError(e) ? e.message : 'internal error' }).catch(() => undefined);
+    throw e;
+  } finally {
+    await dropTemp(db, p).catch(() => undefined);
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,60 @@
+import type { App } from '../app/context.ts';
+import { sensitiveNumberIn } from '../domain/ingest/sensitiveNumbers.ts';
+import type { Mapping } from './mapping.ts';
+import type { StagedFile } from './read/stage.ts';
+import { UserError } from '../errors.ts';
+import { listValue } from '@duckdb/node-api';
+
+/** Free-text canonical columns scanned for ID-card and bank-card numbers (codes and ids are not free text). */
+const FREE_TEXT = ['name', 'tags', 'evidence', 'title', 'topic', 'state', 'member_tier', 'kind', 'category', 'brand', 'properties', '_traits', 'acquisition_channel'];
+
+/** Whether the workspace records the separate-consent purpose `sensitive_<class>` (privacy area's purposes, if present). */
+async function purposeRecorded(app: App, klass: string): Promise<boolean> {
+  const tables = (await app.db.all<{ t: string }>(`select table_name as t from duckdb_tables() where not temporary and table_name in ('consent_purposes', 'purposes')`)).map((r) => r.t);
+  for (const t of tables) {
+    const cols = (await app.db.all<{ c: string }>(`select column_name as c from duckdb_columns() where table_name = $t`, { t })).map((r) => r.c);
+    const key = cols.includes('purpose') ? 'purpose' : cols.includes('code') ? 'code' : cols.includes('name') ? 'name' : null;
+    if (!key) continue;
+    const ws = cols.includes('workspace_id') ? 'and workspace_id = $ws' : '';
+    if (await app.db.scalar(`select count(*) from ${t} where ${key} = $p ${ws}`, { p: `sensitive_${klass}`, ws: app.workspaceId })) return true;
+  }
+  return false;
+}
+
+/**
+ * PIPL art. 28: a file whose mapping declares sensitive columns (health, religion, ID card, bank card, precise
+ * location, biometrics, minors) is refused unless the workspace records the separate-consent purpose for each class.
+ */
+export async function checkSensitiveColumns(app: App, mapping: Mapping, staged: StagedFile): Promise<void> {
+  const headers = new Set(staged.headers.map((h) => h.trim().toLowerCase()));
+  for (const [header, klass] of Object.entries(mapping.sensitive ?? {})) {
+    if (!headers.has(header.trim().toLowerCase())) continue;
+    if (!(await purposeRecorded(app, klass))) {
+      throw new UserError(
+        'sensitive_refused',
+        `Column '${header}' holds sensitive personal information (${klass}, PIPL art. 28); the workspace records no separate-consent purpose 'sensitive_${klass}', so the file is refused.`,
+        `列 '${header}' 含敏感个人信息（${klass}，《个人信息保护法》第28条）；本工作空间未登记单独同意目的 'sensitive_${klass}'，文件被拒绝导入。`,
+        422,
+      );
+    }
+  }
+}
+
+/** Rows whose free-text fields carry an ID-card or bank-card number get a rejection naming the field. */
+export async function rejectSensitiveNumbers(app: App, p: string, present: Set<string>): Promise<number> {
+  const cols = FREE_TEXT.filter((c) => present.has(c));
+  let hits = 0;
+  for (const c of cols) {
+    const expr = c === 'properties' || c === '_traits' ? `${c}::varchar` : c;
+    const cand = await app.db.all<{ _row: number; v: string }>(`select _row, ${expr} as v from ${p}_rows where regexp_matches(${expr}, '[0-9][0-9 -]{11,22}[0-9Xx]')`);
+    const bad = cand.map((r) => ({ row: r._row, kind: sensitiveNumberIn(r.v) })).filter((r) => r.kind);
+    for (const kind of ['id_card', 'bank_card'] as const) {
+      const rows = bad.filter((b) => b.kind === kind).map((b) => b.row);
+      if (!rows.length) continue;
+      hits += rows.length;
+      const reason = `${c.replace(/^_/, '')}: contains ${kind === 'id_card' ? 'an ID-card number' : 'a bank-card number'} (sensitive, PIPL art. 28)`;
+      await app.db.run(`update ${p}_rows set _errors = list_append(_errors, $reason) where _row in (select unnest($rows::bigint[]))`, { reason, rows: listValue(rows) });
+    }
+  }
+  return hits;
+}

@@ -1,0 +1,160 @@
+import type { Database } from '../store/duckdb/database.ts';
+import { COLUMN_KINDS, REQUIRED_COLUMNS, canonicalColumns, IDENTIFIER_COLUMNS, type Entity, type ColumnKind } from './canonical.ts';
+import type { Mapping } from './mapping.ts';
+import type { StagedFile } from './read/stage.ts';
+import { UserError } from '../errors.ts';
+import { listValue } from '@duckdb/node-api';
+
+/**
+ * Mapping + coercion as two set-based statements: `<p>_m` holds each canonical column as cleaned text (source
+ * headers renamed, constants and templates filled in, value maps applied); `<p>_rows` holds the typed values
+ * and `_errors`, the list of "column: reason" for rows to reject.
+ */
+export interface Transformed {
+  /** Canonical columns present in this file (mapped, constant or templated). */
+  present: Set<string>;
+  /** Order-line columns present (orders with `lines`). */
+  linePresent: Set<string>;
+}
+
+const norm = (h: string) => h.trim().toLowerCase();
+
+/** Only the parameters a statement names (DuckDB refuses unused ones). */
+function used(sql: string, params: Record<string, unknown>): Record<string, unknown> {
+  const names = new Set([...sql.matchAll(/\$([a-z_][a-z0-9_]*)/gi)].map((m) => m[1]));
+  return Object.fromEntries(Object.entries(params).filter(([k]) => names.has(k)));
+}
+
+function headerIndex(headers: string[]): Map<string, number> {
+  const m = new Map<string, number>();
+  headers.forEach((h, i) => {
+    if (!m.has(norm(h))) m.set(norm(h), i + 1);
+  });
+  return m;
+}
+
+export async function transform(db: Database, p: string, staged: StagedFile, entity: Entity, mapping: Mapping, o: { file: string; tz: string; preset: boolean }): Promise<Transformed> {
+  const idx = headerIndex(staged.headers);
+  const params: Record<string, unknown> = { tz: o.tz };
+  let n = 0;
+  const param = (v: unknown) => {
+    const k = `p${n++}`;
+    params[k] = v;
+    return `$${k}`;
+  };
+  const sourcesOf = (spec: string | string[] | undefined, canonical: string): string[] => {
+    const names = spec === undefined ? [canonical] : Array.isArray(spec) ? spec : [spec];
+    return names.map((h) => idx.get(norm(h))).filter((i): i is number => i !== undefined).map((i) => `siyu_clean(c${i})`);
+  };
+  const missing: string[] = [];
+  const rawExpr = (c: string, spec: string | string[] | undefined): string | null => {
+    const tpl = mapping.templates?.[c];
+    if (tpl !== undefined) return templateExpr(tpl);
+    const srcs = sourcesOf(spec, c);
+    if (!srcs.length && spec !== undefined) missing.push(...(Array.isArray(spec) ? spec : [spec]));
+    const constant = mapping.constants?.[c];
+    if (constant !== undefined) srcs.push(param(constant));
+    if (!srcs.length) return null;
+    let e = srcs.length === 1 ? srcs[0] : `coalesce(${srcs.join(', ')})`;
+    const vmap = mapping.values?.[c];
+    if (vmap) e = `coalesce(${param(listValue(Object.values(vmap)))}[list_position(${param(listValue(Object.keys(vmap)))}, ${e})], ${e})`;
+    return e;
+  };
+  const templateExpr = (tpl: string): string => {
+    const parts = tpl.split(/(\{[^}]+\})/).filter(Boolean).map((part) => {
+      if (!part.startsWith('{')) return param(part);
+      const name = part.slice(1, -1);
+      if (name === 'row') return `_line::varchar`;
+      if (name === 'file') return param(o.file);
+      const i = idx.get(norm(name));
+      if (i === undefined) missing.push(name);
+      return i === undefined ? `''` : `coalesce(siyu_clean(c${i}), '')`;
+    });
+    return `nullif(trim(concat(${parts.join(', ')})), '')`;
+  };
+
+  const present = new Set<string>();
+  const select: string[] = ['_row', '_line'];
+  for (const c of [...canonicalColumns(entity), 'source']) {
+    if (select.some((s) => s.endsWith(` as ${c}`))) continue;
+    const e = rawExpr(c, mapping.columns[c]);
+    if (e) {
+      present.add(c);
+      select.push(`${e} as ${c}`);
+    }
+  }
+  const linePresent = new Set<string>();
+  for (const [c, spec] of Object.entries(mapping.lines ?? {})) {
+    const e = rawExpr(`line_${c}`, spec);
+    if (e) {
+      linePresent.add(c);
+      select.push(`${e} as line_${c}`);
+    }
+  }
+  const traits = Object.entries(mapping.traits ?? {}).filter(([, h]) => idx.has(norm(h)));
+  if (traits.length) select.push(`json_object(${traits.map(([k, h]) => `${param(k)}, siyu_clean(c${idx.get(norm(h))})`).join(', ')}) as _traits`);
+  if (missing.length && !o.preset && !present.size) {
+    throw new UserError('mapping_headers', `None of the mapped headers are in ${o.file} (missing: ${missing.slice(0, 5).join(', ')}); its headers are: ${staged.headers.slice(0, 12).join(', ')}.`, `${o.file} 中没有映射所指定的列（缺少：${missing.slice(0, 5).join('、')}）；文件的列为：${staged.headers.slice(0, 12).join('、')}。`);
+  }
+  const mSql = `create temp table ${p}_m as select ${select.join(', ')} from ${staged.table}`;
+  await db.run(mSql, used(mSql, params));
+  if (mapping.grain === 'line' && present.has('order_id')) {
+    // Continuation rows (Shopify line items) carry only the order id: fill the order's fields from its rows.
+    const fill = [...present].filter((c) => c !== 'order_id').map((c) => `coalesce(${c}, first_value(${c} ignore nulls) over w) as ${c}`);
+    if (fill.length) {
+      await db.run(`create temp table ${p}_m2 as select * replace (${fill.join(', ')}) from ${p}_m window w as (partition by order_id order by _row rows between unbounded preceding and unbounded following)`);
+      await db.run(`drop table ${p}_m`);
+      await db.run(`alter table ${p}_m2 rename to ${p}_m`);
+    }
+  }
+
+  // Typed columns and reasons.
+  const typed: string[] = ['m.*'];
+  const errors: string[] = [];
+  const fmt = (c: string) => (mapping.formats?.[c] ? `coalesce(try_strptime(m.${c}, ${param(mapping.formats[c])}), siyu_local_ts(m.${c}))` : `siyu_local_ts(m.${c})`);
+  const cols = [...present].concat([...linePresent].map((c) => `line_${c}`));
+  for (const c of cols) {
+    const kind: ColumnKind = entity === 'consents' && c === 'status' ? 'consent_status' : COLUMN_KINDS[c.replace(/^line_/, '')] ?? 'text';
+    const t = typedExpr(kind, c, fmt(c));
+    if (!t) continue;
+    typed.push(`${t} as t_${c}`);
+    if (kind === 'timestamp' && (c === 'ordered_at' || c === 'occurred_at')) typed.push(`siyu_local_date(m.${c}, ${fmt(c)}, $tz) as d_${c}`);
+    if (!['province', 'city', 'name'].includes(kind)) errors.push(`case when m.${c} is not null and (${t}) is null then '${c}: not ${article(kind)}' end`);
+  }
+  for (const c of REQUIRED_COLUMNS[entity]) {
+    if (entity === 'order_lines' && c === 'amount' && present.has('unit_price')) continue;
+    errors.push(present.has(c) ? `case when m.${c} is null then '${c}: missing' end` : `'${c}: no such column in the file'`);
+  }
+  if (present.has('province')) typed.push(`rp.name as t_province`);
+  if (present.has('city')) typed.push(`rc.name as t_city, rc.tier as t_city_tier, rc.province as t_city_province`);
+  const joins = [
+    present.has('province') ? `left join siyu_regions rp on rp.kind = 'province' and rp.key = siyu_region_key(m.province)` : '',
+    present.has('city') ? `left join siyu_regions rc on rc.kind = 'city' and rc.key = siyu_region_key(m.city)` : '',
+  ].join(' ');
+  const rSql = `create temp table ${p}_rows as select ${typed.join(', ')}, list_filter([${errors.join(', ') || 'null'}]::varchar[], x -> x is not null) as _errors from ${p}_m m ${joins}`;
+  await db.run(rSql, used(rSql, params));
+  await db.run(`drop table ${p}_m`);
+  return { present, linePresent };
+}
+
+function article(kind: ColumnKind): string {
+  return { timestamp: 'a date/time', date: 'a date', amount: 'an amount', integer: 'a whole number', gender: 'a gender (男/女/未知, M/F)', boolean: 'yes/no (是/否)', json: 'JSON', birthday: 'a date', order_status: 'a status', consent_status: 'granted/withdrawn (同意/撤回)' }[kind as string] ?? kind;
+}
+
+function typedExpr(kind: ColumnKind, c: string, lts: string): string | null {
+  const v = `m.${c}`;
+  switch (kind) {
+    case 'timestamp': return `siyu_utc(${v}, ${lts}, $tz)`;
+    case 'date': return `cast(${lts} as date)`;
+    case 'birthday': return `cast(${lts} as date)`;
+    case 'amount': return `siyu_amount(${v})`;
+    case 'integer': return `siyu_int(${v})`;
+    case 'gender': return `siyu_gender(${v})`;
+    case 'boolean': return `siyu_bool(${v})`;
+    case 'json': return `try_cast(${v} as json)`;
+    case 'consent_status': return `siyu_consent(${v})`;
+    default: return null;
+  }
+}
+
+export const IDENTIFIERS: readonly string[] = IDENTIFIER_COLUMNS;

@@ -1,0 +1,61 @@
+import type { Entity } from './canonical.ts';
+
+export type Encoding = 'auto' | 'utf8' | 'gbk' | 'gb18030' | 'utf16' | 'utf16le' | 'utf16be';
+export type FileFormat = 'csv' | 'tsv' | 'whitespace' | 'xlsx' | 'jsonl' | 'parquet';
+
+export interface ImportOptions {
+  entity: Entity;
+  files: string[];
+  /** A preset name (`youzan-orders`, …) or the path of a mapping file (JSON). Without it, canonical headers. */
+  map?: string;
+  encoding?: Encoding;
+  sheet?: string;
+  dryRun?: boolean;
+  /** All-or-nothing per file: one bad row and nothing of that file is imported. */
+  strict?: boolean;
+  /** Recorded on each row (orders.source, customer_identifiers.source) and in the freshness report. */
+  source?: string;
+  onProgress?: (rowsDone: number) => void;
+  /** Directory relative paths are resolved from (the CLI's cwd). */
+  cwd?: string;
+}
+
+export interface IdentityStats {
+  customersCreated: number;
+  merged: number;
+  conflicts: number;
+  identifiersAdded: number;
+  /** Identifier values that were present but unusable (invalid or masked phones, bad e-mails), per type. */
+  invalidIdentifiers: Record<string, number>;
+  maskedIdentifiers: number;
+}
+
+export interface FileSummary {
+  file: string;
+  format: FileFormat;
+  encoding: string;
+  rows: number;
+  imported: number;
+  /** Rows already present (same natural key) or repeated in the file: nothing changed. */
+  unchanged: number;
+  rejected: number;
+  /** Quarantine CSV of the rejected rows (identifiers masked), with a .json summary beside it. */
+  quarantine: string | null;
+  /** Rejections by column and reason. */
+  reasons: Record<string, number>;
+  orderLines?: number;
+  seconds: number;
+}
+
+export interface ImportSummary {
+  entity: Entity;
+  dryRun: boolean;
+  strict: boolean;
+  rows: number;
+  imported: number;
+  unchanged: number;
+  rejected: number;
+  files: FileSummary[];
+  identity: IdentityStats;
+  seconds: number;
+}

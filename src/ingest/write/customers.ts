@@ -1,0 +1,107 @@
+import type { App } from '../../app/context.ts';
+import { encrypt, keyedHash } from '../../domain/privacy/cipher.ts';
+import { maskName } from '../../domain/privacy/mask.ts';
+import { tempAppender, pages } from '../../identity/temp.ts';
+import { cols, GOOD, type WriteResult } from './sql.ts';
+
+/**
+ * Customer attributes onto the resolved customers: per customer the latest non-empty value of each column wins
+ * (a re-import writes the same values: nothing changes). Name and birthday are encrypted here, in JS, once per
+ * customer; the database sees ciphertext and a masked name only.
+ */
+export async function writeCustomers(app: App, p: string, present: Set<string>, o: { customersCreated: number }): Promise<WriteResult> {
+  const db = app.db;
+  const c = cols(present);
+  const latest = (expr: string, as: string) => `arg_max(${expr}, r._row) filter (where ${expr} is not null) as ${as}`;
+  const attrs: [string, string][] = [
+    ['gender', c.typed('gender')],
+    ['province', c.has('province') ? `coalesce(r.t_province, ${c.has('city') ? 'r.t_city_province, ' : ''}r.province)` : c.has('city') ? 'r.t_city_province' : 'null'],
+    ['city', c.has('city') ? 'coalesce(r.t_city, r.city)' : 'null'],
+    ['city_tier', c.has('city') ? 'r.t_city_tier' : 'null'],
+    ['acquisition_channel', c.raw('acquisition_channel')], ['acquired_at', c.typed('acquired_at')], ['registered_at', c.typed('registered_at')],
+    ['member_tier', c.raw('member_tier')], ['owner_staff_code', c.raw('owner_staff_code')], ['home_store_code', c.raw('home_store_code')],
+    ['birth_year', c.has('birthday') ? 'year(r.t_birthday)' : 'null'], ['birth_md', c.has('birthday') ? `strftime(r.t_birthday, '%m-%d')` : 'null'],
+    ['is_minor', c.has('birthday') ? `r.t_birthday > current_date - interval 14 year` : 'null'],
+    ['traits', traitsExpr(c.has('tags'), c.has('_traits'))],
+  ].filter(([, e]) => e !== 'null') as [string, string][];
+  await db.run(
+    `create temp table ${p}_cust as select rc.customer_id, ${[...attrs.map(([k, e]) => latest(e, k)), latest(c.raw('name'), '_name'), latest(c.has('birthday') ? 'r.t_birthday::varchar' : 'null', '_birthday')].join(', ')},
+       (row_number() over ())::bigint as k
+     from ${p}_rows r join ${p}_rc rc using (_row) where ${GOOD} group by rc.customer_id`,
+  );
+  const n = await db.scalar(`select count(*) from ${p}_cust`);
+  await db.run(`create temp table ${p}_cpii (customer_id bigint, name_cipher varchar, name_masked varchar, birthday_cipher varchar)`);
+  if (c.has('name') || c.has('birthday')) {
+    const a = await tempAppender(db, `${p}_cpii`);
+    for await (const page of pages<{ customer_id: number; _name: string | null; _birthday: string | null }>(db, `select customer_id, _name, _birthday from ${p}_cust where k between $a and $b`, n, 100_000)) {
+      for (const r of page) {
+        a.appendBigInt(BigInt(r.customer_id));
+        if (r._name) {
+          a.appendVarchar(encrypt(app.keys, r._name));
+          a.appendVarchar(maskName(r._name));
+        } else {
+          a.appendNull();
+          a.appendNull();
+        }
+        if (r._birthday) a.appendVarchar(encrypt(app.keys, r._birthday));
+        else a.appendNull();
+        a.endRow();
+      }
+      a.flushSync();
+    }
+    a.closeSync();
+  }
+  const sets = attrs.map(([k]) => (k === 'traits' ? `traits = case when x.traits is null then customers.traits when customers.traits is null then x.traits else json_merge_patch(customers.traits, x.traits) end` : `${k} = coalesce(x.${k}, customers.${k})`));
+  sets.push('name_cipher = coalesce(x.name_cipher, customers.name_cipher)', 'name_masked = coalesce(x.name_masked, customers.name_masked)', 'birthday_cipher = coalesce(x.birthday_cipher, customers.birthday_cipher)', 'updated_at = current_timestamp');
+  await db.run(
+    `update customers set ${sets.join(', ')} from (select u.*, pii.name_cipher, pii.name_masked, pii.birthday_cipher from ${p}_cust u left join ${p}_cpii pii using (customer_id)) x
+     where customers.workspace_id = $ws and customers.id = x.customer_id`,
+    { ws: app.workspaceId },
+  );
+  return { imported: o.customersCreated, unchanged: n - o.customersCreated };
+}
+
+function traitsExpr(tags: boolean, traits: boolean): string {
+  if (!tags && !traits) return 'null';
+  const t = tags ? `json_object('tags', list_filter(string_split_regex(r.tags, '[,，;；|/、\\s]+'), x -> x <> ''))` : null;
+  if (t && traits) return `json_merge_patch(r._traits, ${t})`;
+  return t ?? 'r._traits';
+}
+
+/** Staff: upsert by code; the name encrypted and masked, the WeCom userid kept only as a keyed hash. */
+export async function writeStaff(app: App, p: string, present: Set<string>): Promise<WriteResult> {
+  const db = app.db;
+  const c = cols(present);
+  await db.run(`create temp table ${p}_st as select (row_number() over ())::bigint as k, r.code, ${c.raw('name')} as name, ${c.raw('wecom_userid')} as wecom_userid from ${p}_rows r where ${GOOD} qualify row_number() over (partition by r.code order by r._row desc) = 1`);
+  const n = await db.scalar(`select count(*) from ${p}_st`);
+  await db.run(`create temp table ${p}_stp (code varchar, name_cipher varchar, name_masked varchar, wecom_userid_hash varchar)`);
+  const a = await tempAppender(db, `${p}_stp`);
+  for await (const page of pages<{ code: string; name: string | null; wecom_userid: string | null }>(db, `select code, name, wecom_userid from ${p}_st where k between $a and $b`, n)) {
+    for (const r of page) {
+      a.appendVarchar(r.code);
+      if (r.name) {
+        a.appendVarchar(encrypt(app.keys, r.name));
+        a.appendVarchar(maskName(r.name));
+      } else {
+        a.appendNull();
+        a.appendNull();
+      }
+      if (r.wecom_userid) a.appendVarchar(keyedHash(app.keys, 'wecom_userid', r.wecom_userid));
+      else a.appendNull();
+      a.endRow();
+    }
+  }
+  a.closeSync();
+  const before = await db.scalar(`select count(*) from staff where workspace_id = $ws`, { ws: app.workspaceId });
+  await db.run(
+    `insert into staff (workspace_id, code, name_cipher, name_masked, store_code, role, wecom_userid_hash, joined_at)
+     select $ws, r.code, s.name_cipher, s.name_masked, ${c.raw('store_code')}, ${c.raw('role')}, s.wecom_userid_hash, ${c.typed('joined_at')}
+     from ${p}_rows r join ${p}_stp s using (code) where ${GOOD} qualify row_number() over (partition by r.code order by r._row desc) = 1
+     on conflict (workspace_id, code) do update set name_cipher = coalesce(excluded.name_cipher, staff.name_cipher), name_masked = coalesce(excluded.name_masked, staff.name_masked),
+       store_code = coalesce(excluded.store_code, staff.store_code), role = coalesce(excluded.role, staff.role),
+       wecom_userid_hash = coalesce(excluded.wecom_userid_hash, staff.wecom_userid_hash), joined_at = coalesce(excluded.joined_at, staff.joined_at)`,
+    { ws: app.workspaceId },
+  );
+  const after = await db.scalar(`select count(*) from staff where workspace_id = $ws`, { ws: app.workspaceId });
+  return { imported: after - before, unchanged: n - (after - before) };
+}

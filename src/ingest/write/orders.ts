@@ -1,0 +1,58 @@
+import type { App } from '../../app/context.ts';
+import { cols, GOOD, changed, type WriteResult } from './sql.ts';
+
+/**
+ * Orders (and, with a `lines` mapping, their order lines) into the warehouse, idempotent by order id: a row whose
+ * order already exists changes nothing. With grain `line` several rows make one order; its fields come from the
+ * first row carrying them and item_count defaults to the sum of line quantities.
+ */
+export async function writeOrders(app: App, p: string, present: Set<string>, linePresent: Set<string>, o: { source: string | null; good: number }): Promise<WriteResult> {
+  const c = cols(present);
+  const lines = linePresent.size > 0;
+  const itemCount = c.has('item_count') ? c.typed('item_count') : lines && linePresent.has('quantity') ? `(sum(r.t_line_quantity) over (partition by r.order_id))::integer` : 'null';
+  const imported = await changed(
+    app.db,
+    `insert into orders (workspace_id, order_id, customer_id, ordered_at, order_date, channel, store_code, staff_code, coupon_code, campaign_id,
+                         status, gross_amount, discount_amount, refund_amount, item_count, source)
+     select $ws, r.order_id, rc.customer_id, r.t_ordered_at, r.d_ordered_at, ${c.raw('channel')}, ${c.raw('store_code')}, ${c.raw('staff_code')},
+            ${c.raw('coupon_code')}, ${c.raw('campaign_id')}, coalesce(lower(${c.raw('status')}), 'paid'), r.t_gross_amount,
+            coalesce(${c.typed('discount_amount')}, 0), coalesce(${c.typed('refund_amount')}, 0), ${itemCount}, coalesce(${c.raw('source')}, $source)
+     from ${p}_rows r left join ${p}_rc rc using (_row)
+     where ${GOOD}
+     qualify row_number() over (partition by r.order_id order by r._row) = 1
+     on conflict do nothing`,
+    { ws: app.workspaceId, source: o.source },
+  );
+  const orders = await app.db.scalar(`select count(distinct order_id) from ${p}_rows r where ${GOOD}`);
+  let orderLines = 0;
+  if (lines) {
+    const l = cols(new Set([...linePresent].map((x) => `line_${x}`)));
+    orderLines = await changed(
+      app.db,
+      `insert into order_lines (workspace_id, order_id, line_no, sku, quantity, unit_price, amount, refund_amount)
+       select $ws, r.order_id, row_number() over (partition by r.order_id order by r._row), ${l.raw('line_sku')},
+              coalesce(${l.typed('line_quantity')}, 1), ${l.typed('line_unit_price')},
+              coalesce(${l.typed('line_amount')}, ${l.typed('line_unit_price')} * coalesce(${l.typed('line_quantity')}, 1), 0), coalesce(${l.typed('line_refund_amount')}, 0)
+       from ${p}_rows r where ${GOOD}
+       on conflict do nothing`,
+      { ws: app.workspaceId },
+    );
+  }
+  return { imported, unchanged: orders - imported, orderLines };
+}
+
+/** Order lines from their own file, idempotent by (order id, line number). */
+export async function writeOrderLines(app: App, p: string, present: Set<string>): Promise<WriteResult> {
+  const c = cols(present);
+  const lineNo = c.has('line_no') ? 'r.t_line_no' : 'row_number() over (partition by r.order_id order by r._row)';
+  const imported = await changed(
+    app.db,
+    `insert into order_lines (workspace_id, order_id, line_no, sku, quantity, unit_price, amount, refund_amount)
+     select $ws, r.order_id, ${lineNo}, ${c.raw('sku')}, coalesce(${c.typed('quantity')}, 1), ${c.typed('unit_price')},
+            coalesce(${c.typed('amount')}, ${c.typed('unit_price')} * coalesce(${c.typed('quantity')}, 1)), coalesce(${c.typed('refund_amount')}, 0)
+     from ${p}_rows r where ${GOOD} on conflict do nothing`,
+    { ws: app.workspaceId },
+  );
+  const good = await app.db.scalar(`select count(*) from ${p}_rows r where ${GOOD}`);
+  return { imported, unchanged: good - imported };
+}

@@ -1,0 +1,97 @@
+import type { App } from '../../app/context.ts';
+import type { Entity } from '../canonical.ts';
+import { cols, GOOD, changed, type WriteResult } from './sql.ts';
+
+type Spec = { table: string; key: string[]; columns: (c: ReturnType<typeof cols>) => [string, string][]; customer?: boolean };
+
+/** Reference and membership entities: an upsert by natural key, latest row of the file wins, empty cells keep what is stored. */
+const SPECS: Partial<Record<Entity, Spec>> = {
+  products: { table: 'products', key: ['sku'], columns: (c) => [['sku', 'r.sku'], ['name', c.raw('name', 'r.sku')], ['category', c.raw('category')], ['brand', c.raw('brand')], ['price', c.typed('price')], ['launched_at', c.typed('launched_at')]] },
+  stores: {
+    table: 'stores', key: ['code'],
+    columns: (c) => [['code', 'r.code'], ['name', c.raw('name', 'r.code')], ['province', c.has('province') ? 'coalesce(r.t_province, r.province)' : c.has('city') ? 'r.t_city_province' : 'null'],
+      ['city', c.has('city') ? 'coalesce(r.t_city, r.city)' : 'null'], ['city_tier', c.has('city_tier') ? 'r.city_tier' : c.has('city') ? 'r.t_city_tier' : 'null'], ['kind', c.raw('kind')], ['opened_at', c.typed('opened_at')]],
+  },
+  content: { table: 'content_items', key: ['content_id'], columns: (c) => [['content_id', 'r.content_id'], ['title', c.raw('title', 'r.content_id')], ['kind', c.raw('kind')], ['topic', c.raw('topic')], ['published_at', c.typed('published_at')]] },
+  campaigns: { table: 'campaigns', key: ['campaign_id'], columns: (c) => [['campaign_id', 'r.campaign_id'], ['name', c.raw('name', 'r.campaign_id')], ['kind', c.raw('kind')], ['channel', c.raw('channel')], ['started_at', c.typed('started_at')], ['ended_at', c.typed('ended_at')]] },
+  groups: { table: 'community_groups', key: ['group_id'], columns: (c) => [['group_id', 'r.group_id'], ['name', c.raw('name', 'r.group_id')], ['owner_staff_code', c.raw('owner_staff_code')], ['store_code', c.raw('store_code')], ['created_at', c.typed('created_at')], ['dismissed_at', c.typed('dismissed_at')]] },
+  coupons: {
+    table: 'coupons', key: ['coupon_code'],
+    columns: (c) => [['coupon_code', 'r.coupon_code'], ['campaign_id', c.raw('campaign_id')], ['customer_id', 'rc.customer_id'], ['value', c.typed('value')], ['issued_at', c.typed('issued_at')], ['expires_at', c.typed('expires_at')], ['redeemed_at', c.typed('redeemed_at')], ['order_id', c.raw('order_id')]],
+  },
+  contacts: {
+    table: 'contact_ownership', key: ['customer_id', 'staff_code', 'added_at'], customer: true,
+    columns: (c) => [['customer_id', 'rc.customer_id'], ['staff_code', 'r.staff_code'], ['added_at', 'r.t_added_at'], ['removed_at', c.typed('removed_at')], ['state', c.raw('state')]],
+  },
+  group_members: {
+    table: 'group_members', key: ['group_id', 'customer_id', 'joined_at'], customer: true,
+    columns: (c) => [['group_id', 'r.group_id'], ['customer_id', 'rc.customer_id'], ['joined_at', 'r.t_joined_at'], ['left_at', c.typed('left_at')]],
+  },
+  campaign_members: {
+    table: 'campaign_members', key: ['campaign_id', 'customer_id'], customer: true,
+    columns: (c) => [['campaign_id', 'r.campaign_id'], ['customer_id', 'rc.customer_id'], ['arm', `coalesce(lower(${c.raw('arm')}), 'treatment')`], ['assigned_at', c.typed('assigned_at')]],
+  },
+};
+
+export function hasReferenceWriter(entity: Entity): boolean {
+  return entity in SPECS;
+}
+
+export async function writeReference(app: App, p: string, entity: Entity, present: Set<string>): Promise<WriteResult> {
+  const spec = SPECS[entity]!;
+  const c = cols(present);
+  const columns = spec.columns(c);
+  const nonKey = columns.filter(([k]) => !spec.key.includes(k));
+  const partition = spec.key.map((k) => columns.find(([x]) => x === k)![1]).join(', ');
+  const ws = app.workspaceId;
+  const before = await app.db.scalar(`select count(*) from ${spec.table} where workspace_id = $ws`, { ws });
+  await app.db.run(
+    `insert into ${spec.table} (workspace_id, ${columns.map(([k]) => k).join(', ')})
+     select $ws, ${columns.map(([, e]) => e).join(', ')} from ${p}_rows r ${spec.customer ? 'join' : 'left join'} ${p}_rc rc using (_row)
+     where ${GOOD} qualify row_number() over (partition by ${partition} order by r._row desc) = 1
+     on conflict (workspace_id, ${spec.key.join(', ')}) do ${nonKey.length ? `update set ${nonKey.map(([k]) => `${k} = coalesce(excluded.${k}, ${spec.table}.${k})`).join(', ')}` : 'nothing'}`,
+    { ws },
+  );
+  const after = await app.db.scalar(`select count(*) from ${spec.table} where workspace_id = $ws`, { ws });
+  const good = await app.db.scalar(`select count(*) from ${p}_rows r where ${GOOD}`);
+  return { imported: after - before, unchanged: good - (after - before) };
+}
+
+/** Consents: a ledger, so a change is added once (same customer, purpose, status and time = already there). */
+export async function writeConsents(app: App, p: string, present: Set<string>, o: { source: string | null }): Promise<WriteResult> {
+  const c = cols(present);
+  const imported = await changed(
+    app.db,
+    `insert into consents (workspace_id, customer_id, purpose, status, changed_at, source, evidence, policy_version)
+     select distinct $ws, rc.customer_id, lower(r.purpose), r.t_status, r.t_changed_at, coalesce(${c.raw('source')}, $source), ${c.raw('evidence')}, ${c.raw('policy_version')}
+     from ${p}_rows r join ${p}_rc rc using (_row)
+     where ${GOOD} and not exists (select 1 from consents k where k.workspace_id = $ws and k.customer_id = rc.customer_id and k.purpose = lower(r.purpose)
+                                   and k.status = r.t_status and k.changed_at = r.t_changed_at)`,
+    { ws: app.workspaceId, source: o.source },
+  );
+  const good = await app.db.scalar(`select count(*) from ${p}_rows r where ${GOOD}`);
+  return { imported, unchanged: good - imported };
+}
+
+/** Events, idempotent by event id; without one, a key derived from what the row says (so a re-import is a no-op). */
+export async function writeEvents(app: App, p: string, present: Set<string>, o: { source: string | null }): Promise<WriteResult> {
+  const c = cols(present);
+  const extra = ['sku', 'content_id', 'group_id', 'campaign_id', 'coupon_code', 'store_code', 'channel'].filter((k) => c.has(k));
+  const props = extra.length
+    ? `json_merge_patch(coalesce(${c.typed('properties')}, '{}'::json), json_object(${extra.map((k) => `'${k}', r.${k}`).join(', ')}))`
+    : c.typed('properties');
+  const anon = c.has('anonymous_id') || c.has('device_id')
+    ? `(select any_value(v.id_hash) from ${p}_idv v where v.status = 'ok' and ((v.id_type = 'anonymous_id' and v.raw = ${c.raw('anonymous_id')}) or (v.id_type = 'device_id' and v.raw = ${c.raw('device_id')})))`
+    : 'null';
+  const idKey = `md5(concat_ws('|', r.type, r.t_occurred_at::varchar, rc.customer_id::varchar, ${anon}, ${props}::varchar))`;
+  const imported = await changed(
+    app.db,
+    `insert into events (workspace_id, event_id, customer_id, anonymous_key, type, occurred_at, event_date, properties, source)
+     select $ws, coalesce(${c.raw('event_id')}, ${idKey}), rc.customer_id, case when rc.customer_id is null then ${anon} end, r.type, r.t_occurred_at, r.d_occurred_at, ${props}, coalesce(${c.raw('source')}, $source)
+     from ${p}_rows r left join ${p}_rc rc using (_row) where ${GOOD}
+     on conflict do nothing`,
+    { ws: app.workspaceId, source: o.source },
+  );
+  const good = await app.db.scalar(`select count(*) from ${p}_rows r where ${GOOD}`);
+  return { imported, unchanged: good - imported };
+}
