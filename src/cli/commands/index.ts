@@ -12,6 +12,7 @@ import { registerConsent } from './consent.ts';
 import { registerSources } from './sources.ts';
 import { registerModel } from './model.ts';
 import { registerDemo } from './demo.ts';
+import { registerDsr } from './dsr.ts';
 
 /** Every `siyu` command, registered explicitly, one module per area. */
 export function registerAll(program: Command, env: CommandEnv): void {
@@ -27,4 +28,5 @@ export function registerAll(program: Command, env: CommandEnv): void {
   registerSources(program, env);
   registerModel(program, env);
   registerDemo(program, env);
+  registerDsr(program, env);
 }

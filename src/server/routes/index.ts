@@ -10,6 +10,7 @@ import { auditRoutes } from './audit.ts';
 import { collectRoutes } from './collect.ts';
 import { modelRoutes } from './models.ts';
 import { consentRoutes } from './consent.ts';
+import { dsrRoutes } from './dsr.ts';
 
 /** Every route group, registered explicitly (no magic discovery). */
 export async function registerRoutes(server: FastifyInstance, app: App, opts: ServerOptions): Promise<void> {
@@ -22,4 +23,5 @@ export async function registerRoutes(server: FastifyInstance, app: App, opts: Se
   await collectRoutes(server, app);
   await modelRoutes(server, app);
   await consentRoutes(server, app);
+  await dsrRoutes(server, app);
 }
