@@ -9,7 +9,7 @@ const PALETTE = ['#2f6fde', '#f08c2e', '#2fa67a', '#d9493f', '#8a63d2', '#7a8699
 
 export function echartsOption(c: Chart, lang: Lang): Record<string, unknown> {
   const pct = c.unit === 'percent';
-  const val = (v: number | null) => (v === null ? null : pct ? Math.round(v * 1000) / 10 : Math.round(v * 100) / 100);
+  const val = (v: number | null) => (v === null ? null : pct ? Math.round(v * 1000) / 10 : c.unit === 'yuan' && Math.abs(v) >= 100 ? Math.round(v) : Math.round(v * 100) / 100);
   const cats = c.categories.map((x) => x[lang]);
   const base = {
     animation: false,
@@ -52,10 +52,13 @@ export function echartsOption(c: Chart, lang: Lang): Record<string, unknown> {
     };
   }
   const horizontal = c.kind === 'hbar';
-  const catAxis = { type: 'category', data: cats, axisLabel: { interval: 0, hideOverlap: true }, ...(horizontal ? { inverse: true } : {}) };
+  // Category labels on the left: reserve their width (CJK ≈ 12 px, Latin ≈ 7 px at 12 px) rather than rely on measuring.
+  const labelWidth = Math.max(...cats.map((s) => [...s].reduce((w, ch) => w + (ch.codePointAt(0)! > 0x2e80 ? 12 : 7), 0)), 0);
+  const catAxis = { type: 'category', data: cats, axisLabel: { interval: horizontal ? 0 : 'auto', hideOverlap: !horizontal }, ...(horizontal ? { inverse: true } : {}) };
   return {
     ...base,
     ...legend,
+    ...(horizontal ? { grid: { ...base.grid, left: Math.min(labelWidth, 260) + 20, containLabel: false, bottom: 28 } } : {}),
     xAxis: horizontal ? valueAxis : catAxis,
     yAxis: horizontal ? catAxis : valueAxis,
     series: c.series.map((s) => ({

@@ -1,0 +1,79 @@
+/** 营销活动: each recent campaign's conversion against its randomised holdout, with the incremental revenue. */
+import type { ChapterBuilder } from '../context.ts';
+import type { Finding } from '../model.ts';
+import { CHAPTER_TITLES, both, fmtCount, fmtP, fmtPct, fmtPp, fmtYuan } from '../i18n.ts';
+import { codeName } from '../labels.ts';
+import { campaignArms, type CampaignArm } from '../queries/campaignUplift.ts';
+import { isSignificant, twoProportionZ } from '../domain/stats.ts';
+
+export interface CampaignResult {
+  id: string;
+  name: string;
+  kind: string | null;
+  treatment: CampaignArm;
+  holdout: CampaignArm | null;
+  /** Conversion uplift (share points) and incremental revenue, when there is a holdout. */
+  uplift: number | null;
+  incrementalYuan: number | null;
+  significant: boolean;
+}
+
+export function campaignResults(arms: CampaignArm[]): CampaignResult[] {
+  const ids = [...new Set(arms.map((a) => a.campaign_id))];
+  return ids.flatMap((id) => {
+    const t = arms.find((a) => a.campaign_id === id && a.arm === 'treatment');
+    if (!t) return [];
+    const h = arms.find((a) => a.campaign_id === id && a.arm === 'holdout') ?? null;
+    const uplift = h && h.members ? t.converted / t.members - h.converted / h.members : null;
+    const inc = h && h.members ? (t.gmv / t.members - h.gmv / h.members) * t.members : null;
+    const sig = h ? twoProportionZ(t.converted, t.members, h.converted, h.members) : null;
+    return [{ id, name: t.name, kind: t.kind, treatment: t, holdout: h, uplift, incrementalYuan: inc, significant: isSignificant(sig) }];
+  });
+}
+
+export const campaignsChapter: ChapterBuilder = {
+  key: 'campaigns',
+  async build(ctx) {
+    const { app, window: w } = ctx;
+    const arms = await campaignArms(app.warehouse, { ws: app.workspaceId, to: w.to });
+    const results = campaignResults(arms);
+    if (!results.length) return { omitted: both((l) => (l === 'zh' ? `${w.to} 前一年内没有带成员名单的营销活动。` : `No campaign with a member list ran in the year before ${w.to}.`)) };
+    const findings: Finding[] = results.map((r) => {
+      const t = r.treatment;
+      const h = r.holdout;
+      const rt = t.converted / t.members;
+      const sig = h ? twoProportionZ(t.converted, t.members, h.converted, h.members) : null;
+      const chart = {
+        id: `campaign-${r.id}`, kind: 'bar' as const, unit: 'percent' as const,
+        title: both((l) => (l === 'zh' ? `${r.name}：活动期内下单率` : `${r.name}: share ordering during the campaign`)),
+        categories: [{ zh: '实验组', en: 'Treatment' }, ...(h ? [{ zh: '对照组（未触达）', en: 'Holdout' }] : [])],
+        series: [{ name: both((l) => (l === 'zh' ? '下单率' : 'Ordered')), data: [rt, ...(h ? [h.converted / h.members] : [])] }],
+      };
+      const inc = r.incrementalYuan ?? 0;
+      const kind = r.kind ? codeName(r.kind) : { zh: '活动', en: 'campaign' };
+      return {
+        id: `campaign-${r.id}`, chapter: 'campaigns' as const, chart, significance: sig ?? undefined,
+        impact: r.significant ? Math.abs(inc) : 0, impactBasis: 'yuan' as const, tags: r.significant && inc > 0 ? ['campaign_uplift'] : [],
+        title: both((l) => (h
+          ? (r.significant
+            ? (l === 'zh' ? `「${r.name}」带来 ${fmtPp(r.uplift!, l)} 的增量下单率，增量成交 ${fmtYuan(inc, l)}` : `"${r.name}" lifted ordering by ${fmtPp(r.uplift!, l)}: ${fmtYuan(inc, l)} incremental`)
+            : (l === 'zh' ? `「${r.name}」与对照组无显著差异` : `"${r.name}" shows no significant difference from its holdout`))
+          : (l === 'zh' ? `「${r.name}」没有对照组，无法衡量增量` : `"${r.name}" has no holdout: its increment cannot be measured`))),
+        statement: both((l) => (l === 'zh'
+          ? `${t.started} 至 ${t.ended}，实验组 ${fmtCount(t.members, l)} 人中 ${fmtPct(rt)} 下单（${fmtYuan(t.gmv, l)}）${h ? `，对照组 ${fmtCount(h.members, l)} 人中 ${fmtPct(h.converted / h.members)}（${fmtP(sig?.pValue ?? 1)}）；按人均成交差额计，增量成交 ${fmtYuan(inc, l)}` : ''}。`
+          : `${t.started} to ${t.ended}: ${fmtPct(rt)} of ${fmtCount(t.members, l)} in treatment ordered (${fmtYuan(t.gmv, l)})${h ? ` against ${fmtPct(h.converted / h.members)} of ${fmtCount(h.members, l)} in the holdout (${fmtP(sig?.pValue ?? 1)}); at the difference in revenue per member that is ${fmtYuan(inc, l)} incremental` : ''}.`)),
+        why: both((l) => (h
+          ? (l === 'zh' ? `随机对照排除了"本来就会买"的人：只有与对照组的差额才是${kind.zh}真正带来的。` : `The randomised holdout removes those who would have bought anyway: only the difference is what the ${kind.en} really brought.`)
+          : (l === 'zh' ? '没有对照组，活动期成交里有多少本来就会发生无从得知；下次请保留随机对照组。' : 'Without a holdout, how much of the revenue would have happened anyway is unknown; keep a random holdout next time.'))),
+      };
+    });
+    return {
+      chapter: {
+        key: 'campaigns', title: CHAPTER_TITLES.campaigns, findings, charts: [],
+        lead: both((l) => (l === 'zh'
+          ? `${w.to} 前一年内的 ${results.length} 个活动，按实验组与随机对照组比较活动期内的下单率（双样本比例 z 检验）。`
+          : `${results.length} campaigns of the year before ${w.to}, treatment against random holdout on the share ordering during the campaign (two-proportion z-test).`)),
+      },
+    };
+  },
+};
