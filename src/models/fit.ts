@@ -2,7 +2,7 @@ import type { App } from '../app/context.ts';
 import { UserError } from '../errors.ts';
 import { fitBgNbd, type BgNbdParams } from '../domain/models/bgnbd.ts';
 import { fitGammaGamma, populationMeanSpend, type GammaGammaParams } from '../domain/models/gammaGamma.ts';
-import { calibrationSpend, calibrationTriplets } from './queries/calibrationSummaries.ts';
+import { calibrationSummaries } from './queries/calibrationSummaries.ts';
 import { saveCard, type ModelCard } from './cards.ts';
 import { holdoutEvaluation } from './holdout.ts';
 
@@ -36,7 +36,7 @@ export interface BgNbdFit extends BgNbdParams {
 export async function fitBgNbdModel(app: App, opts: { calibrationEnd?: string }): Promise<BgNbdFit> {
   const end = await calibrationEnd(app, opts.calibrationEnd);
   const t0 = performance.now();
-  const data = await calibrationTriplets(app.warehouse, app.workspaceId, end);
+  const data = (await calibrationSummaries(app.db, app.workspaceId, end, { triplets: true })).triplets!;
   if (data.x.length === 0) throw new UserError('no_customers', `No customer made a purchase on or before ${end}.`, `${end} 及之前没有客户下单。`);
   const fit = fitBgNbd(data);
   const seconds = (performance.now() - t0) / 1000;
@@ -71,7 +71,7 @@ export interface GammaGammaFit extends GammaGammaParams {
 export async function fitGammaGammaModel(app: App, opts: { calibrationEnd?: string }): Promise<GammaGammaFit> {
   const end = await calibrationEnd(app, opts.calibrationEnd);
   const t0 = performance.now();
-  const data = await calibrationSpend(app.warehouse, app.workspaceId, end);
+  const data = (await calibrationSummaries(app.db, app.workspaceId, end, { spend: true })).spend!;
   if (data.x.length === 0) throw new UserError('no_repeat_customers', `No customer bought again on or before ${end}.`, `${end} 及之前没有复购客户。`);
   const fit = fitGammaGamma(data);
   const seconds = (performance.now() - t0) / 1000;

@@ -1,4 +1,5 @@
-import { lnGamma, psi, softplus } from './special.ts';
+import { lnGamma, psi } from './special.ts';
+import { indexValues, type Indexed } from './prepared.ts';
 import { minimizeBfgs } from './optimize/bfgs.ts';
 import { totalWeight, type RecencyFrequency } from './summaries.ts';
 
@@ -14,55 +15,79 @@ export interface BgNbdParams {
   b: number;
 }
 
+/** A summary prepared for repeated likelihood evaluations (see prepared.ts). */
+export interface PreparedRecencyFrequency {
+  data: RecencyFrequency;
+  xs: Indexed;
+  tx: Indexed;
+  T: Indexed;
+}
+
+export function prepareRecencyFrequency(data: RecencyFrequency): PreparedRecencyFrequency {
+  const [xs] = indexValues(data.x);
+  const [tx, T] = indexValues(data.tx, data.T);
+  return { data, xs, tx, T };
+}
+
 /**
  * Log-likelihood of FHL 2005 eq. (6), summed over the rows with their weights, including every constant (so the
  * CDNOW sample gives −9582.43). With grad, writes ∂LL/∂(ln r, ln α, ln a, ln b) into it.
  */
-export function bgNbdLogLikelihood(p: BgNbdParams, data: RecencyFrequency, grad?: Float64Array): number {
+export function bgNbdLogLikelihood(p: BgNbdParams, data: RecencyFrequency | PreparedRecencyFrequency, grad?: Float64Array): number {
+  const prep = 'xs' in data ? data : prepareRecencyFrequency(data);
   const { r, alpha, a, b } = p;
-  const { x, tx, T, weight } = data;
-  const n = x.length;
+  const { weight } = prep.data;
   const lnAlpha = Math.log(alpha);
   const lnA = Math.log(a);
-  // Terms that depend on a row only through x are computed once per distinct x (x is a small integer count).
-  const perX = new Map<number, { lg: number; dr: number; dab: number; db: number }>();
+  // Per distinct x: the Γ-function terms, their derivatives, and ln(b + x − 1).
+  const X = prep.xs.values;
+  const nx = X.length;
+  const lg = new Float64Array(nx), dr = new Float64Array(nx), dab = new Float64Array(nx), db = new Float64Array(nx), lnBx1 = new Float64Array(nx);
   const lgR = lnGamma(r), lgB = lnGamma(b), lgAB = lnGamma(a + b);
-  const psiR = psi(r), psiB = psi(b), psiAB = psi(a + b);
-  let ll = 0, gr = 0, gAlpha = 0, ga = 0, gb = 0;
-  for (let i = 0; i < n; i++) {
-    const xi = x[i];
-    const w = weight[i];
-    let k = perX.get(xi);
-    if (!k) {
-      k = {
-        lg: lnGamma(r + xi) - lgR + lnGamma(b + xi) - lnGamma(a + b + xi) - lgB + lgAB,
-        dr: psi(r + xi) - psiR,
-        dab: psiAB - psi(a + b + xi),
-        db: psi(b + xi) - psiB,
-      };
-      perX.set(xi, k);
+  const psiR = grad ? psi(r) : 0, psiB = grad ? psi(b) : 0, psiAB = grad ? psi(a + b) : 0;
+  for (let k = 0; k < nx; k++) {
+    const xk = X[k];
+    lg[k] = lnGamma(r + xk) - lgR + lnGamma(b + xk) - lnGamma(a + b + xk) - lgB + lgAB;
+    lnBx1[k] = xk > 0 ? Math.log(b + xk - 1) : 0;
+    if (grad) {
+      dr[k] = psi(r + xk) - psiR;
+      dab[k] = psiAB - psi(a + b + xk);
+      db[k] = psi(b + xk) - psiB;
     }
-    const rx = r + xi;
-    const lnAT = Math.log(alpha + T[i]);
-    let li = k.lg + r * lnAlpha - rx * lnAT;
-    let pi = 0, lnRatio = 0, dRatioDalpha = 0, bx1 = 0;
-    if (xi > 0) {
-      const lnAtx = Math.log(alpha + tx[i]);
-      lnRatio = lnAT - lnAtx;
-      bx1 = b + xi - 1;
-      // d = ln of (second term / first term) of eq. (6): the weight of "dropped out right after the last purchase".
-      const d = lnA - Math.log(bx1) + rx * lnRatio;
-      li += softplus(d);
-      pi = 1 / (1 + Math.exp(-d));
-      dRatioDalpha = 1 / (alpha + T[i]) - 1 / (alpha + tx[i]);
+  }
+  // Per distinct time u: ln(α + u) and 1/(α + u).
+  const U = prep.T.values;
+  const lnAU = new Float64Array(U.length), invAU = new Float64Array(U.length);
+  for (let k = 0; k < U.length; k++) { lnAU[k] = Math.log(alpha + U[k]); invAU[k] = 1 / (alpha + U[k]); }
+  const xi = prep.xs.index, ti = prep.T.index, txi = prep.tx.index;
+  let ll = 0, gr = 0, gAlpha = 0, ga = 0, gb = 0;
+  for (let i = 0; i < xi.length; i++) {
+    const k = xi[i];
+    const x = X[k];
+    const w = weight[i];
+    const rx = r + x;
+    const lnAT = lnAU[ti[i]];
+    let li = lg[k] + r * lnAlpha - rx * lnAT;
+    if (x > 0) {
+      const lnRatio = lnAT - lnAU[txi[i]];
+      // d = ln of (second term / first term) of eq. (6): the odds of "dropped out right after the last purchase".
+      const d = lnA - lnBx1[k] + rx * lnRatio;
+      const e = Math.exp(-Math.abs(d));
+      li += Math.max(d, 0) + Math.log1p(e);
+      if (grad) {
+        const pi = d >= 0 ? 1 / (1 + e) : e / (1 + e);
+        gr += w * (dr[k] + lnAlpha - lnAT + pi * lnRatio);
+        gAlpha += w * (r / alpha - rx * invAU[ti[i]] + pi * rx * (invAU[ti[i]] - invAU[txi[i]]));
+        ga += w * (dab[k] + pi / a);
+        gb += w * (dab[k] + db[k] - pi / (b + x - 1));
+      }
+    } else if (grad) {
+      gr += w * (dr[k] + lnAlpha - lnAT);
+      gAlpha += w * (r / alpha - rx * invAU[ti[i]]);
+      ga += w * dab[k];
+      gb += w * (dab[k] + db[k]);
     }
     ll += w * li;
-    if (grad) {
-      gr += w * (k.dr + lnAlpha - lnAT + pi * lnRatio);
-      gAlpha += w * (r / alpha - rx / (alpha + T[i]) + pi * rx * dRatioDalpha);
-      ga += w * (k.dab + (xi > 0 ? pi / a : 0));
-      gb += w * (k.dab + k.db - (xi > 0 ? pi / bx1 : 0));
-    }
   }
   if (grad) {
     grad[0] = gr * r; grad[1] = gAlpha * alpha; grad[2] = ga * a; grad[3] = gb * b;
@@ -93,14 +118,15 @@ export function fitBgNbd(data: RecencyFrequency, start?: Partial<BgNbdParams>): 
   const s = { r: 1, alpha: Math.max(1, meanT), a: 1, b: 1, ...start };
   const toParams = (th: ArrayLike<number>): BgNbdParams =>
     ({ r: Math.exp(th[0]), alpha: Math.exp(th[1]), a: Math.exp(th[2]), b: Math.exp(th[3]) });
+  const prepared = prepareRecencyFrequency(data);
   const res = minimizeBfgs((th, g) => {
-    const ll = bgNbdLogLikelihood(toParams(th), data, g);
+    const ll = bgNbdLogLikelihood(toParams(th), prepared, g);
     for (let i = 0; i < 4; i++) g[i] = -g[i] / customers;
     return -ll / customers;
   }, [Math.log(s.r), Math.log(s.alpha), Math.log(s.a), Math.log(s.b)], { gradientTolerance: 1e-9, maxIterations: 1000 });
   const params = toParams(res.x);
   return {
-    params, logLikelihood: bgNbdLogLikelihood(params, data), customers, rows: data.x.length,
+    params, logLikelihood: bgNbdLogLikelihood(params, prepared), customers, rows: data.x.length,
     iterations: res.iterations, converged: res.converged,
   };
 }

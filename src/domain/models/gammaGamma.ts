@@ -1,6 +1,7 @@
 import { lnGamma, psi } from './special.ts';
 import { minimizeBfgs } from './optimize/bfgs.ts';
 import type { RepeatSpend } from './summaries.ts';
+import { indexValues, type Indexed } from './prepared.ts';
 import type { FitResult } from './bgnbd.ts';
 
 /**
@@ -14,36 +15,79 @@ export interface GammaGammaParams {
   gamma: number;
 }
 
+/** A repeat-spend summary prepared for repeated evaluations: x as an index, and the sums that do not depend on the parameters. */
+export interface PreparedRepeatSpend {
+  data: RepeatSpend;
+  xs: Indexed;
+  /** Per distinct x: Σ weight, ln x. */
+  weightPerX: Float64Array;
+  lnX: Float64Array;
+  /** Σ w·ln z̄, Σ w·x·(ln x + ln z̄). */
+  sumWLnZ: number;
+  sumWXLnXZ: number;
+  /** Rows with x ≥ 1 (others are ignored). */
+  rows: Int32Array;
+}
+
+export function prepareRepeatSpend(data: RepeatSpend): PreparedRepeatSpend {
+  const [xs] = indexValues(data.x);
+  const weightPerX = new Float64Array(xs.values.length);
+  const lnX = xs.values.map((x) => (x > 0 ? Math.log(x) : 0));
+  let sumWLnZ = 0, sumWXLnXZ = 0;
+  const rows: number[] = [];
+  for (let i = 0; i < data.x.length; i++) {
+    const x = data.x[i];
+    if (!(x > 0)) continue;
+    rows.push(i);
+    const w = data.weight[i];
+    const lnZ = Math.log(data.zbar[i]);
+    weightPerX[xs.index[i]] += w;
+    sumWLnZ += w * lnZ;
+    sumWXLnXZ += w * x * (Math.log(x) + lnZ);
+  }
+  return { data, xs, weightPerX, lnX, sumWLnZ, sumWXLnXZ, rows: Int32Array.from(rows) };
+}
+
 /**
  * Log-likelihood of the mean spend zbar given x (the density of z̄ in Fader & Hardie 2013, eq. 3, with every
  * constant: the CDNOW sample gives −4055.918). With grad, writes ∂LL/∂(ln p, ln q, ln γ).
  */
-export function gammaGammaLogLikelihood(params: GammaGammaParams, data: RepeatSpend, grad?: Float64Array): number {
+export function gammaGammaLogLikelihood(params: GammaGammaParams, data: RepeatSpend | PreparedRepeatSpend, grad?: Float64Array): number {
+  const prep = 'xs' in data ? data : prepareRepeatSpend(data);
   const { p, q, gamma } = params;
-  const { x, zbar, weight } = data;
+  const { zbar, weight } = prep.data;
+  const X = prep.xs.values;
   const lnG = Math.log(gamma);
-  const lgQ = lnGamma(q), psiQ = psi(q);
-  const perX = new Map<number, { lg: number; dp: number; dq: number }>();
-  let ll = 0, gp = 0, gq = 0, gg = 0;
-  for (let i = 0; i < x.length; i++) {
-    const xi = x[i];
-    if (!(xi > 0)) continue;
-    const w = weight[i];
-    const px = p * xi;
-    let k = perX.get(xi);
-    if (!k) {
-      const lgs = lnGamma(px + q);
-      k = { lg: lgs - lnGamma(px) - lgQ + px * Math.log(xi), dp: psi(px + q) - psi(px), dq: psi(px + q) - psiQ };
-      perX.set(xi, k);
-    }
-    const lnZ = Math.log(zbar[i]);
-    const s = xi * zbar[i] + gamma;
-    const lnS = Math.log(s);
-    ll += w * (k.lg + q * lnG + (px - 1) * lnZ - (px + q) * lnS);
+  const lgQ = lnGamma(q), psiQ = grad ? psi(q) : 0;
+  // Terms that depend on a row only through x, summed with the weights per distinct x.
+  let ll = p * prep.sumWXLnXZ - prep.sumWLnZ;
+  let gp = prep.sumWXLnXZ, gq = 0, gg = 0;
+  for (let k = 0; k < X.length; k++) {
+    const W = prep.weightPerX[k];
+    if (W === 0) continue;
+    const px = p * X[k];
+    ll += W * (lnGamma(px + q) - lnGamma(px) - lgQ + q * lnG);
     if (grad) {
-      gp += w * xi * (k.dp + Math.log(xi) + lnZ - lnS);
-      gq += w * (k.dq + lnG - lnS);
-      gg += w * (q / gamma - (px + q) / s);
+      const psiS = psi(px + q);
+      gp += W * X[k] * (psiS - psi(px));
+      gq += W * (psiS - psiQ + lnG);
+      gg += W * (q / gamma);
+    }
+  }
+  const xi = prep.xs.index;
+  const rows = prep.rows;
+  for (let j = 0; j < rows.length; j++) {
+    const i = rows[j];
+    const x = X[xi[i]];
+    const w = weight[i];
+    const px = p * x;
+    const s = x * zbar[i] + gamma;
+    const lnS = Math.log(s);
+    ll -= w * (px + q) * lnS;
+    if (grad) {
+      gp -= w * x * lnS;
+      gq -= w * lnS;
+      gg -= w * (px + q) / s;
     }
   }
   if (grad) {
@@ -63,14 +107,15 @@ export function fitGammaGamma(data: RepeatSpend, start?: Partial<GammaGammaParam
   meanZ /= customers;
   const s = { p: 1, q: 2, gamma: Math.max(1e-6, meanZ), ...start };
   const toParams = (th: ArrayLike<number>): GammaGammaParams => ({ p: Math.exp(th[0]), q: Math.exp(th[1]), gamma: Math.exp(th[2]) });
+  const prepared = prepareRepeatSpend(data);
   const res = minimizeBfgs((th, g) => {
-    const ll = gammaGammaLogLikelihood(toParams(th), data, g);
+    const ll = gammaGammaLogLikelihood(toParams(th), prepared, g);
     for (let i = 0; i < 3; i++) g[i] = -g[i] / customers;
     return -ll / customers;
   }, [Math.log(s.p), Math.log(s.q), Math.log(s.gamma)], { gradientTolerance: 1e-9, maxIterations: 1000 });
   const params = toParams(res.x);
   return {
-    params, logLikelihood: gammaGammaLogLikelihood(params, data), customers, rows: data.x.length,
+    params, logLikelihood: gammaGammaLogLikelihood(params, prepared), customers, rows: data.x.length,
     iterations: res.iterations, converged: res.converged,
   };
 }
