@@ -100,7 +100,7 @@ export async function generateDemo(opts: GenerateOptions): Promise<GenerateResul
       if (e.sku) row.sku = e.sku;
       if (e.contentId) row.content_id = e.contentId;
       row.channel = e.channel;
-      if (e.session) row.properties = e.orderId ? { session_id: e.session, order_id: e.orderId } : { session_id: e.session };
+      if (e.session) row.properties = { session_id: e.session };
       sinks['mini-program-events.jsonl'].line(JSON.stringify(row));
     }
     personRows(sinks, contacts, person, b, ids, cat, cal, dirt, rng, truth);
