@@ -13,6 +13,7 @@ import { registerSources } from './sources.ts';
 import { registerModel } from './model.ts';
 import { registerDemo } from './demo.ts';
 import { registerDsr } from './dsr.ts';
+import { registerKeys } from './keys.ts';
 
 /** Every `siyu` command, registered explicitly, one module per area. */
 export function registerAll(program: Command, env: CommandEnv): void {
@@ -29,4 +30,5 @@ export function registerAll(program: Command, env: CommandEnv): void {
   registerModel(program, env);
   registerDemo(program, env);
   registerDsr(program, env);
+  registerKeys(program, env);
 }
