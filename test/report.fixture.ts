@@ -45,4 +45,6 @@ export async function seedReportFixture(app: App): Promise<void> {
     select 1, 'e' || i || '-' || m, i, case hash(i, m, 'ev') % 3 when 0 then 'product_view' when 1 then 'content_read' else 'add_to_cart' end,
       timestamp '2025-01-01' + to_months(m) + interval 3 day, (timestamp '2025-01-01' + to_months(m) + interval 3 day)::date, '{}'
     from range(1, ${FIXTURE.customers + 1}) a(i), range(0, 22) b(m) where hash(i, m, 'e') % 100 < 15`);
+  await db.run(`insert into events (workspace_id, event_id, customer_id, type, occurred_at, event_date, properties)
+    values (1, 'last', 7, 'page_view', timestamp '2026-10-31 12:00:00', date '2026-10-31', '{}')`);
 }
