@@ -72,6 +72,7 @@ async function importOne(app: App, file: string, o: OneOpts): Promise<FileSummar
     await rejectSensitiveNumbers(app, p, t.present);
     const result = { imported: 0, unchanged: 0, orderLines: 0 };
     let rejected = 0;
+    let scanned: { invalid: Record<string, number>; masked: number } = { invalid: {}, masked: 0 };
     const idStats = { customersCreated: 0, merged: 0, conflicts: 0, identifiersAdded: 0 };
     try {
       await db.transaction(async () => {
@@ -81,6 +82,7 @@ async function importOne(app: App, file: string, o: OneOpts): Promise<FileSummar
             { r: scan.columns.length ? 'identifiers: none usable (missing, invalid or masked)' : 'identifiers: the file maps no identifier column (member_no, phone, email, unionid …)' });
         }
         rejected = (await db.scalar(`select count(*) from ${p}_rows where len(_errors) > 0`)) + staged.structural.length;
+        scanned = scan;
         for (const [k, v] of Object.entries(scan.invalid)) o.identity.invalidIdentifiers[k] = (o.identity.invalidIdentifiers[k] ?? 0) + v;
         o.identity.maskedIdentifiers += scan.masked;
         if (o.strict && rejected) throw new Rollback();
@@ -103,7 +105,7 @@ async function importOne(app: App, file: string, o: OneOpts): Promise<FileSummar
     const summary: FileSummary = {
       file, format: staged.format, encoding: staged.encoding, rows: staged.rows + staged.structural.length,
       imported: applied ? result.imported : 0, unchanged: applied ? result.unchanged : 0, rejected, quarantine: null, reasons,
-      ...(result.orderLines ? { orderLines: result.orderLines } : {}), seconds: (Date.now() - t0) / 1000,
+      ...(result.orderLines ? { orderLines: result.orderLines } : {}), invalidIdentifiers: scanned.invalid, maskedIdentifiers: scanned.masked, seconds: (Date.now() - t0) / 1000,
     };
     if (o.strict && rejected) summary.reasons['(file): not imported, --strict and rows were rejected'] = 1;
     summary.quarantine = await writeQuarantine(app, p, file, t.present, staged.structural, { entity: o.entity, rows: summary.rows, rejected, reasons, strict: Boolean(o.strict), dryRun: Boolean(o.dryRun) });

@@ -38,8 +38,11 @@ export const MappingSchema = z.object({
   lines: z.record(z.string(), z.union([z.string(), z.array(z.string())])).optional(),
   /** Extra source columns kept as traits (customers) or properties (events): trait name → source header. */
   traits: z.record(z.string(), z.string()).optional(),
-  /** Source columns of a sensitive class (PIPL art. 28): header → health | religion | id_card | bank_card | location | biometrics | minors. */
-  sensitive: z.record(z.string(), z.enum(['health', 'religion', 'id_card', 'bank_card', 'location', 'biometrics', 'minors'])).optional(),
+  /**
+   * Source columns of a sensitive class (PIPL art. 28): header → health | religion | biometric | financial (bank card)
+   * | location (precise) | minor | id_card. Refused unless the workspace records the purpose `sensitive_<class>`.
+   */
+  sensitive: z.record(z.string(), z.enum(['health', 'religion', 'biometric', 'financial', 'location', 'minor', 'id_card', 'bank_card', 'biometrics', 'minors'])).optional(),
 }).strict();
 
 export type Mapping = z.infer<typeof MappingSchema>;

@@ -8,8 +8,15 @@ import { listValue } from '@duckdb/node-api';
 /** Free-text canonical columns scanned for ID-card and bank-card numbers (codes and ids are not free text). */
 const FREE_TEXT = ['name', 'tags', 'evidence', 'title', 'topic', 'state', 'member_tier', 'kind', 'category', 'brand', 'properties', '_traits', 'acquisition_channel'];
 
-/** Whether the workspace records the separate-consent purpose `sensitive_<class>` (privacy area's purposes, if present). */
+/** Aliases onto the privacy area's sensitive classes (src/domain/privacy/consent.ts SENSITIVE_CLASSES). */
+const CLASS_OF: Record<string, string> = { bank_card: 'financial', biometrics: 'biometric', minors: 'minor' };
+
+/**
+ * Whether the workspace records the separate-consent purpose `sensitive_<class>`: its consent ledger holds grants
+ * for that purpose (the brand collects that separate consent), or a purposes table lists it.
+ */
 async function purposeRecorded(app: App, klass: string): Promise<boolean> {
+  if (await app.db.scalar(`select count(*) from consents where workspace_id = $ws and purpose = $p and status = 'granted'`, { ws: app.workspaceId, p: `sensitive_${klass}` })) return true;
   const tables = (await app.db.all<{ t: string }>(`select table_name as t from duckdb_tables() where not temporary and table_name in ('consent_purposes', 'purposes')`)).map((r) => r.t);
   for (const t of tables) {
     const cols = (await app.db.all<{ c: string }>(`select column_name as c from duckdb_columns() where table_name = $t`, { t })).map((r) => r.c);
@@ -27,7 +34,8 @@ async function purposeRecorded(app: App, klass: string): Promise<boolean> {
  */
 export async function checkSensitiveColumns(app: App, mapping: Mapping, staged: StagedFile): Promise<void> {
   const headers = new Set(staged.headers.map((h) => h.trim().toLowerCase()));
-  for (const [header, klass] of Object.entries(mapping.sensitive ?? {})) {
+  for (const [header, given] of Object.entries(mapping.sensitive ?? {})) {
+    const klass = CLASS_OF[given] ?? given;
     if (!headers.has(header.trim().toLowerCase())) continue;
     if (!(await purposeRecorded(app, klass))) {
       throw new UserError(

@@ -91,7 +91,10 @@ export async function transform(db: Database, p: string, staged: StagedFile, ent
       select.push(`${e} as line_${c}`);
     }
   }
-  const traits = Object.entries(mapping.traits ?? {}).filter(([, h]) => idx.has(norm(h)));
+  // Sensitive columns (art. 28) never become traits: checkSensitiveColumns has refused or allowed the file, and
+  // their values stay out of the store until a sensitive-data store exists.
+  const sensitive = new Set(Object.keys(mapping.sensitive ?? {}).map(norm));
+  const traits = Object.entries(mapping.traits ?? {}).filter(([, h]) => idx.has(norm(h)) && !sensitive.has(norm(h)));
   if (traits.length) select.push(`json_object(${traits.map(([k, h]) => `${param(k)}, siyu_clean(c${idx.get(norm(h))})`).join(', ')}) as _traits`);
   if (missing.length && !o.preset && !present.size) {
     throw new UserError('mapping_headers', `None of the mapped headers are in ${o.file} (missing: ${missing.slice(0, 5).join(', ')}); its headers are: ${staged.headers.slice(0, 12).join(', ')}.`, `${o.file} 中没有映射所指定的列（缺少：${missing.slice(0, 5).join('、')}）；文件的列为：${staged.headers.slice(0, 12).join('、')}。`);
@@ -121,10 +124,12 @@ export async function transform(db: Database, p: string, staged: StagedFile, ent
     if (kind === 'timestamp' && (c === 'ordered_at' || c === 'occurred_at')) typed.push(`siyu_local_date(m.${c}, ${fmt(c)}, $tz) as d_${c}`);
     if (!['province', 'city', 'name'].includes(kind)) errors.push(`case when m.${c} is not null and (${t}) is null then '${c}: not ${article(kind)}' end`);
   }
-  for (const c of REQUIRED_COLUMNS[entity]) {
-    if (entity === 'order_lines' && c === 'amount' && present.has('unit_price')) continue;
-    errors.push(present.has(c) ? `case when m.${c} is null then '${c}: missing' end` : `'${c}: no such column in the file'`);
+  const absent = REQUIRED_COLUMNS[entity].filter((c) => !present.has(c) && !(entity === 'order_lines' && c === 'amount' && present.has('unit_price')));
+  if (absent.length) {
+    throw new UserError('missing_columns', `${o.file} has no column for ${absent.join(', ')} (required for ${entity}); its headers are: ${staged.headers.slice(0, 12).join(', ')}. Map them with --map (docs/import.md).`,
+      `${o.file} 缺少 ${entity} 必需的列：${absent.join('、')}；文件的列为：${staged.headers.slice(0, 12).join('、')}。请用 --map 指定映射（见 docs/import.md）。`);
   }
+  for (const c of REQUIRED_COLUMNS[entity]) if (present.has(c)) errors.push(`case when m.${c} is null then '${c}: missing' end`);
   if (present.has('province')) typed.push(`rp.name as t_province`);
   if (present.has('city')) typed.push(`rc.name as t_city, rc.tier as t_city_tier, rc.province as t_city_province`);
   const joins = [

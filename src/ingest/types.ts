@@ -44,6 +44,9 @@ export interface FileSummary {
   /** Rejections by column and reason. */
   reasons: Record<string, number>;
   orderLines?: number;
+  /** Identifier values present but unusable in this file, per type, and masked ones (138****5678). */
+  invalidIdentifiers?: Record<string, number>;
+  maskedIdentifiers?: number;
   seconds: number;
 }
 

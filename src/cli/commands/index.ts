@@ -3,6 +3,7 @@ import type { CommandEnv } from '../env.ts';
 import { registerServe } from './serve.ts';
 import { registerStats } from './stats.ts';
 import { registerImport } from './import.ts';
+import { registerQuality } from './quality.ts';
 import { registerReport } from './report.ts';
 import { registerInsight } from './insight.ts';
 import { registerTags } from './tags.ts';
@@ -20,6 +21,7 @@ export function registerAll(program: Command, env: CommandEnv): void {
   registerServe(program, env);
   registerStats(program, env);
   registerImport(program, env);
+  registerQuality(program, env);
   registerReport(program, env);
   registerInsight(program, env);
   registerTags(program, env);

@@ -119,6 +119,8 @@ export function resolveIdentities(g: IdentityGraph, rules: MergeRules): Resoluti
       const ra = uf.find(a);
       const rb = uf.find(b);
       if (ra === rb) continue;
+      // An identifier of a type the rules leave out may join its record's person, but never link two people.
+      if (!listed.has(g.types[b]) && uf.sizeOf(rb) > 1) continue;
       if (keptApart(ra, rb)) {
         conflicts.push({ rule: g.types[a], uniqueType: 'separated', a, b });
         continue;

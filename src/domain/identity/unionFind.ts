@@ -12,6 +12,11 @@ export class UnionFind {
     for (let i = 0; i < n; i++) this.parent[i] = i;
   }
 
+  /** Number of nodes in x's component. */
+  sizeOf(x: number): number {
+    return this.size[this.find(x)];
+  }
+
   find(x: number): number {
     const p = this.parent;
     while (p[x] !== x) {

@@ -45,12 +45,10 @@ export function detectEncoding(path: string, hint: Encoding = 'auto'): TextEncod
     while (k > end - 4 && (b[k] & 0xc0) === 0x80) k--;
     end = k;
   }
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(b.subarray(0, end));
-    return 'utf8';
-  } catch {
-    return 'gb18030';
-  }
+  // UTF-8 unless invalid sequences are more than a stray damaged byte (GBK text is invalid UTF-8 almost everywhere).
+  const text = new TextDecoder('utf-8').decode(b.subarray(0, end));
+  const bad = text.split('\uFFFD').length - 1;
+  return bad <= Math.max(2, text.length / 2000) ? 'utf8' : 'gb18030';
 }
 
 /** Line transform: whitespace-separated columns (CDNOW) become tab-separated, leading blanks dropped. */

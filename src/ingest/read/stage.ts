@@ -68,12 +68,23 @@ export async function stageFile(db: Database, prefix: string, path: string, o: S
   const headers = o.names ?? (header ? readHeader(sample, delimiter) : Array.from({ length: widestRow(sample, delimiter) }, (_, i) => `column_${i + 1}`));
   const cols = headers.map((_, i) => `'c${i + 1}': 'VARCHAR'`).join(', ');
   const table = `${prefix}_stage`;
-  await db.run(
+  const read = (parallel: boolean) => db.run(
     `create temp table ${prefix}_raw as select (row_number() over ())::bigint as _row, * from read_csv($path, auto_detect = false, columns = {${cols}},
        header = $header, delim = $delim, quote = '"', escape = '"', null_padding = true, strict_mode = true, max_line_size = 4194304,
-       store_rejects = true, rejects_table = '${prefix}_rj', rejects_scan = '${prefix}_rs')`,
+       parallel = ${parallel}, store_rejects = true, rejects_table = '${prefix}_rj', rejects_scan = '${prefix}_rs')`,
     { path: csv, header, delim: delimiter },
   );
+  try {
+    await read(true);
+  } catch (e) {
+    const msg = String((e as Error).message);
+    // Quoted line breaks with ragged rows need the single-threaded reader; anything else is a file we cannot split.
+    if (/parallel/i.test(msg)) {
+      await db.run(`drop table if exists ${prefix}_rj`);
+      await db.run(`drop table if exists ${prefix}_rs`);
+      await read(false).catch((e2) => unreadable(path, e2));
+    } else unreadable(path, e);
+  }
   const rejects = await db.all<{ line: number; error_type: string; column_name: string | null }>(`select line, error_type, column_name from ${prefix}_rj order by line`);
   const h = header ? 1 : 0;
   if (!rejects.length) {
@@ -87,6 +98,11 @@ export async function stageFile(db: Database, prefix: string, path: string, o: S
   const rows = await db.scalar(`select count(*) from ${table}`);
   const structural = rejects.map((r) => ({ line: Number(r.line), reason: r.error_type.toLowerCase() + (r.column_name ? ` (at ${r.column_name.replace(/^c/, 'column ')})` : '') }));
   return { table, headers, rows, format, encoding, structural };
+}
+
+function unreadable(path: string, e: unknown): never {
+  const first = String((e as Error).message).split('\n')[0].replace(/^[A-Za-z ]*Error: /, '');
+  throw new UserError('csv_unreadable', `${path} cannot be read as delimited text: ${first}`, `无法按分隔文本读取 ${path}：${first}`);
 }
 
 async function stageParquet(db: Database, prefix: string, path: string): Promise<StagedFile> {

@@ -11,6 +11,8 @@ import { collectRoutes } from './collect.ts';
 import { modelRoutes } from './models.ts';
 import { consentRoutes } from './consent.ts';
 import { dsrRoutes } from './dsr.ts';
+import { importRoutes } from './imports.ts';
+import { qualityRoutes } from './quality.ts';
 
 /** Every route group, registered explicitly (no magic discovery). */
 export async function registerRoutes(server: FastifyInstance, app: App, opts: ServerOptions): Promise<void> {
@@ -24,4 +26,6 @@ export async function registerRoutes(server: FastifyInstance, app: App, opts: Se
   await modelRoutes(server, app);
   await consentRoutes(server, app);
   await dsrRoutes(server, app);
+  await importRoutes(server, app);
+  await qualityRoutes(server, app);
 }

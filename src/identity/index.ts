@@ -1,0 +1,69 @@
+import type { App } from '../app/context.ts';
+import { normalizeIdentifier, type IdType } from '../domain/privacy/normalize.ts';
+import { keyedHash } from '../domain/privacy/cipher.ts';
+import { maskIdentifier } from '../domain/privacy/mask.ts';
+import { resolveStaged } from './resolveStaged.ts';
+import { loadRules } from './rules.ts';
+import { tempPrefix, tempAppender, dropTemp } from './temp.ts';
+
+export { unmerge } from './merges.ts';
+export { loadRules, saveRules } from './rules.ts';
+
+export interface IdentityRecord {
+  identifiers: { type: IdType; value: string; namespace?: string }[];
+  source: string;
+  traits?: Record<string, unknown>;
+}
+
+/**
+ * Resolves records seen together (a live event's user id + anonymous id, a form's phone + unionid …) to customer
+ * ids: unseen identifiers create a customer, new identifiers join the customer they are seen with, links between
+ * existing customers merge them by the workspace's rules (or flag a conflict). Returns one id per record, null for
+ * a record without a usable identifier (masked, invalid or none). Plaintext never leaves this function.
+ */
+export async function resolveBatch(app: App, records: IdentityRecord[]): Promise<(number | null)[]> {
+  if (!records.length) return [];
+  const db = app.db;
+  const p = tempPrefix('rb');
+  const rules = await loadRules(app);
+  try {
+    return await db.transaction(async () => {
+      await db.run(`create temp table ${p}_idv (id_type varchar, namespace varchar, id_hash varchar, norm varchar, id_masked varchar)`);
+      await db.run(`create temp table ${p}_rid (_row bigint, id_type varchar, namespace varchar, id_hash varchar, source varchar)`);
+      const v = await tempAppender(db, `${p}_idv`);
+      const r = await tempAppender(db, `${p}_rid`);
+      const seen = new Set<string>();
+      records.forEach((rec, i) => {
+        for (const id of rec.identifiers) {
+          const norm = normalizeIdentifier(id.type, id.value);
+          if (norm === null) continue;
+          const ns = id.namespace ?? '';
+          const hash = keyedHash(app.keys, id.type, norm);
+          r.appendBigInt(BigInt(i + 1));
+          r.appendVarchar(id.type);
+          r.appendVarchar(ns);
+          r.appendVarchar(hash);
+          r.appendVarchar(rec.source);
+          r.endRow();
+          const key = `${id.type}\u0000${ns}\u0000${hash}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          v.appendVarchar(id.type);
+          v.appendVarchar(ns);
+          v.appendVarchar(hash);
+          v.appendVarchar(norm);
+          v.appendVarchar(maskIdentifier(id.type, norm));
+          v.endRow();
+        }
+      });
+      v.closeSync();
+      r.closeSync();
+      await resolveStaged(app, p, rules, { source: records[0].source });
+      const out: (number | null)[] = records.map(() => null);
+      for (const row of await db.all<{ _row: number; customer_id: number }>(`select _row, customer_id from ${p}_rc`)) out[row._row - 1] = row.customer_id;
+      return out;
+    });
+  } finally {
+    await dropTemp(db, p).catch(() => undefined);
+  }
+}

@@ -1,0 +1,23 @@
+import type { App } from '../../app/context.ts';
+import { completeness } from './completeness.ts';
+import { identityHealth } from './identityHealth.ts';
+import { orphans } from './orphans.ts';
+import { consentCoverage } from './consentCoverage.ts';
+import { freshness } from './freshness.ts';
+import { invalidValues } from './invalidValues.ts';
+
+/** The data-quality report (数据质量报告) of `siyu quality` and GET /api/v1/quality. */
+export async function qualityReport(app: App) {
+  const ws = app.workspaceId;
+  return {
+    generatedAt: new Date().toISOString(),
+    completeness: await completeness(app.state, ws),
+    invalid: await invalidValues(app.state, ws),
+    duplicates: await identityHealth(app.state, ws),
+    orphans: await orphans(app.warehouse, ws),
+    consent: await consentCoverage(app.state, ws),
+    freshness: await freshness(app.warehouse, ws),
+  };
+}
+
+export type QualityReport = Awaited<ReturnType<typeof qualityReport>>;
