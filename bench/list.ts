@@ -1,3 +1,5 @@
+import { modelsBenchmark } from './models.ts';
+
 /** Every benchmark, in the order `npm run bench` runs them. Each lives in its own bench/<name>.ts. */
 export interface BenchRow {
   metric: string;
@@ -17,4 +19,6 @@ export interface Benchmark {
   run(ctx: BenchContext): Promise<BenchRow[]>;
 }
 
-export const BENCHMARKS: Benchmark[] = [];
+export const BENCHMARKS: Benchmark[] = [
+  modelsBenchmark,
+];
