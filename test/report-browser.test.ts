@@ -93,7 +93,7 @@ async function glyphShots(page: Page, chars: string[]): Promise<Buffer[]> {
   return out;
 }
 
-test('Chinese renders with the embedded font: distinct characters draw distinct glyphs, unlike without it', { skip }, async () => {
+test('Chinese renders with the embedded font: distinct characters draw distinct glyphs, unlike without it', { skip }, async (t) => {
   const chars = ['用', '户', '画', '像'];
   const withFont = await open(renderHtml(report, 'zh'), 'font-with.html');
   assert.ok(await withFont.page.evaluate(() => document.fonts.check('48px "Siyu Noto Sans SC"', '用户画像')));
@@ -109,20 +109,20 @@ test('Chinese renders with the embedded font: distinct characters draw distinct 
   const bare = await glyphShots(without.page, chars);
   bare.forEach((b, i) => writeFileSync(join(ARTIFACTS, `glyph-without-font-${i}.png`), b));
   if (systemCjk) {
-    test.diagnostic(`this machine has a CJK system font (${systemCjk.split('\n')[0]}): the tofu comparison is not meaningful here`);
+    t.diagnostic(`this machine has a CJK system font (${systemCjk.split('\n')[0]}): the tofu comparison is not meaningful here`);
   } else {
     assert.equal(new Set(bare.map((b) => b.toString('base64'))).size, 1, 'without the font every character should be the same tofu box');
   }
   await without.page.close();
 });
 
-test('PDF: printed by Chromium, every chapter and chart title in its text, the CJK font embedded', { skip }, async () => {
+test('PDF: printed by Chromium, every chapter and chart title in its text, the CJK font embedded', { skip }, async (t) => {
   const pdf = await renderPdf(renderHtml(report, 'zh'), browser);
   const file = join(ARTIFACTS, 'report-zh.pdf');
   writeFileSync(file, pdf);
   assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
   if (!existsSync('/usr/bin/pdftotext')) {
-    test.diagnostic('poppler-utils not installed: PDF text and fonts not inspected');
+    t.diagnostic('poppler-utils not installed: PDF text and fonts not inspected');
     return;
   }
   const text = spawnSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).stdout.replace(/\s+/g, '');
