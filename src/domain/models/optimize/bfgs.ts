@@ -65,6 +65,12 @@ export function minimizeBfgs(f: Objective, x0: ArrayLike<number>, opts: Minimize
       for (let i = 0; i < n; i++) { H[i * n + i] = 1; p[i] = -g[i]; }
       slope = dot(g, p);
     }
+    // The decrease a full step would bring (−½ gᵀp for a quadratic model) is below what f can resolve: done.
+    if (-slope / 2 <= 1e-14 * Math.max(1, Math.abs(fx))) {
+      converged = true;
+      message = 'expected decrease below the precision of the objective';
+      break;
+    }
     const step0 = firstStep ? Math.min(1, 1 / Math.max(1e-12, maxAbs(g))) : 1;
     const ls = wolfeLineSearch(evaluate, x, fx, g, p, slope, step0);
     if (!ls) {
@@ -144,7 +150,7 @@ function wolfeLineSearch(
   return undefined;
 
   function zoom(lo: Point, hi: Point): Point | undefined {
-    for (let i = 0; i < 40; i++) {
+    for (let i = 0; i < 30; i++) {
       let t = cubicMin(lo, hi);
       const lower = Math.min(lo.t, hi.t);
       const upper = Math.max(lo.t, hi.t);
@@ -158,7 +164,7 @@ function wolfeLineSearch(
         if (cur.slope * (hi.t - lo.t) >= 0) hi = lo;
         lo = cur;
       }
-      if (Math.abs(hi.t - lo.t) < 1e-16 * Math.max(1, Math.abs(lo.t))) break;
+      if (Math.abs(hi.t - lo.t) < 1e-10 * Math.max(1, Math.abs(lo.t))) break;
     }
     return lo.t > 0 && lo.f < f0 ? lo : undefined;
   }
