@@ -3,6 +3,8 @@ import { summaryChapter } from './summary.ts';
 import { rfmChapter } from './rfm.ts';
 import { portraitChapter } from './portrait.ts';
 import { communityChapter } from './community.ts';
+import { clvChapter } from './clv.ts';
+import { complianceChapter } from './compliance.ts';
 import { campaignsChapter } from './campaigns.ts';
 import { lifecycleChapter } from './lifecycle.ts';
 
@@ -12,6 +14,8 @@ export const CHAPTERS: ChapterBuilder[] = [
   portraitChapter,
   lifecycleChapter,
   rfmChapter,
+  clvChapter,
   communityChapter,
   campaignsChapter,
+  complianceChapter,
 ];
