@@ -1,4 +1,5 @@
 import { modelsBenchmark } from './models.ts';
+import { demo } from './demo.ts';
 
 /** Every benchmark, in the order `npm run bench` runs them. Each lives in its own bench/<name>.ts. */
 export interface BenchRow {
@@ -20,5 +21,6 @@ export interface Benchmark {
 }
 
 export const BENCHMARKS: Benchmark[] = [
+  demo,
   modelsBenchmark,
 ];

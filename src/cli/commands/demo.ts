@@ -71,7 +71,7 @@ function human(gen: GenerateResult, load: LoadResult | null, out: string | null)
   ];
   if (out) lines.push(`files and truth.json in ${out}`);
   if (load) {
-    for (const s of load.steps) lines.push(`  ${s.file.padEnd(26)} ${String(s.imported).padStart(8)} imported ${s.rejected ? `, ${s.rejected} rejected` : ''}`);
+    for (const s of load.steps) lines.push(`  ${s.file.padEnd(26)} ${String(s.imported).padStart(8)} imported${s.rejected ? `, ${s.rejected} rejected` : ''}`);
     lines.push(`loaded ${load.imported} rows (${load.rejected} rejected as planted malformed rows) in ${load.seconds.toFixed(1)} s; ${load.customersCreated} customers created, ${load.merged} merged`);
   }
   return lines.join('\n');
