@@ -50,9 +50,10 @@ export async function resolveStaged(app: App, p: string, rules: MergeRules, o: {
   }
   // Records that link two or more identifiers (a single identifier links nothing).
   await db.run(
-    `create temp table ${p}_recs as select (row_number() over ())::bigint as k, nodes from (
-       select distinct list(distinct n.node order by n.node) as nodes from ${p}_rid r
-       join ${p}_nodes n using (id_type, namespace, id_hash) group by r._row having count(distinct n.node) > 1)`,
+    `create temp table ${p}_recs as select (row_number() over (order by first_row))::bigint as k, nodes from (
+       select list(distinct n.node order by n.node) as nodes, min(r._row) as first_row from ${p}_rid r
+       join ${p}_nodes n using (id_type, namespace, id_hash) group by r._row having count(distinct n.node) > 1
+       qualify row_number() over (partition by nodes order by first_row) = 1 order by first_row)`,
   );
   const nrec = await db.scalar(`select count(*) from ${p}_recs`);
   const records: number[][] = [];

@@ -95,6 +95,7 @@ export async function transform(db: Database, p: string, staged: StagedFile, ent
   // their values stay out of the store until a sensitive-data store exists.
   const sensitive = new Set(Object.keys(mapping.sensitive ?? {}).map(norm));
   const traits = Object.entries(mapping.traits ?? {}).filter(([, h]) => idx.has(norm(h)) && !sensitive.has(norm(h)));
+  if (traits.length) present.add('_traits');
   if (traits.length) select.push(`json_object(${traits.map(([k, h]) => `${param(k)}, siyu_clean(c${idx.get(norm(h))})`).join(', ')}) as _traits`);
   if (missing.length && !o.preset && !present.size) {
     throw new UserError('mapping_headers', `None of the mapped headers are in ${o.file} (missing: ${missing.slice(0, 5).join(', ')}); its headers are: ${staged.headers.slice(0, 12).join(', ')}.`, `${o.file} 中没有映射所指定的列（缺少：${missing.slice(0, 5).join('、')}）；文件的列为：${staged.headers.slice(0, 12).join('、')}。`);

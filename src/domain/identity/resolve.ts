@@ -101,17 +101,18 @@ export function resolveIdentities(g: IdentityGraph, rules: MergeRules): Resoluti
 
   // Links: from each record's highest-priority identifier to each other one, applied in priority order.
   const linkRanks = rules.priority.length + 16;
-  const buckets: number[][] = Array.from({ length: linkRanks + 16 }, () => []);
+  // Within one rule, links to identifiers customers already hold go first, then in record order: who was seen
+  // before keeps an identifier when a later record contradicts it.
+  const buckets: number[][] = Array.from({ length: 2 * (linkRanks + 16) }, () => []);
   for (const r of g.records) {
     let anchor = r[0];
     for (const x of r) if (ranks[x] < ranks[anchor]) anchor = x;
-    for (const x of r) if (x !== anchor) buckets[ranks[anchor]].push(anchor, x);
+    for (const x of r) if (x !== anchor) buckets[2 * ranks[anchor] + (g.existing[x] || g.existing[anchor] ? 0 : 1)].push(anchor, x);
   }
   const merges: Merge[] = [];
   const conflicts: Conflict[] = [];
   const listed = new Set(rules.priority);
-  for (let rank = 0; rank < buckets.length; rank++) {
-    const edges = buckets[rank];
+  for (const edges of buckets) {
     for (let k = 0; k < edges.length; k += 2) {
       const a = edges[k];
       const b = edges[k + 1];

@@ -15,7 +15,7 @@ export interface MergeRules {
 
 export const DEFAULT_RULES: MergeRules = {
   priority: ['unionid', 'phone', 'member_no', 'email', 'external_userid', 'openid', 'user_id', 'device_id', 'anonymous_id'],
-  unique: ['unionid', 'phone', 'member_no'],
+  unique: ['unionid', 'phone'],
 };
 
 /** Validates a rule set given as lists of type names (from settings or a CLI flag). */
