@@ -23,10 +23,10 @@ export interface MappingContext {
 
 type Msg = Record<string, unknown>;
 
-export function segmentToBatch(messages: Msg[], ctx: MappingContext, batchSentAt?: unknown): CollectedBatch {
+export function segmentToBatch(messages: Msg[], ctx: MappingContext, batchSentAt?: unknown, inBatch = messages.length > 1): CollectedBatch {
   const out: CollectedBatch = { events: [], facts: [] };
   messages.forEach((m, i) => {
-    const where = messages.length > 1 ? `batch[${i}]` : 'the message';
+    const where = inBatch ? `batch[${i}]` : 'the message';
     if (!m || typeof m !== 'object' || Array.isArray(m)) throw invalid('bad_message', `${where} is not a JSON object.`, `${where} 不是 JSON 对象。`);
     const type = m.type as SegmentType;
     if (!SEGMENT_TYPES.includes(type)) throw invalid('bad_type', `${where} has type '${String(m.type)}'; expected one of ${SEGMENT_TYPES.join(', ')}.`, `${where} 的 type 为 '${String(m.type)}'，应为 ${SEGMENT_TYPES.join('、')} 之一。`);

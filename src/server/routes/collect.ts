@@ -84,7 +84,7 @@ async function handleSegment(collector: Collector, kind: SegmentType | 'batch', 
       messages = [{ ...body, type: body.type ?? kind }];
       if (messages[0].type !== kind) throw invalid('bad_type', `/v1/${kind} received a message of type '${String(messages[0].type)}'.`, `/v1/${kind} 收到了类型为 '${String(messages[0].type)}' 的消息。`);
     }
-    const batch = segmentToBatch(messages, { sourceId: source.id, hasher: collector.hasher, receivedAt, timezone: collector.timezone }, body.sentAt);
+    const batch = segmentToBatch(messages, { sourceId: source.id, hasher: collector.hasher, receivedAt, timezone: collector.timezone }, body.sentAt, kind === 'batch');
     await collector.accept(source, batch, receivedAt);
     return reply.status(200).send({ success: true });
   } catch (e) {
