@@ -11,7 +11,7 @@ import { createApiKey } from '../src/server/auth/users.ts';
 test('POST /api/v1/imports takes a multipart upload, answers 202 with a status resource, and GET /api/v1/quality reports on it', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'siyu-impapi-'));
   const app = await openApp({ dir });
-  const server = await buildServer(app, { auth: true } as never);
+  const server = await buildServer(app, { auth: true });
   try {
     await server.listen({ port: 0, host: '127.0.0.1' });
     const base = `http://127.0.0.1:${(server.server.address() as { port: number }).port}`;
@@ -22,7 +22,7 @@ test('POST /api/v1/imports takes a multipart upload, answers 202 with a status r
     const csv = '订单号,下单时间,金额,会员号\nP1,2024年3月5日,"￥1,000.00",M1\nP2,2024/3/6 10:00,50,M1\nP3,yesterday,5,M2\n';
     const form = new FormData();
     form.append('entity', 'orders');
-    form.append('file', new Blob([iconv.encode(csv.replace('订单号,下单时间,金额,会员号', 'order_id,ordered_at,gross_amount,member_no'), 'gbk')]), 'pos.csv');
+    form.append('file', new Blob([new Uint8Array(iconv.encode(csv.replace('订单号,下单时间,金额,会员号', 'order_id,ordered_at,gross_amount,member_no'), 'gbk'))]), 'pos.csv');
     const denied = await fetch(`${base}/api/v1/imports`, { method: 'POST', headers: { authorization: `Bearer ${analyst}` }, body: form });
     assert.equal(denied.status, 403);
     const res = await fetch(`${base}/api/v1/imports`, { method: 'POST', headers: auth, body: form });
