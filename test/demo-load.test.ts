@@ -63,7 +63,7 @@ test('consent rates per purpose are the planted ones (±0.03 at 3,000 people)', 
   }
 });
 
-test('group members repurchase more: the lift and the planted rate multiplier are recovered', async () => {
+test('group members repurchase more: the lift and the planted rate multiplier are recovered', async (t) => {
   const rows = await app.db.all<{ member: boolean; eligible: number; repurchased: number }>(
     `with f as (select customer_id, min(ordered_at) as first from orders where workspace_id = $ws group by 1),
           e as (select f.customer_id, count(o.order_id) as k from f join orders o on o.workspace_id = $ws and o.customer_id = f.customer_id and o.ordered_at < f.first + interval 90 day
@@ -82,6 +82,7 @@ test('group members repurchase more: the lift and the planted rate multiplier ar
   assert.ok(Math.abs(rm / ro - g.expected_lift) < 0.15, `lift ${rm / ro} vs expected ${g.expected_lift}`);
   const { r, alpha } = truth.parameters.bgnbd;
   const c = (alpha * Math.pow(1 - rm, -1 / r) - alpha) / (90 / 7);
+  t.diagnostic(`90-day repurchase: members ${rm.toFixed(3)}, others ${ro.toFixed(3)}, lift ${(rm / ro).toFixed(3)} (expected ${g.expected_lift}); recovered multiplier ${c.toFixed(2)} (planted 1.3)`);
   assert.ok(Math.abs(c - truth.parameters.groups.rateMultiplier) < 0.4, `recovered multiplier ${c}`);
 });
 
