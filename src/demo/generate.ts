@@ -96,12 +96,11 @@ export async function generateDemo(opts: GenerateOptions): Promise<GenerateResul
     for (const e of events) {
       eventSeq++;
       truth.events[e.type] = (truth.events[e.type] ?? 0) + 1;
-      const row: Record<string, unknown> = { event_id: `mp-${eventSeq.toString(36).padStart(7, '0')}`, type: e.type, occurred_at: isoLocal(e.at), openid: person.openid, openid_app: MINI_PROGRAM_APPID };
-      if (e.sku) row.sku = e.sku;
-      if (e.contentId) row.content_id = e.contentId;
-      row.channel = e.channel;
-      if (e.session) row.properties = { session_id: e.session };
-      sinks['mini-program-events.jsonl'].line(JSON.stringify(row));
+      // Hand-built JSON: every value here is an ASCII id or code (no quotes or escapes), so this equals JSON.stringify.
+      const id = eventSeq.toString(36).padStart(7, '0');
+      const what = e.sku ? `,"sku":"${e.sku}"` : e.contentId ? `,"content_id":"${e.contentId}"` : '';
+      const props = e.session ? `,"properties":{"session_id":"${e.session}"}` : '';
+      sinks['mini-program-events.jsonl'].line(`{"event_id":"mp-${id}","type":"${e.type}","occurred_at":"${isoLocal(e.at)}","openid":"${person.openid}","openid_app":"${MINI_PROGRAM_APPID}"${what},"channel":"${e.channel}"${props}}`);
     }
     personRows(sinks, contacts, person, b, ids, cat, cal, dirt, rng, truth);
     truth.addPerson(person, b, momIndexes);

@@ -156,10 +156,21 @@ function diurnalCdf(f: number): number {
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
-/** 'YYYY-MM-DD HH:MM:SS' in local time (Youzan, WeCom, canonical files). */
+const dayCache = new Map<number, string>();
+
+/** 'YYYY-MM-DD HH:MM:SS' in local time (Youzan, WeCom, canonical files); the date part is cached per day. */
 export function localTime(t: number): string {
-  const d = new Date((t + OFFSET) * 1000);
-  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+  const local = Math.floor(t) + OFFSET;
+  const day = Math.floor(local / DAY);
+  let date = dayCache.get(day);
+  if (date === undefined) {
+    const d = new Date(day * DAY * 1000);
+    date = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+    if (dayCache.size > 100_000) dayCache.clear();
+    dayCache.set(day, date);
+  }
+  const sec = local - day * DAY;
+  return `${date} ${pad(Math.floor(sec / 3600))}:${pad(Math.floor((sec % 3600) / 60))}:${pad(sec % 60)}`;
 }
 
 /** 'YYYY-MM-DD' local. */
