@@ -20,9 +20,18 @@ export interface ReportOptions {
 
 const isDay = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`));
 
-/** The default period: the calendar month of the last day with data (month to date when it is not over). */
-export function defaultWindow(last: string): { from: string; to: string } {
-  return { from: `${last.slice(0, 7)}-01`, to: last };
+/**
+ * The default period: the last complete calendar month of data — the month of the last data day when that day
+ * ends its month, else the month before (a monthly review looks at a whole month). With less than a month of
+ * data before the last day, the month to date.
+ */
+export function defaultWindow(last: string, first: string): { from: string; to: string } {
+  const d = new Date(`${last}T00:00:00Z`);
+  const next = new Date(d.getTime() + 86_400_000);
+  if (next.getUTCDate() === 1) return { from: `${last.slice(0, 7)}-01`, to: last };
+  const end = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 0)).toISOString().slice(0, 10);
+  const from = `${end.slice(0, 7)}-01`;
+  return from < first ? { from: `${last.slice(0, 7)}-01`, to: last } : { from, to: end };
 }
 
 export async function buildReport(app: App, opts: ReportOptions = {}): Promise<Report> {
@@ -35,7 +44,7 @@ export async function buildReport(app: App, opts: ReportOptions = {}): Promise<R
     throw new UserError('no_data', 'The store has no orders or events yet: import data (siyu import) or load the demo (siyu demo) first.',
       '数据库中还没有订单或事件：请先导入数据（siyu import）或加载演示数据（siyu demo）。');
   }
-  const def = defaultWindow(opts.to ?? span.last);
+  const def = opts.to ? { from: `${opts.to.slice(0, 7)}-01`, to: opts.to } : defaultWindow(span.last, span.first);
   const window = { from: opts.from ?? def.from, to: opts.to ?? def.to };
   if (window.from > window.to) throw new UserError('bad_window', `--from ${window.from} is after --to ${window.to}.`, `--from ${window.from} 晚于 --to ${window.to}。`);
   const ctx: ReportContext = { app, window, span: { first: span.first, last: span.last }, yuanPerCustomer: 0, aov: 0 };

@@ -37,6 +37,8 @@ export interface Chart {
 /** A statistical test behind a claimed difference (显著性检验). */
 export interface Significance {
   test: string;
+  /** What p1 and p2 are: shares (default) or means (e.g. orders per customer). */
+  unit?: 'share' | 'mean';
   n1: number;
   n2: number;
   p1: number;

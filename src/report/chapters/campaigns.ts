@@ -3,7 +3,10 @@ import type { ChapterBuilder } from '../context.ts';
 import type { Finding } from '../model.ts';
 import { CHAPTER_TITLES, both, fmtCount, fmtP, fmtPct, fmtPp, fmtYuan } from '../i18n.ts';
 import { codeName } from '../labels.ts';
-import { campaignArms, type CampaignArm } from '../queries/campaignUplift.ts';
+import { campaignArms, LAPSED_BUYERS, type CampaignArm } from '../queries/campaignUplift.ts';
+import { audienceReach, audienceTag, saveAudience, segmentLink } from '../audience.ts';
+import { sqlFor } from '../../store/interfaces.ts';
+import type { Recommendation } from '../model.ts';
 import { isSignificant, twoProportionZ } from '../domain/stats.ts';
 
 export interface CampaignResult {
@@ -38,6 +41,32 @@ export const campaignsChapter: ChapterBuilder = {
     const arms = await campaignArms(app.warehouse, { ws: app.workspaceId, to: w.to });
     const results = campaignResults(arms);
     if (!results.length) return { omitted: both((l) => (l === 'zh' ? `${w.to} 前一年内没有带成员名单的营销活动。` : `No campaign with a member list ran in the year before ${w.to}.`)) };
+    // A proven win-back campaign is worth what rolling it out to today's lapsed buyers would bring.
+    const LAPSED_DAYS = 90;
+    const proven = results.find((r) => r.significant && (r.incrementalYuan ?? 0) > 0 && r.kind === 'winback');
+    const recommendations: Recommendation[] = [];
+    let rollout = 0;
+    if (proven) {
+      const rule = both((l) => (l === 'zh' ? `截至 ${w.to} 已购、但近 ${LAPSED_DAYS} 天未下单的客户` : `bought before but not in the ${LAPSED_DAYS} days to ${w.to}`));
+      rollout = await saveAudience(app, 'winback_rollout', rule, sqlFor(app.warehouse.dialect, LAPSED_BUYERS, 'lapsedBuyers'), { ws: app.workspaceId, to: w.to, days: LAPSED_DAYS });
+      const channels = await audienceReach(app, 'winback_rollout');
+      const own = proven.treatment.channel ? channels.find((c) => c.channel === proven.treatment.channel) : undefined;
+      const best = own ?? channels[0];
+      const reach = best?.reachable ?? 0;
+      const perMember = proven.incrementalYuan! / proven.treatment.members;
+      recommendations.push({
+        id: 'winback-rollout', basedOn: [`campaign-${proven.id}`], audience: rollout, channels,
+        segment: { key: audienceTag('winback_rollout'), link: segmentLink('winback_rollout'), rule },
+        expectedYuan: reach * perMember,
+        title: both((l) => (l === 'zh' ? `把「${proven.name}」推广到 ${fmtCount(rollout, l)} 位近期未购客户` : `Roll "${proven.name}" out to ${fmtCount(rollout, l)} lapsed buyers`)),
+        action: both((l) => (reach > 0
+          ? (l === 'zh' ? `沿用原活动方案，通过 ${best!.channel} 触达其中已同意的 ${fmtCount(reach, l)} 人，并继续保留 20% 随机对照组以复核增量。` : `Run the same offer through ${best!.channel} to the ${fmtCount(reach, l)} who consented, keeping a 20% random holdout to re-measure the increment.`)
+          : (l === 'zh' ? '这些客户都没有营销同意：先征得同意。' : 'None of them has consented to marketing: collect consent first.'))),
+        assumption: both((l) => (l === 'zh'
+          ? `可触达 ${fmtCount(reach, l)} 人 × 该活动实测的人均增量成交 ${fmtYuan(perMember, l)}（实验组 ${fmtCount(proven.treatment.members, l)} 人对比随机对照组 ${fmtCount(proven.holdout!.members, l)} 人）`
+          : `${fmtCount(reach, l)} reachable × the campaign's measured incremental revenue of ${fmtYuan(perMember, l)} per member (${fmtCount(proven.treatment.members, l)} treated against a random holdout of ${fmtCount(proven.holdout!.members, l)})`)),
+      });
+    }
     const findings: Finding[] = results.map((r) => {
       const t = r.treatment;
       const h = r.holdout;
@@ -53,7 +82,7 @@ export const campaignsChapter: ChapterBuilder = {
       const kind = r.kind ? codeName(r.kind) : { zh: '活动', en: 'campaign' };
       return {
         id: `campaign-${r.id}`, chapter: 'campaigns' as const, chart, significance: sig ?? undefined,
-        impact: r.significant ? Math.abs(inc) : 0, impactBasis: 'yuan' as const, tags: r.significant && inc > 0 ? ['campaign_uplift'] : [],
+        impact: r === proven ? (inc / t.members) * rollout : r.significant ? Math.abs(inc) : 0, impactBasis: 'yuan' as const, tags: r.significant && inc > 0 ? ['campaign_uplift'] : [],
         title: both((l) => (h
           ? (r.significant
             ? (l === 'zh' ? `「${r.name}」带来 ${fmtPp(r.uplift!, l)} 的增量下单率，增量成交 ${fmtYuan(inc, l)}` : `"${r.name}" lifted ordering by ${fmtPp(r.uplift!, l)}: ${fmtYuan(inc, l)} incremental`)
@@ -68,6 +97,7 @@ export const campaignsChapter: ChapterBuilder = {
       };
     });
     return {
+      recommendations,
       chapter: {
         key: 'campaigns', title: CHAPTER_TITLES.campaigns, findings, charts: [],
         lead: both((l) => (l === 'zh'

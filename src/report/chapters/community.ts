@@ -1,9 +1,9 @@
 /** 社群运营: do group members buy more, how sure we are, and whom to invite. */
 import type { ChapterBuilder } from '../context.ts';
 import type { Finding, Recommendation } from '../model.ts';
-import { CHAPTER_TITLES, both, fmtCount, fmtP, fmtPct, fmtPp, fmtYuan } from '../i18n.ts';
+import { CHAPTER_TITLES, both, fmtCount, fmtP, fmtPct, fmtYuan } from '../i18n.ts';
 import { communityLift, NON_MEMBER_BUYERS } from '../queries/communityLift.ts';
-import { isSignificant, twoProportionZ } from '../domain/stats.ts';
+import { isSignificant, welchFromSums } from '../domain/stats.ts';
 import { audienceReach, audienceTag, saveAudience, segmentLink } from '../audience.ts';
 import { sqlFor } from '../../store/interfaces.ts';
 import { addDays } from './util.ts';
@@ -21,7 +21,10 @@ export const communityChapter: ChapterBuilder = {
     if (!m || !o || m.customers < 30 || o.customers < 30) {
       return { omitted: both((l) => (l === 'zh' ? `${d0} 前的已购客户中社群成员不足 30 人（或没有社群数据），无法比较社群效应。` : `Fewer than 30 buyers before ${d0} were group members (or there are no groups): community effects cannot be compared.`)) };
     }
-    const sig = twoProportionZ(m.ordered, m.customers, o.ordered, o.customers)!;
+    // A group raises how often members buy (a rate), so the test is on orders per customer, not on "ordered at all".
+    const sig = welchFromSums(m.customers, m.orders, m.ordersSq, o.customers, o.orders, o.ordersSq);
+    const om = m.orders / m.customers;
+    const oo = o.orders / o.customers;
     const rm = m.ordered / m.customers;
     const ro = o.ordered / o.customers;
     const perM = m.gmv / m.customers;
@@ -29,26 +32,26 @@ export const communityChapter: ChapterBuilder = {
     const inc = (perM - perO) * m.customers;
     const significant = isSignificant(sig);
     const chart = {
-      id: 'community-lift', kind: 'bar' as const, unit: 'percent' as const,
-      title: both((l) => (l === 'zh' ? `近 ${LOOK} 天下单率：社群成员与非成员` : `Ordered in the last ${LOOK} days: group members vs others`)),
+      id: 'community-lift', kind: 'bar' as const, unit: 'ratio' as const,
+      title: both((l) => (l === 'zh' ? `近 ${LOOK} 天人均订单数：社群成员与非成员` : `Orders per customer in the last ${LOOK} days: group members vs others`)),
       categories: [{ zh: '社群成员', en: 'Group members' }, { zh: '非成员', en: 'Non-members' }],
-      series: [{ name: both((l) => (l === 'zh' ? '下单率' : 'Ordered')), data: [rm, ro] }],
+      series: [{ name: both((l) => (l === 'zh' ? '人均订单' : 'Orders per customer')), data: [om, oo] }],
     };
     const findings: Finding[] = [{
-      id: 'community-lift', chapter: 'community', chart, significance: sig, tags: significant && rm > ro ? ['community_lift'] : [],
+      id: 'community-lift', chapter: 'community', chart, significance: sig ?? undefined, tags: significant && om > oo ? ['community_lift'] : [],
       impact: significant ? Math.abs(inc) : 0, impactBasis: 'yuan',
       title: both((l) => (significant
-        ? (l === 'zh' ? `社群成员下单率高出 ${fmtPp(rm - ro, l)}，人均多贡献 ${fmtYuan(perM - perO, l)}` : `Group members order more: ${fmtPp(rm - ro, l)}, ${fmtYuan(perM - perO, l)} more per customer`)
-        : (l === 'zh' ? '社群成员与非成员的下单率无显著差异' : 'Group members and others order at rates not significantly different'))),
+        ? (l === 'zh' ? `社群成员人均下单多 ${fmtPct(om / oo - 1)}，人均多贡献 ${fmtYuan(perM - perO, l)}` : `Group members order ${fmtPct(om / oo - 1)} more often and spend ${fmtYuan(perM - perO, l)} more each`)
+        : (l === 'zh' ? '社群成员与非成员的人均订单数无显著差异' : 'Group members and others order about as often (no significant difference)'))),
       statement: both((l) => (l === 'zh'
-        ? `${d0} 前已购的客户中，${fmtCount(m.customers, l)} 位社群成员有 ${fmtPct(rm)} 在 ${d0} 至 ${w.to} 间下单，人均成交 ${fmtYuan(perM, l)}；${fmtCount(o.customers, l)} 位非成员为 ${fmtPct(ro)}、人均 ${fmtYuan(perO, l)}（${fmtP(sig.pValue)}）。`
-        : `Of buyers before ${d0}, ${fmtPct(rm)} of ${fmtCount(m.customers, l)} group members ordered between ${d0} and ${w.to}, ${fmtYuan(perM, l)} each; ${fmtPct(ro)} of ${fmtCount(o.customers, l)} non-members, ${fmtYuan(perO, l)} each (${fmtP(sig.pValue)}).`)),
+        ? `${d0} 前已购的客户中，${fmtCount(m.customers, l)} 位社群成员在 ${d0} 至 ${w.to} 间人均下单 ${om.toFixed(2)} 次（${fmtPct(rm)} 至少下单一次）、人均成交 ${fmtYuan(perM, l)}；${fmtCount(o.customers, l)} 位非成员人均 ${oo.toFixed(2)} 次（${fmtPct(ro)}）、${fmtYuan(perO, l)}（${fmtP(sig?.pValue ?? 1)}）。`
+        : `Of buyers before ${d0}, the ${fmtCount(m.customers, l)} group members placed ${om.toFixed(2)} orders each between ${d0} and ${w.to} (${fmtPct(rm)} ordered at least once), ${fmtYuan(perM, l)} each; the ${fmtCount(o.customers, l)} non-members ${oo.toFixed(2)} (${fmtPct(ro)}), ${fmtYuan(perO, l)} (${fmtP(sig?.pValue ?? 1)}).`)),
       why: both((l) => (l === 'zh'
         ? `差额折合 ${fmtYuan(inc, l)}。这是观察性比较：入群的客户本身可能更活跃，因此拉新入群的收益应按小于此差额估计。`
         : `The gap is worth ${fmtYuan(inc, l)}. This is observational: customers who join may be keener to begin with, so the gain from inviting more should be taken as smaller than this gap.`)),
     }];
     const recommendations: Recommendation[] = [];
-    if (significant && rm > ro) {
+    if (significant && om > oo && perM > perO) {
       const rule = both((l) => (l === 'zh' ? `${d0} 至 ${w.to} 下过单、目前不在任何社群的客户` : `ordered between ${d0} and ${w.to} and in no group now`));
       const size = await saveAudience(app, 'invite_to_community', rule, sqlFor(app.warehouse.dialect, NON_MEMBER_BUYERS, 'nonMemberBuyers'), { ws: app.workspaceId, d0, to: w.to });
       const channels = (await audienceReach(app, 'invite_to_community')).filter((c) => c.channel === 'wecom');
@@ -72,8 +75,8 @@ export const communityChapter: ChapterBuilder = {
       chapter: {
         key: 'community', title: CHAPTER_TITLES.community, findings, charts: [],
         lead: both((l) => (l === 'zh'
-          ? `比较 ${d0} 时在群与不在群的已购客户在之后 ${LOOK} 天内的下单情况（双样本比例 z 检验）。`
-          : `Buyers in a group on ${d0} against those who were not, on ordering in the ${LOOK} days after (two-proportion z-test).`)),
+          ? `比较 ${d0} 时在群与不在群的已购客户在之后 ${LOOK} 天内的人均订单数（Welch 均值差检验）。`
+          : `Buyers in a group on ${d0} against those who were not, on orders per customer in the ${LOOK} days after (Welch test of means).`)),
       },
     };
   },

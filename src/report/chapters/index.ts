@@ -5,6 +5,7 @@ import { portraitChapter } from './portrait.ts';
 import { communityChapter } from './community.ts';
 import { clvChapter } from './clv.ts';
 import { complianceChapter } from './compliance.ts';
+import { risksChapter } from './risks.ts';
 import { campaignsChapter } from './campaigns.ts';
 import { lifecycleChapter } from './lifecycle.ts';
 
@@ -18,4 +19,5 @@ export const CHAPTERS: ChapterBuilder[] = [
   communityChapter,
   campaignsChapter,
   complianceChapter,
+  risksChapter,
 ];

@@ -49,3 +49,10 @@ export async function campaignArms(w: Warehouse, p: { ws: number; to: string }):
     members: Number(r.members), converted: Number(r.converted), orders: Number(r.orders), gmv: Number(r.gmv),
   }));
 }
+
+/** Buyers with no order in the $days days up to $to (the audience a proven win-back campaign would be rolled out to). */
+export const LAPSED_BUYERS = {
+  duckdb: `select customer_id from orders
+    where workspace_id = $ws and status <> 'cancelled' and customer_id is not null and order_date <= $to::date
+    group by customer_id having max(order_date) < $to::date - to_days($days::integer)`,
+};

@@ -12,6 +12,8 @@ export interface CommunityArm {
   ordered: number;
   gmv: number;
   orders: number;
+  /** Σ orders² over the arm's customers (for the variance of orders per customer). */
+  ordersSq: number;
 }
 
 const SQL = {
@@ -28,14 +30,14 @@ const SQL = {
       where workspace_id = $ws and status <> 'cancelled' and order_date between $d0::date and $to::date group by customer_id
     )
     select (m.customer_id is not null) as member, count(*) as customers, count(a.customer_id) as ordered,
-      coalesce(sum(a.v), 0) as gmv, coalesce(sum(a.n), 0) as orders
+      coalesce(sum(a.v), 0) as gmv, coalesce(sum(a.n), 0) as orders, coalesce(sum(a.n * a.n), 0) as orders_sq
     from buyers b left join members m using (customer_id) left join after a using (customer_id)
     group by 1 order by 1 desc`,
 };
 
 export async function communityLift(w: Warehouse, p: { ws: number; d0: string; to: string }): Promise<CommunityArm[]> {
   const rows = await w.all(sqlFor(w.dialect, SQL, 'communityLift'), p);
-  return rows.map((r) => ({ member: Boolean(r.member), customers: Number(r.customers), ordered: Number(r.ordered), gmv: Number(r.gmv), orders: Number(r.orders) }));
+  return rows.map((r) => ({ member: Boolean(r.member), customers: Number(r.customers), ordered: Number(r.ordered), gmv: Number(r.gmv), orders: Number(r.orders), ordersSq: Number(r.orders_sq) }));
 }
 
 /** Buyers who ordered since $d0 and are in no group now: whom to invite. */

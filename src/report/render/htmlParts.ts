@@ -41,9 +41,11 @@ export function chartDiv(c: Chart, lang: Lang): string {
 export function significanceLine(f: Finding, lang: Lang): string {
   const s = f.significance;
   if (!s) return '';
+  const v = (x: number) => (s.unit === 'mean' ? x.toFixed(3) : fmtPct(x));
+  const what = s.unit === 'mean' ? (lang === 'zh' ? '均值' : 'means') : (lang === 'zh' ? '比例' : 'shares');
   const body = lang === 'zh'
-    ? `${esc(s.test)}：样本 ${fmtCount(s.n1, lang)} 与 ${fmtCount(s.n2, lang)}，比例 ${fmtPct(s.p1)} 与 ${fmtPct(s.p2)}，z = ${s.z.toFixed(2)}，${fmtP(s.pValue)}`
-    : `${esc(s.test)}: n = ${fmtCount(s.n1, lang)} vs ${fmtCount(s.n2, lang)}, ${fmtPct(s.p1)} vs ${fmtPct(s.p2)}, z = ${s.z.toFixed(2)}, ${fmtP(s.pValue)}`;
+    ? `${esc(s.test)}：样本 ${fmtCount(s.n1, lang)} 与 ${fmtCount(s.n2, lang)}，${what} ${v(s.p1)} 与 ${v(s.p2)}，z = ${s.z.toFixed(2)}，${fmtP(s.pValue)}`
+    : `${esc(s.test)}: n = ${fmtCount(s.n1, lang)} vs ${fmtCount(s.n2, lang)}, ${what} ${v(s.p1)} vs ${v(s.p2)}, z = ${s.z.toFixed(2)}, ${fmtP(s.pValue)}`;
   return `<p class="sig"><b>${tx(UI.significance, lang)}</b> ${body}</p>`;
 }
 

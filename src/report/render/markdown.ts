@@ -43,7 +43,8 @@ export function renderMarkdown(r: Report, lang: Lang): string {
       out.push(`### #${rankOf.get(f.id) ?? 0} ${f.title[lang]}`, '', f.statement[lang], '', `**${UI.why[lang]}** ${f.why[lang]}`, '');
       if (f.significance) {
         const s = f.significance;
-        out.push(`**${UI.significance[lang]}** ${s.test}: n = ${fmtCount(s.n1, lang)} / ${fmtCount(s.n2, lang)}, ${fmtPct(s.p1)} / ${fmtPct(s.p2)}, z = ${s.z.toFixed(2)}, ${fmtP(s.pValue)}`, '');
+        const v = (x: number) => (s.unit === 'mean' ? x.toFixed(3) : fmtPct(x));
+        out.push(`**${UI.significance[lang]}** ${s.test}: n = ${fmtCount(s.n1, lang)} / ${fmtCount(s.n2, lang)}, ${v(s.p1)} / ${v(s.p2)}, z = ${s.z.toFixed(2)}, ${fmtP(s.pValue)}`, '');
       }
       if (f.chart) out.push(chartTable(f.chart, lang), '');
     }
