@@ -6,6 +6,11 @@ import { rfm } from './rfm.ts';
 import { lifecycle } from './lifecycle.ts';
 import { tiers } from './tiers.ts';
 import { listTags } from './tags.ts';
+import { behaviour, funnel } from './behaviour.ts';
+import type { Breakdown, FunnelUnit } from './queries/funnelSteps.ts';
+import { campaignUplift, channelContribution, communityLift, contentScorecard, staffScorecard } from './engagement.ts';
+import { customerPortrait, populationPortraits } from './portraits.ts';
+import { UserError } from '../errors.ts';
 
 export type Query = Record<string, string | number | undefined>;
 export const num = (v: unknown) => (v === undefined || v === '' ? undefined : Number(v));
@@ -91,5 +96,69 @@ export const INSIGHT_ENDPOINTS: InsightEndpoint[] = [
     filters: false,
     options: {},
     run: (app) => listTags(app),
+  },
+  {
+    name: 'funnel',
+    summary: 'Ordered funnel with a time window and a breakdown (转化漏斗)',
+    options: {
+      steps: { type: 'string', description: 'event types in order, comma-separated', default: 'product_view,add_to_cart,order' },
+      unit: { type: 'string', enum: ['session', 'customer'], default: 'session', description: 'what moves through the funnel' },
+      window_hours: { type: 'integer', description: 'hours from the first step (24 per session, 720 per customer)' },
+      breakdown: { type: 'string', enum: ['none', 'channel', 'source', 'city', 'gender', 'acquisition_channel'], default: 'none', description: 'split by' },
+    },
+    run: (app, f, q) => funnel(app, { filters: f, steps: str(q.steps)?.split(',').map((x) => x.trim()).filter(Boolean), unit: str(q.unit) as FunnelUnit | undefined, windowHours: num(q.window_hours), breakdown: str(q.breakdown) as Breakdown | undefined }),
+  },
+  {
+    name: 'behaviour',
+    summary: 'Hour × weekday heat map, inter-purchase times, first → second order, top paths, co-purchases (行为分析)',
+    options: { limit: { type: 'integer', description: 'rows of top paths and co-purchases', default: 20 } },
+    run: (app, f, q) => behaviour(app, { filters: f, limit: num(q.limit) }),
+  },
+  {
+    name: 'community',
+    summary: 'Group members vs others: repurchase lift, GMV, group health, join → first order (社群分析)',
+    options: { days: n('repurchase horizon after the first order (90)'), grace_days: n('member = joined within this many days after the first order (3)') },
+    run: (app, f, q) => communityLift(app, { filters: f, days: num(q.days), graceDays: num(q.grace_days) }),
+  },
+  {
+    name: 'campaigns',
+    summary: 'Treatment vs holdout conversion and uplift per campaign (活动增量)',
+    filters: false,
+    options: { campaign: { type: 'string', description: 'one campaign id' }, window_days: n('days from the start in which an order converts (default: the campaign length)') },
+    run: (app, _f, q) => campaignUplift(app, { campaign: str(q.campaign), windowDays: num(q.window_days) }),
+  },
+  {
+    name: 'channels',
+    summary: 'Channel contribution: first-touch, last-touch and linear attribution (渠道归因)',
+    options: { lookback_days: n('days before an order in which touches count (30)') },
+    run: (app, f, q) => channelContribution(app, { filters: f, lookbackDays: num(q.lookback_days) }),
+  },
+  {
+    name: 'staff',
+    summary: 'Store-guide performance: contacts, active, GMV, repurchase (导购业绩)',
+    options: {},
+    run: (app, f) => staffScorecard(app, { filters: f }),
+  },
+  {
+    name: 'content',
+    summary: 'Content performance: reads, likes, shares, attributed orders (内容效果)',
+    options: { attribution_days: { type: 'integer', description: 'days after a read in which an order is attributed', default: 7 } },
+    run: (app, f, q) => contentScorecard(app, { filters: f, attributionDays: num(q.attribution_days) }),
+  },
+  {
+    name: 'portrait',
+    summary: 'Population portrait: gender, age band, city, tier, channel, spend band, lifecycle (人群画像)',
+    options: {},
+    run: (app, f) => populationPortraits(app, f),
+  },
+  {
+    name: 'customer',
+    summary: 'One customer: attributes (masked), tags, consent, scores, preferences, timeline (客户画像)',
+    filters: false,
+    options: { id: { type: 'integer', description: 'customer id' }, timeline: { type: 'integer', description: 'timeline entries', default: 50 } },
+    run: (app, _f, q) => {
+      if (q.id === undefined) throw new UserError('no_customer_id', '--id (the customer id) is required.', '需要 --id（客户 ID）。');
+      return customerPortrait(app, Number(q.id), { timeline: num(q.timeline) });
+    },
   },
 ];
