@@ -6,15 +6,21 @@ import { fitBgNbdModel, fitGammaGammaModel } from '../../models/fit.ts';
 import { latestCard, latestCards, type ModelCard } from '../../models/cards.ts';
 import { scoreClv } from '../../models/score.ts';
 import type { HoldoutEvaluation } from '../../models/holdout.ts';
+import { fitChurnModel, scoreChurn } from '../../models/churn.ts';
+import { fitClusters } from '../../models/clusters.ts';
+import { fitNextPurchase } from '../../models/nextPurchase.ts';
 
-const FITTABLE = ['bgnbd', 'gamma-gamma', 'clv'] as const;
-const SCORABLE = ['clv'] as const;
+const FITTABLE = ['bgnbd', 'gamma-gamma', 'clv', 'churn', 'clusters', 'next-purchase'] as const;
+const SCORABLE = ['clv', 'churn'] as const;
 
 function unknownModel(name: string, known: readonly string[]): UserError {
   return new UserError('unknown_model', `No model named '${name}'; use one of: ${known.join(', ')}.`, `没有名为 '${name}' 的模型，可选：${known.join('、')}。`);
 }
 
-const f = (x: number, d = 4) => (Number.isFinite(x) ? x.toFixed(d) : '—');
+const f = (x: number, d = 4) => (Number.isFinite(x) ? (Number.isInteger(x) ? String(x) : x.toFixed(d)) : '—');
+/** A parameter value on one line: numbers to 6 places, nested values as compact JSON with rounded numbers. */
+const show = (v: unknown) => (typeof v === 'number' ? f(v, 6) : typeof v === 'string' ? v
+  : JSON.stringify(v, (_k, x) => (typeof x === 'number' && !Number.isInteger(x) ? Number(x.toPrecision(5)) : x)));
 
 /** The calibration/holdout tables (predicted vs actual repeat purchase days) as text. */
 export function holdoutText(h: HoldoutEvaluation): string {
@@ -26,7 +32,7 @@ export function holdoutText(h: HoldoutEvaluation): string {
 }
 
 function cardText(c: ModelCard): string {
-  const params = Object.entries(c.parameters).map(([k, v]) => `${k}=${typeof v === 'number' ? f(v, 6) : String(v)}`).join(' ');
+  const params = Object.entries(c.parameters).map(([k, v]) => `${k}=${show(v)}`).join(' ');
   const m = c.metrics as Record<string, unknown>;
   const lines = [`${c.model} v${c.version}  fitted ${c.fittedAt}  calibration end ${c.calibrationEnd ?? '—'}  customers ${c.customers}`, `  ${params}`];
   if (typeof m.loglik === 'number') lines.push(`  log-likelihood ${m.loglik.toFixed(3)}`);
@@ -42,8 +48,11 @@ export function registerModel(program: Command, env: CommandEnv): void {
   model.command('fit <name>')
     .description(`Fit a model on the orders up to the calibration end (${FITTABLE.join(', ')}) / 拟合模型`)
     .option('--calibration-end <day>', 'last day of the calibration period, inclusive (YYYY-MM-DD; default: the last order day)')
+    .option('--cutoff <day>', 'churn: the test cut-off (default: last order day − window); training uses the window before it')
+    .option('--window-days <n>', 'churn: the label window in days', '90')
+    .option('--as-of <day>', 'clusters, next-purchase: histories up to this day (default: the last order day)')
     .option('--json', 'machine-readable output')
-    .action(async (name: string, o: { calibrationEnd?: string; json?: boolean }) => {
+    .action(async (name: string, o: { calibrationEnd?: string; cutoff?: string; windowDays: string; asOf?: string; json?: boolean }) => {
       if (name === 'bgnbd') {
         const r = await env.withApp((app) => fitBgNbdModel(app, { calibrationEnd: o.calibrationEnd }));
         const { card, ...out } = r;
@@ -64,6 +73,26 @@ export function registerModel(program: Command, env: CommandEnv): void {
         }));
         emit(env.output, o.json, { bgnbd: { ...r.bgnbd, card: undefined }, gammaGamma: { ...r.gammaGamma, card: undefined } }, () =>
           [cardText(r.bgnbd.card), cardText(r.gammaGamma.card)].join('\n'));
+      } else if (name === 'churn') {
+        const r = await env.withApp((app) => fitChurnModel(app, { cutoff: o.cutoff, windowDays: Number(o.windowDays) }));
+        emit(env.output, o.json, { ...r, card: undefined }, () => [
+          `churn v${r.version}: trained on features to ${r.trainCutoff}, tested on ${r.testCutoff} (+${r.windowDays} days), ${r.trainCustomers}/${r.testCustomers} customers`,
+          `AUC ${f(r.auc, 3)}  top-decile precision ${f(r.topDecilePrecision, 3)}  churn rate ${f(r.churnRate, 3)}  (trained in ${r.trainSeconds.toFixed(2)} s)`,
+          'decile  customers  predicted  actual', ...r.calibration.map((c) => `${String(c.bin).padStart(6)}  ${String(c.customers).padStart(9)}  ${f(c.predicted, 3).padStart(9)}  ${f(c.actual, 3).padStart(6)}`),
+          'coefficients (standardised):', ...r.coefficients.map((c) => `  ${c.feature.padEnd(18)} ${f(c.coefficient, 3).padStart(7)}  ${c.zh}`),
+        ].join('\n'));
+      } else if (name === 'clusters') {
+        const r = await env.withApp((app) => fitClusters(app, { asOf: o.asOf }));
+        emit(env.output, o.json, { ...r, card: undefined }, () => [
+          `clusters v${r.version}: ${r.customers} customers as of ${r.asOf}, k = ${r.k} (silhouette ${r.silhouettes.map((s) => `${s.k}:${f(s.silhouette, 3)}`).join(' ')})`,
+          ...r.clusters.map((c) => `  ${c.cluster}  ${String(c.customers).padStart(7)}  ${c.zh}  (${c.en})`),
+        ].join('\n'));
+      } else if (name === 'next-purchase') {
+        const r = await env.withApp((app) => fitNextPurchase(app, { asOf: o.asOf }));
+        emit(env.output, o.json, { ...r, card: undefined }, () => [
+          `next-purchase v${r.version}: ${r.customers} customers as of ${r.asOf} (BG/NBD ${r.bgnbd.source}); mean P(order within 30 days) ${f(r.meanPOrder30d, 3)}`,
+          'category  median days between purchases (p25–p75)', ...r.replenishment.map((c) => `  ${c.category}  ${c.median_days} (${c.p25_days}–${c.p75_days}), ${c.intervals} intervals`),
+        ].join('\n'));
       } else {
         throw unknownModel(name, FITTABLE);
       }
@@ -76,6 +105,11 @@ export function registerModel(program: Command, env: CommandEnv): void {
     .option('--discount-rate <r>', 'annual discount rate for CLV', '0.10')
     .option('--json', 'machine-readable output')
     .action(async (name: string, o: { asOf?: string; horizonMonths: string; discountRate: string; json?: boolean }) => {
+      if (name === 'churn') {
+        const r = await env.withApp((app) => scoreChurn(app, { asOf: o.asOf }));
+        emit(env.output, o.json, r, () => `scored ${r.customers} customers as of ${r.asOf} with churn v${r.version}: mean risk ${f(r.meanRisk, 3)}, ${r.highRisk} at ≥ 0.8`);
+        return;
+      }
       if (name !== 'clv') throw unknownModel(name, SCORABLE);
       const horizonMonths = Number(o.horizonMonths);
       const discountRate = Number(o.discountRate);
