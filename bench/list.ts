@@ -1,5 +1,8 @@
 import { modelsBenchmark } from './models.ts';
 import { demo } from './demo.ts';
+import { collectBenchmark } from './collect.ts';
+import { importBenchmark } from './import.ts';
+import { identityBenchmark } from './identity.ts';
 
 /** Every benchmark, in the order `npm run bench` runs them. Each lives in its own bench/<name>.ts. */
 export interface BenchRow {
@@ -23,4 +26,7 @@ export interface Benchmark {
 export const BENCHMARKS: Benchmark[] = [
   demo,
   modelsBenchmark,
+  collectBenchmark,
+  importBenchmark,
+  identityBenchmark,
 ];
