@@ -9,3 +9,10 @@ export { rfm, type RfmOptions, type RfmReport, type RfmSegmentSize } from './rfm
 export { refreshAggregates, type RefreshResult } from './aggregates.ts';
 export { filtersSchema, checkFilters, type InsightFilters } from './filters.ts';
 export { workspaceStats, type WorkspaceStats } from './queries/workspaceStats.ts';
+export { lifecycle, type LifecycleOptions, type LifecycleReport } from './lifecycle.ts';
+export { tiers, type TierReport } from './tiers.ts';
+export { listTags, defineTag, tagCustomers, recomputeTags, type TagDefinition, type RecomputeResult } from './tags.ts';
+export { funnel, behaviour, type FunnelOptions, type FunnelReport } from './behaviour.ts';
+export { communityLift, campaignUplift, channelContribution, staffScorecard, contentScorecard, type CommunityOptions } from './engagement.ts';
+export { populationPortraits, customerPortrait } from './portraits.ts';
+export { INSIGHT_ENDPOINTS, type InsightEndpoint } from './endpoints.ts';
