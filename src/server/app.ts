@@ -5,12 +5,28 @@ import type { App } from '../app/context.ts';
 import { registerRoutes } from './routes/index.ts';
 import { isUserError } from '../errors.ts';
 import { scrub } from '../logging.ts';
+import { installAuth } from './auth/hook.ts';
+import { ensureOwner } from './auth/users.ts';
+import './auth/routeConfig.ts';
 
 export interface ServerOptions {
   /** Structured JSON logs to stdout; off in tests. */
   logger?: boolean;
   /** The token forwarded CLI commands must carry (from server.json). */
   cliToken?: string;
+  /** Enforce logins and the permission matrix (src/server/auth/hook.ts). Temporary switch while areas add credentials to their tests. */
+  auth?: boolean;
+  /** Where the first start prints the owner's one-time password (default: stderr, never the log). */
+  announce?: (text: string) => void;
+}
+
+/** A route as registered, with what it declares about access (for the permission-matrix test and docs). */
+export interface RegisteredRoute { method: string; url: string; permission?: string; public: boolean }
+const routeTables = new WeakMap<FastifyInstance, RegisteredRoute[]>();
+
+/** Every route registered on a server built by buildServer. */
+export function registeredRoutes(server: FastifyInstance): RegisteredRoute[] {
+  return routeTables.get(server) ?? [];
 }
 
 /**
@@ -47,6 +63,19 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
     req.log.error({ err: { message: scrub(String(e.message)) } }, 'internal error');
     return reply.status(500).send({ error: 'internal', message: 'internal error' });
   });
+  const owner = await ensureOwner(app);
+  if (owner) {
+    (opts.announce ?? ((t: string) => process.stderr.write(t)))(
+      `Siyu: created the owner account '${owner.username}' with the one-time password ${owner.password}\n` +
+      `      (shown once, never logged: log in and change it) / 已创建所有者账号，一次性密码仅显示这一次。\n`,
+    );
+  }
+  const table: RegisteredRoute[] = [];
+  server.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) table.push({ method: String(method), url: r.url, permission: r.config?.permission, public: r.config?.public === true });
+  });
+  routeTables.set(server, table);
+  if (opts.auth) installAuth(server, app);
   await registerRoutes(server, app, opts);
   return server;
 }

@@ -15,6 +15,7 @@ import { registerModel } from './model.ts';
 import { registerDemo } from './demo.ts';
 import { registerDsr } from './dsr.ts';
 import { registerKeys } from './keys.ts';
+import { registerUsers } from './users.ts';
 
 /** Every `siyu` command, registered explicitly, one module per area. */
 export function registerAll(program: Command, env: CommandEnv): void {
@@ -33,4 +34,5 @@ export function registerAll(program: Command, env: CommandEnv): void {
   registerDemo(program, env);
   registerDsr(program, env);
   registerKeys(program, env);
+  registerUsers(program, env);
 }

@@ -18,15 +18,15 @@ export const MATRIX: Record<Role, Record<string, Level>> = {
   owner: { '*': 'admin', pii: 'admin' },
   admin: { '*': 'admin', pii: 'admin' },
   analyst: {
-    stats: 'read', insight: 'read', reports: 'write', customers: 'read', segments: 'write', models: 'write', tags: 'read',
+    stats: 'read', insight: 'read', report: 'write', customers: 'read', segments: 'write', models: 'write', tags: 'read', quality: 'read', import: 'read', collect: 'read',
     consent: 'read', lint: 'read', recommend: 'read', experiments: 'read', campaigns: 'read', identity: 'read', content: 'read', community: 'read', products: 'read',
   },
   marketer: {
-    stats: 'read', insight: 'read', reports: 'read', customers: 'read', segments: 'write', campaigns: 'write', messages: 'write', journeys: 'write',
+    stats: 'read', insight: 'read', report: 'read', customers: 'read', segments: 'write', campaigns: 'write', messages: 'write', journeys: 'write',
     coupons: 'write', experiments: 'write', recommend: 'read', tags: 'write', consent: 'read', lint: 'read', models: 'read', content: 'write', community: 'read', products: 'read',
   },
   guide: { customers: 'read', consent: 'write', tasks: 'write', messages: 'write', recommend: 'read', lint: 'read', tags: 'read', products: 'read' },
-  auditor: { audit: 'read', dsr: 'read', consent: 'read', pia: 'read', retention: 'read', users: 'read', keys: 'read', stats: 'read' },
+  auditor: { audit: 'read', dsr: 'read', consent: 'read', pia: 'read', retention: 'read', users: 'read', apikeys: 'read', keys: 'read', stats: 'read' },
 };
 
 /** Store guides (导购) see only the customers they own (customers.owner_staff_code, open contact_ownership). */
@@ -47,6 +47,7 @@ export function roleAllows(role: string, permission: string): boolean {
   if (!isRole(role)) return false;
   const p = parsePermission(permission);
   if (!p) return false;
+  if (p.area === 'me') return true;        // one's own session and password
   const row = MATRIX[role];
   const have = row[p.area] ?? (p.area === 'pii' ? undefined : row['*']);
   return have !== undefined && RANK[have] >= RANK[p.level];

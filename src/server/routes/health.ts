@@ -4,6 +4,7 @@ import { workspaceStats } from '../../insight/queries/workspaceStats.ts';
 
 export async function healthRoutes(server: FastifyInstance, app: App): Promise<void> {
   server.get('/healthz', {
+    config: { public: true },
     schema: {
       summary: 'Liveness and store status',
       response: { 200: { type: 'object', properties: { status: { type: 'string' }, store: { type: 'object', additionalProperties: true }, counts: { type: 'object', additionalProperties: true } } } },
@@ -14,6 +15,7 @@ export async function healthRoutes(server: FastifyInstance, app: App): Promise<v
   });
 
   server.get('/api/v1/stats', {
+    config: { permission: 'stats:read' },
     schema: {
       summary: 'Workspace stats: customers, orders, events, GMV',
       tags: ['workspace'],

@@ -13,6 +13,7 @@ import { consentRoutes } from './consent.ts';
 import { dsrRoutes } from './dsr.ts';
 import { importRoutes } from './imports.ts';
 import { qualityRoutes } from './quality.ts';
+import { authRoutes } from './auth.ts';
 
 /** Every route group, registered explicitly (no magic discovery). */
 export async function registerRoutes(server: FastifyInstance, app: App, opts: ServerOptions): Promise<void> {
@@ -28,4 +29,5 @@ export async function registerRoutes(server: FastifyInstance, app: App, opts: Se
   await dsrRoutes(server, app);
   await importRoutes(server, app);
   await qualityRoutes(server, app);
+  await authRoutes(server, app);
 }
