@@ -16,6 +16,13 @@ interface FeatureRows { customers: Float64Array; rows: number[][]; raw: number[]
 
 const bgParams = (p: BgNbdParams) => ({ r: p.r, alpha: p.alpha, a: p.a, bb: p.b });
 
+/** BG/NBD fitted on what was known at the cut-off (feeds p_no_order). */
+async function repurchaseModelAt(app: App, cut: string): Promise<BgNbdParams> {
+  const triplets = (await calibrationSummaries(app.db, app.workspaceId, cut, { triplets: true })).triplets!;
+  if (triplets.x.length === 0) throw new UserError('too_little_history', `No orders on or before ${cut} to train a churn model on.`, `${cut} 及之前没有订单，无法训练流失模型。`);
+  return fitBgNbd(triplets).params;
+}
+
 async function features(app: App, cut: string, win: number, bg: BgNbdParams): Promise<FeatureRows> {
   const reader = await app.db.connection.runAndReadAll(CHURN_FEATURES_SQL.duckdb, { ws: app.workspaceId, cut, win, ...bgParams(bg) } as never);
   const cols = reader.getColumnsJS();
@@ -61,12 +68,10 @@ export async function fitChurnModel(app: App, o: { cutoff?: string; windowDays?:
   const last = await calibrationEnd(app);
   const testCut = o.cutoff ? await calibrationEnd(app, o.cutoff) : addDays(last, -win);
   const trainCut = addDays(testCut, -win);
-  // The repurchase model behind p_no_order is fitted on what was known at the training cut-off.
-  const triplets = (await calibrationSummaries(app.db, app.workspaceId, trainCut, { triplets: true })).triplets!;
-  if (triplets.x.length === 0) throw new UserError('too_little_history', `No orders on or before ${trainCut} to train a churn model on.`, `${trainCut} 及之前没有订单，无法训练流失模型。`);
-  const bg = fitBgNbd(triplets).params;
+  // The repurchase model behind p_no_order is refitted at each cut-off on what was known then (no look-ahead).
+  const bg = await repurchaseModelAt(app, trainCut);
   const train = await features(app, trainCut, win, bg);
-  const test = await features(app, testCut, win, bg);
+  const test = await features(app, testCut, win, await repurchaseModelAt(app, testCut));
   if (train.rows.length < 50 || test.rows.length < 50) {
     throw new UserError('too_little_history', `Too few customers with orders before ${trainCut} and ${testCut} to train and test a churn model (need 50 each).`, `${trainCut} 与 ${testCut} 之前有订单的客户太少，无法训练和检验流失模型（各需至少 50 位）。`);
   }
@@ -84,7 +89,7 @@ export async function fitChurnModel(app: App, o: { cutoff?: string; windowDays?:
   };
   const card = await saveCard(app.state, app.workspaceId, {
     model: 'churn', calibrationEnd: testCut, dataFrom: trainCut, dataTo: addDays(testCut, win), customers: train.rows.length,
-    parameters: { ...model, bgnbd: bg, windowDays: win, trainCutoff: trainCut, testCutoff: testCut },
+    parameters: { ...model, bgnbdAtTrainingCutoff: bg, windowDays: win, trainCutoff: trainCut, testCutoff: testCut },
     metrics,
     notes: `Logistic regression (IRLS, ridge λ=1, standardised features). Label: no order in the ${win} days after the cut-off. Trained on features to ${trainCut}, tested on features to ${testCut}.`,
   });
@@ -124,9 +129,10 @@ export interface ChurnScoring { asOf: string; version: number; customers: number
 export async function scoreChurn(app: App, o: { asOf?: string }): Promise<ChurnScoring> {
   const card = await latestCard(app.state, app.workspaceId, 'churn');
   if (!card) throw new UserError('model_not_fitted', `Model 'churn' has not been fitted yet: run 'siyu model fit churn'.`, `模型 'churn' 尚未拟合，请先运行 'siyu model fit churn'。`, 404);
-  const m = card.parameters as unknown as LogisticModel & { windowDays: number; bgnbd: BgNbdParams };
+  const m = card.parameters as unknown as LogisticModel & { windowDays: number };
   const asOf = await calibrationEnd(app, o.asOf);
-  const params: Record<string, unknown> = { ws: app.workspaceId, cut: asOf, win: m.windowDays, b: m.intercept, ...bgParams(m.bgnbd), version: card.version, fitted: card.fittedAt.replace('Z', '') };
+  const bg = await repurchaseModelAt(app, asOf);
+  const params: Record<string, unknown> = { ws: app.workspaceId, cut: asOf, win: m.windowDays, b: m.intercept, ...bgParams(bg), version: card.version, fitted: card.fittedAt.replace('Z', '') };
   NAMES.forEach((_, j) => {
     params[`b${j}`] = m.coefficients[j]; params[`m${j}`] = m.means[j]; params[`s${j}`] = m.sds[j];
     params[`ten${j}`] = CHURN_FEATURES[j].reasonEn; params[`tzh${j}`] = CHURN_FEATURES[j].reasonZh;

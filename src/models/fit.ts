@@ -1,6 +1,6 @@
 import type { App } from '../app/context.ts';
 import { UserError } from '../errors.ts';
-import { fitBgNbd, type BgNbdParams } from '../domain/models/bgnbd.ts';
+import { bgNbdStandardErrors, fitBgNbd, type BgNbdParams } from '../domain/models/bgnbd.ts';
 import { fitGammaGamma, populationMeanSpend, type GammaGammaParams } from '../domain/models/gammaGamma.ts';
 import { calibrationSummaries } from './queries/calibrationSummaries.ts';
 import { saveCard, type ModelCard } from './cards.ts';
@@ -26,6 +26,7 @@ export interface BgNbdFit extends BgNbdParams {
   customers: number;
   distinctHistories: number;
   calibrationEnd: string;
+  standardErrors: BgNbdParams;
   timeUnit: 'week';
   converged: boolean;
   seconds: number;
@@ -40,17 +41,18 @@ export async function fitBgNbdModel(app: App, opts: { calibrationEnd?: string })
   if (data.x.length === 0) throw new UserError('no_customers', `No customer made a purchase on or before ${end}.`, `${end} 及之前没有客户下单。`);
   const fit = fitBgNbd(data);
   const seconds = (performance.now() - t0) / 1000;
+  const standardErrors = bgNbdStandardErrors(fit.params, data);
   const holdout = await holdoutEvaluation(app, fit.params, end);
   const p = fit.params;
   const card = await saveCard(app.state, app.workspaceId, {
     model: 'bgnbd', calibrationEnd: end, dataFrom: holdout.firstOrderDay, dataTo: holdout.lastOrderDay, customers: fit.customers,
     parameters: { r: p.r, alpha: p.alpha, a: p.a, b: p.b, timeUnit: 'week' },
-    metrics: { loglik: fit.logLikelihood, distinctHistories: fit.rows, iterations: fit.iterations, converged: fit.converged, holdout },
+    metrics: { loglik: fit.logLikelihood, standardErrors, distinctHistories: fit.rows, iterations: fit.iterations, converged: fit.converged, holdout },
     notes: 'BG/NBD (Fader, Hardie & Lee 2005). x = distinct purchase days − 1 up to the calibration end (inclusive); t_x, T = exact day counts / 7.',
   });
   return {
     model: 'bgnbd', version: card.version, r: p.r, alpha: p.alpha, a: p.a, b: p.b, loglik: fit.logLikelihood, customers: fit.customers,
-    distinctHistories: fit.rows, calibrationEnd: end, timeUnit: 'week', converged: fit.converged, seconds, card,
+    distinctHistories: fit.rows, calibrationEnd: end, standardErrors, timeUnit: 'week', converged: fit.converged, seconds, card,
   };
 }
 

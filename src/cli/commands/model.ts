@@ -59,6 +59,7 @@ export function registerModel(program: Command, env: CommandEnv): void {
         emit(env.output, o.json, { ...out, holdout: card.metrics.holdout }, () =>
           `BG/NBD v${r.version} on ${r.customers} customers (${r.distinctHistories} distinct histories), calibration end ${r.calibrationEnd}, time unit week\n` +
           `r=${f(r.r, 6)} alpha=${f(r.alpha, 6)} a=${f(r.a, 6)} b=${f(r.b, 6)}  log-likelihood ${r.loglik.toFixed(3)}  (${r.seconds.toFixed(2)} s)\n` +
+          `standard errors r ${f(r.standardErrors.r, 6)} alpha ${f(r.standardErrors.alpha, 6)} a ${f(r.standardErrors.a, 6)} b ${f(r.standardErrors.b, 6)}\n` +
           holdoutText(card.metrics.holdout as HoldoutEvaluation));
       } else if (name === 'gamma-gamma') {
         const r = await env.withApp((app) => fitGammaGammaModel(app, { calibrationEnd: o.calibrationEnd }));

@@ -1,6 +1,7 @@
 import { lnGamma, psi } from './special.ts';
 import { indexValues, type Indexed } from './prepared.ts';
 import { minimizeBfgs } from './optimize/bfgs.ts';
+import { Matrix, inverse } from 'ml-matrix';
 import { totalWeight, type RecencyFrequency } from './summaries.ts';
 
 /**
@@ -129,4 +130,32 @@ export function fitBgNbd(data: RecencyFrequency, start?: Partial<BgNbdParams>): 
     params, logLikelihood: bgNbdLogLikelihood(params, prepared), customers, rows: data.x.length,
     iterations: res.iterations, converged: res.converged,
   };
+}
+
+/**
+ * Asymptotic standard errors of (r, α, a, b) at the MLE: the inverse of the observed information (the Hessian of
+ * −LL, by central differences of the analytic gradient in log-parameters), mapped back by the delta method.
+ */
+export function bgNbdStandardErrors(p: BgNbdParams, data: RecencyFrequency | PreparedRecencyFrequency): BgNbdParams {
+  const prep = 'xs' in data ? data : prepareRecencyFrequency(data);
+  const theta = [Math.log(p.r), Math.log(p.alpha), Math.log(p.a), Math.log(p.b)];
+  const se = standardErrorsFromGradient(theta, (th, g) => bgNbdLogLikelihood(
+    { r: Math.exp(th[0]), alpha: Math.exp(th[1]), a: Math.exp(th[2]), b: Math.exp(th[3]) }, prep, g));
+  return { r: se[0], alpha: se[1], a: se[2], b: se[3] };
+}
+
+/** SEs of exp(θ) from the gradient of a log-likelihood in θ (log-parameters). */
+export function standardErrorsFromGradient(theta: number[], gradient: (th: number[], g: Float64Array) => void): number[] {
+  const k = theta.length;
+  const h = 1e-5;
+  const H: number[][] = [];
+  for (let j = 0; j < k; j++) {
+    const gp = new Float64Array(k), gm = new Float64Array(k);
+    gradient(theta.map((t, i) => (i === j ? t + h : t)), gp);
+    gradient(theta.map((t, i) => (i === j ? t - h : t)), gm);
+    H.push(Array.from({ length: k }, (_, i) => -(gp[i] - gm[i]) / (2 * h)));
+  }
+  const sym = H.map((row, i) => row.map((v, j) => (v + H[j][i]) / 2));
+  const cov = inverse(new Matrix(sym));
+  return theta.map((t, i) => Math.exp(t) * Math.sqrt(Math.max(0, cov.get(i, i))));
 }

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cdnowSample, cdnowSummaryCsv, hasCdnow } from './cdnow.fixture.ts';
 import { recencyFrequency, repeatSpend } from './summaries.ts';
-import { bgNbdLogLikelihood, fitBgNbd } from './bgnbd.ts';
+import { bgNbdLogLikelihood, bgNbdStandardErrors, fitBgNbd } from './bgnbd.ts';
 import { fitGammaGamma, gammaGammaLogLikelihood, conditionalExpectedSpend } from './gammaGamma.ts';
 import { conditionalExpectedPurchases, expectedPurchases, probabilityAlive, probabilityOfPurchases } from './bgnbdExpectations.ts';
 import { customerLifetimeValue } from './clv.ts';
@@ -45,6 +45,9 @@ test('given the 2-dp CSV, when BG/NBD is fitted, then it gives the lifetimes num
   const fit = fitBgNbd(recencyFrequency(cdnowSummaryCsv()));
   for (const k of ['r', 'alpha', 'a', 'b'] as const) near(fit.params[k], LIFETIMES_BG[k], 1e-4, k);
   assert.ok(Math.abs(fit.logLikelihood - -9582.42556) < 0.001);
+  // and the standard errors lifetimes prints (docs/Quickstart.md): 0.012557, 0.378221, 0.185719, 0.705345
+  const se = bgNbdStandardErrors(fit.params, recencyFrequency(cdnowSummaryCsv()));
+  near(se.r, 0.012557, 2e-3, 'se r'); near(se.alpha, 0.378221, 2e-3, 'se alpha'); near(se.a, 0.185719, 2e-3, 'se a'); near(se.b, 0.705345, 2e-3, 'se b');
 });
 
 test('given the 946 repeat customers with exact zbar, when Gamma-Gamma is fitted, then p, q, γ and LL match Fader & Hardie 2013 / CLVTools', { skip }, () => {
