@@ -3,6 +3,7 @@ import { demo } from './demo.ts';
 import { collectBenchmark } from './collect.ts';
 import { importBenchmark } from './import.ts';
 import { identityBenchmark } from './identity.ts';
+import { reportBenchmark } from './report.ts';
 
 /** Every benchmark, in the order `npm run bench` runs them. Each lives in its own bench/<name>.ts. */
 export interface BenchRow {
@@ -29,4 +30,5 @@ export const BENCHMARKS: Benchmark[] = [
   collectBenchmark,
   importBenchmark,
   identityBenchmark,
+  reportBenchmark,
 ];

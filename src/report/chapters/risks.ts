@@ -72,7 +72,7 @@ export const risksChapter: ChapterBuilder = {
     return {
       chapter: {
         key: 'risks', title: CHAPTER_TITLES.risks, findings, facts,
-        charts: findings.length ? [] : [{
+        charts: findings.length || withData.every((p) => p.withdrawals === 0 && p.complaints === 0) ? [] : [{
           id: 'risks-withdrawals', kind: 'line', unit: 'count', title: both((l) => (l === 'zh' ? '每月营销同意撤回与投诉' : 'Monthly consent withdrawals and complaints')),
           categories: withData.map((p) => ({ zh: p.month, en: p.month })),
           series: [

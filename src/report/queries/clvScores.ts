@@ -17,19 +17,20 @@ export interface ClvSummary {
 }
 
 const SQL = {
-  duckdb: `with s as (
+  duckdb: `with s as materialized (
       select customer_id,
         max(value) filter (where score = 'p_alive') as p_alive,
         max(value) filter (where score = 'clv') as clv,
         any_value(as_of)::varchar as as_of, max(version) as version
       from customer_scores where workspace_id = $ws and model = 'clv' group by customer_id
     ),
-    spend as (
+    spend as materialized (
       select customer_id, sum(gross_amount)::double as m from orders
       where workspace_id = $ws and status <> 'cancelled' and customer_id is not null group by customer_id
     ),
-    j as (select s.*, coalesce(spend.m, 0) as m from s left join spend using (customer_id)),
-    med as (select median(m) as mm from j where m > 0)
+    j as materialized (select s.*, coalesce(spend.m, 0) as m from s left join spend using (customer_id)),
+    med as (select median(m) as mm from j where m > 0),
+    risk as materialized (select count(*) as n, coalesce(sum(clv), 0) as clv, coalesce(sum(m), 0) as spend from j, med where j.m > med.mm and j.p_alive < $palive)
     select
       (select any_value(as_of) from s) as as_of, (select max(version) from s) as version,
       (select count(*) from s) as customers, (select coalesce(sum(clv), 0) from s) as total_clv,
@@ -38,9 +39,7 @@ const SQL = {
           count(*) as n, coalesce(sum(clv), 0) as v from s group by 1)) as bands,
       (select list({ 'decile': d, 'clv': v } order by d) from (
         select d, sum(clv) as v from (select clv, ntile(10) over (order by clv desc) as d from s) group by d)) as deciles,
-      (select count(*) from j, med where j.m > med.mm and j.p_alive < $palive) as risk_n,
-      (select coalesce(sum(clv), 0) from j, med where j.m > med.mm and j.p_alive < $palive) as risk_clv,
-      (select coalesce(sum(m), 0) from j, med where j.m > med.mm and j.p_alive < $palive) as risk_spend`,
+      (select n from risk) as risk_n, (select clv from risk) as risk_clv, (select spend from risk) as risk_spend`,
 };
 
 export async function clvSummary(w: Warehouse, p: { ws: number; palive: number }): Promise<ClvSummary> {
