@@ -9,6 +9,7 @@ import { Loader } from './loader.ts';
 import { toEntry, type WalEntry } from './entry.ts';
 import { sourceByKey, type Source } from './sources.ts';
 import { LiveTail } from './tail.ts';
+import { IdentityApplier } from './identityApplier.ts';
 
 /**
  * The running collection pipeline of one server: write keys → sources, accepted batches → write-ahead log
@@ -28,6 +29,7 @@ export class Collector {
   readonly errors = new Map<number, { count: number; last: string; at: string }>();
   private readonly byKey = new Map<string, Source>();
   private readonly names = new Map<number, string>();
+  private identityDb: Database | null = null;
   private constructor(
     readonly app: App,
     private readonly db: Database,
@@ -35,6 +37,7 @@ export class Collector {
     readonly wal: WriteAheadLog<WalEntry>,
     readonly loader: Loader,
     readonly maxBacklog: number,
+    readonly identity: IdentityApplier,
   ) {
     this.hasher = new IdHasher(app.keys);
   }
@@ -47,10 +50,14 @@ export class Collector {
     let self: Collector | null = null;
     const loader = new Loader(db, app.workspaceId, (id) => self?.names.get(id) ?? names.get(id) ?? String(id), (segment) => self?.segmentDone(segment));
     const { wal, replay, segments } = await WriteAheadLog.open<WalEntry>(paths.wal(app.dir), offsets, (records) => loader.push(records), opts.segmentBytes);
-    self = new Collector(app, db, tz, wal, loader, opts.maxBacklog ?? 200_000);
+    const identityDb = await app.db.fork();
+    const identity = new IdentityApplier(app, identityDb, (id) => self?.names.get(id) ?? names.get(id) ?? String(id));
+    self = new Collector(app, db, tz, wal, loader, opts.maxBacklog ?? 200_000, identity);
+    self.identityDb = identityDb;
     for (const [id, name] of names) self.names.set(id, name);
     loader.push(replay);
     loader.start();
+    identity.start();
     // Segments with nothing left to load (all stored before the restart) go now.
     const pending = new Set(replay.map((r) => r.segment));
     for (const s of segments) if (!pending.has(s)) self.segmentDone(s);
@@ -108,8 +115,10 @@ export class Collector {
   async stop(): Promise<void> {
     await this.wal.close();
     await this.loader.stop();
+    await this.identity.stop();
     running.delete(this.app.dir);
     this.db.close();
+    this.identityDb?.close();
   }
 }
 

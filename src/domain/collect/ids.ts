@@ -34,6 +34,6 @@ export class IdHasher {
   identifier(type: IdType, raw: unknown, namespace = ''): SeenIdentifier | null {
     const n = normalizeIdentifier(type, raw);
     if (!n) return null;
-    return { type, namespace, hash: keyedHash(this.keys, type, namespace ? `${namespace}\u0000${n}` : n), cipher: encrypt(this.keys, n), masked: maskIdentifier(type, n) };
+    return { type, namespace, hash: keyedHash(this.keys, type, n), cipher: encrypt(this.keys, n), masked: maskIdentifier(type, n) };
   }
 }

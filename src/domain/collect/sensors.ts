@@ -56,9 +56,11 @@ export function sensorsToBatch(records: Rec[], ctx: MappingContext): CollectedBa
     const size = JSON.stringify(r).length;
     if (size > LIMITS.eventBytes) throw invalid('too_large', `${where} is ${size} bytes; the limit per record is ${LIMITS.eventBytes} bytes.`, `${where} 大小为 ${size} 字节，超过单条上限 ${LIMITS.eventBytes} 字节。`);
     const identities = obj(r.identities);
-    const loginId = text(r.login_id) ?? text(identities.$identity_login_id);
     const distinctId = text(r.distinct_id);
-    const anonymousId = text(r.anonymous_id) ?? text(identities.$identity_anonymous_id) ?? text(identities.$identity_cookie_id) ?? (loginId && distinctId === loginId ? null : distinctId);
+    // track_signup: distinct_id is the new login id, original_id the anonymous id it replaces.
+    const signup = type === 'track_signup';
+    const loginId = text(r.login_id) ?? text(identities.$identity_login_id) ?? (signup ? distinctId : null);
+    const anonymousId = (signup ? text(r.original_id) : null) ?? text(r.anonymous_id) ?? text(identities.$identity_anonymous_id) ?? text(identities.$identity_cookie_id) ?? (loginId && distinctId === loginId ? null : distinctId);
     if (!distinctId && !loginId && !anonymousId && type !== 'item_set' && type !== 'item_delete') {
       throw invalid('missing_id', `${where} has no distinct_id.`, `${where} 缺少 distinct_id。`);
     }
@@ -87,8 +89,7 @@ export function sensorsToBatch(records: Rec[], ctx: MappingContext): CollectedBa
       properties: safePropertiesJson(props),
     });
     if (type === 'track_signup') {
-      const original = text(r.original_id);
-      out.facts.push(traitsToFact('signup', {}, { userId: loginId ?? distinctId, anonymousId: original ?? anonymousId, extra }, occurredAt, ctx.hasher));
+      out.facts.push(traitsToFact('signup', {}, { userId: loginId, anonymousId, extra }, occurredAt, ctx.hasher));
     } else if (type === 'track_id_bind' || type === 'track_id_unbind') {
       out.facts.push(traitsToFact(type === 'track_id_bind' ? 'bind' : 'unbind', {}, { userId: loginId, anonymousId, extra }, occurredAt, ctx.hasher));
     } else if (loginId && anonymousId) {
