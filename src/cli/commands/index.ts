@@ -16,6 +16,7 @@ import { registerDemo } from './demo.ts';
 import { registerDsr } from './dsr.ts';
 import { registerKeys } from './keys.ts';
 import { registerUsers } from './users.ts';
+import { registerPia } from './pia.ts';
 
 /** Every `siyu` command, registered explicitly, one module per area. */
 export function registerAll(program: Command, env: CommandEnv): void {
@@ -35,4 +36,5 @@ export function registerAll(program: Command, env: CommandEnv): void {
   registerDsr(program, env);
   registerKeys(program, env);
   registerUsers(program, env);
+  registerPia(program, env);
 }

@@ -1,0 +1,98 @@
+/**
+ * Retention (保存期限, PIPL art. 19: no longer than necessary): per data class, what is older than its policy is
+ * purged by `siyu retention run` (a scheduler can call it daily). Every purge is audited with counts.
+ */
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { App } from '../app/context.ts';
+import { paths } from '../config.ts';
+import { UserError } from '../errors.ts';
+import { AUDIT_ACTIONS } from './trail.ts';
+
+export type RetentionPolicy = { data_class: string; keep_days: number | null; description: string | null };
+
+export const DATA_CLASSES = ['raw_events', 'quarantine_files', 'logs', 'sessions', 'dsr_exports', 'dsr_requests'] as const;
+
+export async function retentionPolicies(app: Pick<App, 'db' | 'workspaceId'>): Promise<RetentionPolicy[]> {
+  return app.db.all<RetentionPolicy>('select data_class, keep_days, description from retention_policies where workspace_id = $ws order by data_class', { ws: app.workspaceId });
+}
+
+export async function setRetention(app: App, dataClass: string, keepDays: number | null): Promise<void> {
+  if (!(DATA_CLASSES as readonly string[]).includes(dataClass)) throw new UserError('bad_class', `Data class must be one of ${DATA_CLASSES.join(', ')}.`, `数据类别必须是 ${DATA_CLASSES.join('、')} 之一。`);
+  if (keepDays !== null && (!Number.isInteger(keepDays) || keepDays < 0)) throw new UserError('bad_days', 'Days must be a whole number ≥ 0.', '天数必须是不小于 0 的整数。');
+  await app.db.run(
+    `insert into retention_policies (workspace_id, data_class, keep_days) values ($ws, $c, $d)
+     on conflict (workspace_id, data_class) do update set keep_days = excluded.keep_days, updated_at = now()`,
+    { ws: app.workspaceId, c: dataClass, d: keepDays },
+  );
+  await app.audit({ actor: '', action: 'admin.retention.set', target: `retention:${dataClass}`, detail: { keep_days: keepDays } });
+}
+
+export interface PurgeResult { data_class: string; keep_days: number | null; purged: number; unit: 'rows' | 'files' }
+
+const cutoff = (days: number, now: Date) => new Date(now.getTime() - days * 86_400_000);
+const ts = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '');
+
+/** Purges every class past its policy; `dryRun` only counts. */
+export async function runRetention(app: App, opts: { dryRun?: boolean; now?: Date } = {}): Promise<PurgeResult[]> {
+  const now = opts.now ?? new Date();
+  const out: PurgeResult[] = [];
+  for (const p of await retentionPolicies(app)) {
+    if (p.keep_days === null) {
+      out.push({ data_class: p.data_class, keep_days: null, purged: 0, unit: 'rows' });
+      continue;
+    }
+    const before = cutoff(p.keep_days, now);
+    let r: PurgeResult;
+    switch (p.data_class) {
+      case 'raw_events':
+        r = await purgeRows(app, p, 'events', 'occurred_at < $before::timestamp', before, opts.dryRun);
+        break;
+      case 'sessions':
+        r = await purgeRows(app, p, 'sessions', 'expires_at < $before::timestamp', before, opts.dryRun, false);
+        break;
+      case 'dsr_requests':
+        r = await purgeRows(app, p, 'dsr_requests', `status <> 'open' and completed_at < $before::timestamp`, before, opts.dryRun);
+        break;
+      case 'quarantine_files':
+        r = purgeFiles(p, paths.quarantine(app.dir), before, opts.dryRun);
+        break;
+      case 'logs':
+        r = purgeFiles(p, paths.logs(app.dir), before, opts.dryRun);
+        break;
+      case 'dsr_exports':
+        r = purgeFiles(p, join(app.dir, 'exports'), before, opts.dryRun, /^dsr-/);
+        break;
+      default:
+        continue;
+    }
+    if (!opts.dryRun && r.purged > 0) {
+      await app.audit({ actor: '', action: AUDIT_ACTIONS.retention, target: `retention:${p.data_class}`, detail: { keep_days: p.keep_days, before: before.toISOString(), purged: r.purged, unit: r.unit } });
+    }
+    out.push(r);
+  }
+  return out;
+}
+
+async function purgeRows(app: App, p: RetentionPolicy, table: string, where: string, before: Date, dryRun?: boolean, hasWs = true): Promise<PurgeResult> {
+  const w = hasWs ? `workspace_id = $ws and ${where}` : where;
+  const params = hasWs ? { ws: app.workspaceId, before: ts(before) } : { before: ts(before) };
+  const n = await app.db.scalar(`select count(*) from ${table} where ${w}`, params);
+  if (n && !dryRun) await app.db.run(`delete from ${table} where ${w}`, params);
+  return { data_class: p.data_class, keep_days: p.keep_days, purged: n, unit: 'rows' };
+}
+
+function purgeFiles(p: RetentionPolicy, root: string, before: Date, dryRun?: boolean, only?: RegExp): PurgeResult {
+  let n = 0;
+  if (existsSync(root)) {
+    for (const name of readdirSync(root)) {
+      if (only && !only.test(name)) continue;
+      const f = join(root, name);
+      if (statSync(f).mtime < before) {
+        n++;
+        if (!dryRun) rmSync(f, { recursive: true, force: true });
+      }
+    }
+  }
+  return { data_class: p.data_class, keep_days: p.keep_days, purged: n, unit: 'files' };
+}
