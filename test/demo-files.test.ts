@@ -57,6 +57,7 @@ test('the POS export is GBK in the Youzan 订单维度 layout (60 columns, 分�
   const raw = readFileSync(join(dir, 'pos-orders-youzan.csv'));
   assert.notDeepEqual([...raw.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
   assert.ok(raw.toString('utf8').includes('\uFFFD'), 'GBK bytes are not valid UTF-8');
+  assert.ok(!iconv.decode(raw, 'gbk').includes('?'), 'every character was encodable in GBK');
   const header = iconv.decode(raw, 'gbk').split('\r\n')[0].split(',');
   assert.deepEqual(header, YOUZAN_ORDERS_HEADER);
   assert.equal(header.length, 60);
