@@ -17,6 +17,7 @@ import { registerDsr } from './dsr.ts';
 import { registerKeys } from './keys.ts';
 import { registerUsers } from './users.ts';
 import { registerPia } from './pia.ts';
+import { registerRetention } from './retention.ts';
 
 /** Every `siyu` command, registered explicitly, one module per area. */
 export function registerAll(program: Command, env: CommandEnv): void {
@@ -37,4 +38,5 @@ export function registerAll(program: Command, env: CommandEnv): void {
   registerKeys(program, env);
   registerUsers(program, env);
   registerPia(program, env);
+  registerRetention(program, env);
 }
