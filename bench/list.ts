@@ -4,6 +4,7 @@ import { collectBenchmark } from './collect.ts';
 import { importBenchmark } from './import.ts';
 import { identityBenchmark } from './identity.ts';
 import { reportBenchmark } from './report.ts';
+import { insightBenchmark } from './insight.ts';
 
 /** Every benchmark, in the order `npm run bench` runs them. Each lives in its own bench/<name>.ts. */
 export interface BenchRow {
@@ -31,4 +32,5 @@ export const BENCHMARKS: Benchmark[] = [
   importBenchmark,
   identityBenchmark,
   reportBenchmark,
+  insightBenchmark,
 ];

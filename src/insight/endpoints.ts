@@ -161,4 +161,10 @@ export const INSIGHT_ENDPOINTS: InsightEndpoint[] = [
       return customerPortrait(app, Number(q.id), { timeline: num(q.timeline) });
     },
   },
+  {
+    name: 'suite',
+    summary: 'KPIs, monthly cohorts and RFM in one call (the report and the benchmark use it) (核心洞察)',
+    options: {},
+    run: async (app, f) => ({ kpi: await kpis(app, f), cohort: await cohorts(app, { period: 'month', filters: f }), rfm: await rfm(app, { filters: f }) }),
+  },
 ];
