@@ -7,6 +7,7 @@ import { tempAppender, pages } from './temp.ts';
 import { applyMerges } from './merges.ts';
 import { listValue } from '@duckdb/node-api';
 
+
 export interface ResolveStats {
   customersCreated: number;
   merged: number;
@@ -71,24 +72,25 @@ export async function resolveStaged(app: App, p: string, rules: MergeRules, o: {
     const c = res.customerOf[node];
     return c > 0 ? c : fresh[-c - 1];
   };
-  await db.run(`create temp table ${p}_nc (node integer, customer_id bigint)`);
+  await db.run(`create temp table ${p}_nc (node integer, customer_id bigint, is_new boolean)`);
   const a = await tempAppender(db, `${p}_nc`);
   for (let i = 0; i < n; i++) {
     a.appendInteger(i);
     a.appendBigInt(BigInt(customerOf(i)));
+    a.appendBoolean(res.customerOf[i] < 0);
     a.endRow();
   }
   a.closeSync();
 
   if (fresh.length) {
-    await db.run(`insert into customers (workspace_id, id) select $ws, unnest($ids::bigint[])`, { ws, ids: listValue(fresh) });
+    await db.run(`insert into customers (workspace_id, id) select distinct $ws, customer_id from ${p}_nc where is_new order by customer_id`, { ws });
   }
   // New identifiers: encrypt their normalised value (display), store with hash and mask.
   await db.run(
-    `create temp table ${p}_newids as select (row_number() over ())::bigint as k, n.node, n.id_type, n.namespace, n.id_hash,
-       (select any_value(v.norm) from ${p}_idv v where v.id_type = n.id_type and v.namespace = n.namespace and v.id_hash = n.id_hash) as norm,
-       (select any_value(v.id_masked) from ${p}_idv v where v.id_type = n.id_type and v.namespace = n.namespace and v.id_hash = n.id_hash) as id_masked
-     from ${p}_nodes n where n.existing is null`,
+    `create temp table ${p}_newids as select (row_number() over ())::bigint as k, * from (
+       select n.node, n.id_type, n.namespace, n.id_hash, any_value(v.norm) as norm, any_value(v.id_masked) as id_masked
+       from ${p}_nodes n join ${p}_idv v on v.id_type = n.id_type and v.namespace = n.namespace and v.id_hash = n.id_hash
+       where n.existing is null group by all)`,
   );
   const nnew = await db.scalar(`select count(*) from ${p}_newids`);
   await db.run(`create temp table ${p}_cip (node integer, id_cipher varchar)`);
@@ -105,8 +107,7 @@ export async function resolveStaged(app: App, p: string, rules: MergeRules, o: {
   await db.run(
     `insert into customer_identifiers (workspace_id, id_type, namespace, id_hash, id_cipher, id_masked, customer_id, source)
      select $ws, n.id_type, n.namespace, n.id_hash, c.id_cipher, n.id_masked, nc.customer_id, $source
-     from ${p}_newids n join ${p}_cip c using (node) join ${p}_nc nc using (node)
-     on conflict do nothing`,
+     from ${p}_newids n join ${p}_cip c using (node) join ${p}_nc nc using (node)`,
     { ws, source: o.source },
   );
 

@@ -12,12 +12,32 @@ export async function tempAppender(db: Database, table: string): Promise<DuckDBA
   return db.connection.createAppender(table, 'main', 'temp');
 }
 
-/** Pages through a temp table that has a dense 1-based `k` column, `size` rows at a time. */
+/**
+ * Pages through a temp table that has a dense 1-based `k` column, `size` rows at a time, as row objects built from
+ * columnar JS values (BIGINT columns come back as numbers).
+ */
 export async function* pages<T extends Record<string, unknown>>(db: Database, sql: string, total: number, size = 200_000, params: Record<string, unknown> = {}): AsyncGenerator<T[]> {
-  for (let a = 1; a <= total; a += size) yield await db.all<T>(sql, { ...params, a, b: a + size - 1 });
+  for (let a = 1; a <= total; a += size) {
+    const r = await db.connection.runAndReadAll(sql, { ...params, a, b: a + size - 1 } as never);
+    const names = r.columnNames();
+    const cols = r.getColumnsJS() as unknown[][];
+    const n = cols[0]?.length ?? 0;
+    const rows: T[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const o: Record<string, unknown> = {};
+      for (let j = 0; j < names.length; j++) {
+        const v = cols[j][i];
+        o[names[j]] = typeof v === 'bigint' ? Number(v) : v;
+      }
+      rows[i] = o as T;
+    }
+    yield rows;
+  }
 }
 
 export async function dropTemp(db: Database, prefix: string): Promise<void> {
+  const views = await db.all<{ t: string }>(`select view_name as t from duckdb_views() where temporary and starts_with(view_name, $p || '_')`, { p: prefix });
+  for (const { t } of views) await db.run(`drop view if exists ${t}`);
   const tables = await db.all<{ t: string }>(`select table_name as t from duckdb_tables() where temporary and starts_with(table_name, $p || '_')`, { p: prefix });
   for (const { t } of tables) await db.run(`drop table if exists ${t}`);
 }

@@ -65,11 +65,20 @@ async function importOne(app: App, file: string, o: OneOpts): Promise<FileSummar
   const tmp = mkdtempSync(`${tmpdir()}/siyu-import-`);
   const source = o.source ?? o.mapping.constants?.source ?? o.mapping.name ?? null;
   const runId = await recordRun(app, { entity: o.entity, source, file });
+  const timings: Record<string, number> = {};
+  let mark = Date.now();
+  const lap = (step: string) => {
+    const now = Date.now();
+    timings[step] = (timings[step] ?? 0) + (now - mark) / 1000;
+    mark = now;
+  };
   try {
     const staged = await stageFile(db, p, file, { format: o.mapping.format?.type, encoding: o.encoding ?? o.mapping.format?.encoding, delimiter: o.mapping.format?.delimiter, header: o.mapping.format?.header, names: o.mapping.format?.names, sheet: o.sheet ?? o.mapping.format?.sheet, tmp });
+    lap('read');
     await checkSensitiveColumns(app, o.mapping, staged);
     const t = await transform(db, p, staged, o.entity, o.mapping, { file: basename(file), tz: o.tz, preset: o.preset });
     await rejectSensitiveNumbers(app, p, t.present);
+    lap('map');
     const result = { imported: 0, unchanged: 0, orderLines: 0 };
     let rejected = 0;
     let scanned: { invalid: Record<string, number>; masked: number } = { invalid: {}, masked: 0 };
@@ -77,6 +86,7 @@ async function importOne(app: App, file: string, o: OneOpts): Promise<FileSummar
     try {
       await db.transaction(async () => {
         const scan = await scanIdentifiers(app, p, o.entity, t.present);
+        lap('identify');
         if (NEEDS_CUSTOMER.includes(o.entity)) {
           await db.run(`update ${p}_rows set _errors = list_append(_errors, $r) where len(_errors) = 0 and _row not in (select _row from ${p}_rid)`,
             { r: scan.columns.length ? 'identifiers: none usable (missing, invalid or masked)' : 'identifiers: the file maps no identifier column (member_no, phone, email, unionid …)' });
@@ -88,9 +98,11 @@ async function importOne(app: App, file: string, o: OneOpts): Promise<FileSummar
         if (o.strict && rejected) throw new Rollback();
         await db.run(`delete from ${p}_rid where _row in (select _row from ${p}_rows where len(_errors) > 0)`);
         Object.assign(idStats, await resolveStaged(app, p, o.rules, { source }));
+        lap('resolve');
         Object.assign(result, await writeEntity(app, p, o.entity, t, { source, customersCreated: idStats.customersCreated }));
         if (o.dryRun) throw new Rollback();
       });
+      lap('write');
     } catch (e) {
       if (!(e instanceof Rollback)) throw e;
     }
@@ -105,7 +117,7 @@ async function importOne(app: App, file: string, o: OneOpts): Promise<FileSummar
     const summary: FileSummary = {
       file, format: staged.format, encoding: staged.encoding, rows: staged.rows + staged.structural.length,
       imported: applied ? result.imported : 0, unchanged: applied ? result.unchanged : 0, rejected, quarantine: null, reasons,
-      ...(result.orderLines ? { orderLines: result.orderLines } : {}), invalidIdentifiers: scanned.invalid, maskedIdentifiers: scanned.masked, seconds: (Date.now() - t0) / 1000,
+      ...(result.orderLines ? { orderLines: result.orderLines } : {}), invalidIdentifiers: scanned.invalid, maskedIdentifiers: scanned.masked, timings, seconds: (Date.now() - t0) / 1000,
     };
     if (o.strict && rejected) summary.reasons['(file): not imported, --strict and rows were rejected'] = 1;
     summary.quarantine = await writeQuarantine(app, p, file, t.present, staged.structural, { entity: o.entity, rows: summary.rows, rejected, reasons, strict: Boolean(o.strict), dryRun: Boolean(o.dryRun) });

@@ -1,14 +1,14 @@
 import type { Database } from '../store/duckdb/database.ts';
 import { COLUMN_KINDS, REQUIRED_COLUMNS, canonicalColumns, IDENTIFIER_COLUMNS, type Entity, type ColumnKind } from './canonical.ts';
 import type { Mapping } from './mapping.ts';
-import type { StagedFile } from './read/stage.ts';
+import { dropStaged, type StagedFile } from './read/stage.ts';
 import { UserError } from '../errors.ts';
 import { listValue } from '@duckdb/node-api';
 
 /**
- * Mapping + coercion as two set-based statements: `<p>_m` holds each canonical column as cleaned text (source
- * headers renamed, constants and templates filled in, value maps applied); `<p>_rows` holds the typed values
- * and `_errors`, the list of "column: reason" for rows to reject.
+ * Mapping + coercion as one set-based statement: an inner select (`m`) gives each canonical column as cleaned text
+ * (source headers renamed, constants and templates filled in, value maps applied); `<p>_rows` holds those, the
+ * typed values (`t_<column>`) and `_errors`, the list of "column: reason" for rows to reject.
  */
 export interface Transformed {
   /** Canonical columns present in this file (mapped, constant or templated). */
@@ -100,16 +100,12 @@ export async function transform(db: Database, p: string, staged: StagedFile, ent
   if (missing.length && !o.preset && !present.size) {
     throw new UserError('mapping_headers', `None of the mapped headers are in ${o.file} (missing: ${missing.slice(0, 5).join(', ')}); its headers are: ${staged.headers.slice(0, 12).join(', ')}.`, `${o.file} 中没有映射所指定的列（缺少：${missing.slice(0, 5).join('、')}）；文件的列为：${staged.headers.slice(0, 12).join('、')}。`);
   }
-  const mSql = `create temp table ${p}_m as select ${select.join(', ')} from ${staged.table}`;
-  await db.run(mSql, used(mSql, params));
+  // The mapped text columns, as a subquery of the typed statement (one pass, nothing materialised in between).
+  let mSub = `select ${select.join(', ')} from ${staged.table}`;
   if (mapping.grain === 'line' && present.has('order_id')) {
     // Continuation rows (Shopify line items) carry only the order id: fill the order's fields from its rows.
     const fill = [...present].filter((c) => c !== 'order_id').map((c) => `coalesce(${c}, first_value(${c} ignore nulls) over w) as ${c}`);
-    if (fill.length) {
-      await db.run(`create temp table ${p}_m2 as select * replace (${fill.join(', ')}) from ${p}_m window w as (partition by order_id order by _row rows between unbounded preceding and unbounded following)`);
-      await db.run(`drop table ${p}_m`);
-      await db.run(`alter table ${p}_m2 rename to ${p}_m`);
-    }
+    if (fill.length) mSub = `select * replace (${fill.join(', ')}) from (${mSub}) window w as (partition by order_id order by _row rows between unbounded preceding and unbounded following)`;
   }
 
   // Typed columns and reasons.
@@ -137,9 +133,9 @@ export async function transform(db: Database, p: string, staged: StagedFile, ent
     present.has('province') ? `left join siyu_regions rp on rp.kind = 'province' and rp.key = siyu_region_key(m.province)` : '',
     present.has('city') ? `left join siyu_regions rc on rc.kind = 'city' and rc.key = siyu_region_key(m.city)` : '',
   ].join(' ');
-  const rSql = `create temp table ${p}_rows as select ${typed.join(', ')}, list_filter([${errors.join(', ') || 'null'}]::varchar[], x -> x is not null) as _errors from ${p}_m m ${joins}`;
+  const rSql = `create temp table ${p}_rows as select ${typed.join(', ')}, list_filter([${errors.join(', ') || 'null'}]::varchar[], x -> x is not null) as _errors from (${mSub}) m ${joins}`;
   await db.run(rSql, used(rSql, params));
-  await db.run(`drop table ${p}_m`);
+  await dropStaged(db, p);
   return { present, linePresent };
 }
 

@@ -47,6 +47,8 @@ export interface FileSummary {
   /** Identifier values present but unusable in this file, per type, and masked ones (138****5678). */
   invalidIdentifiers?: Record<string, number>;
   maskedIdentifiers?: number;
+  /** Seconds per step: read (stage), map (coerce and validate), identify (hash distinct identifiers), resolve, write. */
+  timings?: Record<string, number>;
   seconds: number;
 }
 

@@ -18,7 +18,10 @@ export interface StageOptions {
   tmp: string;
 }
 
-/** A file loaded as text into `<prefix>_stage(_row, _line, c1 … cN)`: every value VARCHAR, empty as NULL. */
+/**
+ * A file loaded as text into `<prefix>_stage(_row, _line, c1 … cN)` (a table, or a view over `<prefix>_raw`):
+ * every value VARCHAR, empty as NULL. `dropStaged` frees it once the typed rows exist.
+ */
 export interface StagedFile {
   table: string;
   headers: string[];
@@ -88,16 +91,22 @@ export async function stageFile(db: Database, prefix: string, path: string, o: S
   const rejects = await db.all<{ line: number; error_type: string; column_name: string | null }>(`select line, error_type, column_name from ${prefix}_rj order by line`);
   const h = header ? 1 : 0;
   if (!rejects.length) {
-    await db.run(`create temp table ${table} as select _row, _row + ${h} as _line, * exclude (_row) from ${prefix}_raw`);
+    await db.run(`create temp view ${table} as select _row, _row + ${h} as _line, * exclude (_row) from ${prefix}_raw`);
   } else {
     // Good rows keep their own line numbers: after the i-th rejected line, rows shift by i.
     await db.run(`create temp table ${prefix}_shift as select line - ${h} - (row_number() over (order by line) - 1) as t, row_number() over (order by line) as k from ${prefix}_rj`);
     await db.run(`create temp table ${table} as select r._row, r._row + ${h} + coalesce(s.k, 0) as _line, r.* exclude (_row) from ${prefix}_raw r asof left join ${prefix}_shift s on r._row >= s.t`);
+    await db.run(`drop table ${prefix}_raw`);
   }
-  await db.run(`drop table ${prefix}_raw`);
   const rows = await db.scalar(`select count(*) from ${table}`);
   const structural = rejects.map((r) => ({ line: Number(r.line), reason: r.error_type.toLowerCase() + (r.column_name ? ` (at ${r.column_name.replace(/^c/, 'column ')})` : '') }));
   return { table, headers, rows, format, encoding, structural };
+}
+
+export async function dropStaged(db: Database, prefix: string): Promise<void> {
+  const kind = await db.get<{ t: string }>(`select table_type as t from information_schema.tables where table_name = $n`, { n: `${prefix}_stage` });
+  if (kind) await db.run(kind.t === 'VIEW' ? `drop view ${prefix}_stage` : `drop table ${prefix}_stage`);
+  await db.run(`drop table if exists ${prefix}_raw`);
 }
 
 function unreadable(path: string, e: unknown): never {

@@ -18,9 +18,8 @@ export async function writeOrders(app: App, p: string, present: Set<string>, lin
             ${c.raw('coupon_code')}, ${c.raw('campaign_id')}, coalesce(lower(${c.raw('status')}), 'paid'), r.t_gross_amount,
             coalesce(${c.typed('discount_amount')}, 0), coalesce(${c.typed('refund_amount')}, 0), ${itemCount}, coalesce(${c.raw('source')}, $source)
      from ${p}_rows r left join ${p}_rc rc using (_row)
-     where ${GOOD}
-     qualify row_number() over (partition by r.order_id order by r._row) = 1
-     on conflict do nothing`,
+     where ${GOOD} and not exists (select 1 from orders x where x.workspace_id = $ws and x.order_id = r.order_id)
+     qualify row_number() over (partition by r.order_id order by r._row) = 1`,
     { ws: app.workspaceId, source: o.source },
   );
   const orders = await app.db.scalar(`select count(distinct order_id) from ${p}_rows r where ${GOOD}`);
@@ -30,11 +29,12 @@ export async function writeOrders(app: App, p: string, present: Set<string>, lin
     orderLines = await changed(
       app.db,
       `insert into order_lines (workspace_id, order_id, line_no, sku, quantity, unit_price, amount, refund_amount)
-       select $ws, r.order_id, row_number() over (partition by r.order_id order by r._row), ${l.raw('line_sku')},
-              coalesce(${l.typed('line_quantity')}, 1), ${l.typed('line_unit_price')},
-              coalesce(${l.typed('line_amount')}, ${l.typed('line_unit_price')} * coalesce(${l.typed('line_quantity')}, 1), 0), coalesce(${l.typed('line_refund_amount')}, 0)
-       from ${p}_rows r where ${GOOD}
-       on conflict do nothing`,
+       select * from (
+         select $ws as ws, r.order_id, row_number() over (partition by r.order_id order by r._row) as line_no, ${l.raw('line_sku')},
+                coalesce(${l.typed('line_quantity')}, 1), ${l.typed('line_unit_price')},
+                coalesce(${l.typed('line_amount')}, ${l.typed('line_unit_price')} * coalesce(${l.typed('line_quantity')}, 1), 0), coalesce(${l.typed('line_refund_amount')}, 0)
+         from ${p}_rows r where ${GOOD}) n
+       where not exists (select 1 from order_lines x where x.workspace_id = n.ws and x.order_id = n.order_id and x.line_no = n.line_no)`,
       { ws: app.workspaceId },
     );
   }
@@ -48,9 +48,12 @@ export async function writeOrderLines(app: App, p: string, present: Set<string>)
   const imported = await changed(
     app.db,
     `insert into order_lines (workspace_id, order_id, line_no, sku, quantity, unit_price, amount, refund_amount)
-     select $ws, r.order_id, ${lineNo}, ${c.raw('sku')}, coalesce(${c.typed('quantity')}, 1), ${c.typed('unit_price')},
-            coalesce(${c.typed('amount')}, ${c.typed('unit_price')} * coalesce(${c.typed('quantity')}, 1)), coalesce(${c.typed('refund_amount')}, 0)
-     from ${p}_rows r where ${GOOD} on conflict do nothing`,
+     select * from (
+       select $ws as ws, r.order_id, ${lineNo} as line_no, ${c.raw('sku')}, coalesce(${c.typed('quantity')}, 1), ${c.typed('unit_price')},
+              coalesce(${c.typed('amount')}, ${c.typed('unit_price')} * coalesce(${c.typed('quantity')}, 1)), coalesce(${c.typed('refund_amount')}, 0)
+       from ${p}_rows r where ${GOOD}
+       qualify row_number() over (partition by r.order_id, ${lineNo} order by r._row) = 1) n
+     where not exists (select 1 from order_lines x where x.workspace_id = n.ws and x.order_id = n.order_id and x.line_no = n.line_no)`,
     { ws: app.workspaceId },
   );
   const good = await app.db.scalar(`select count(*) from ${p}_rows r where ${GOOD}`);

@@ -87,9 +87,11 @@ export async function writeEvents(app: App, p: string, present: Set<string>, o: 
   const imported = await changed(
     app.db,
     `insert into events (workspace_id, event_id, customer_id, anonymous_key, type, occurred_at, event_date, properties, source)
-     select $ws, coalesce(${c.raw('event_id')}, ${idKey}), rc.customer_id, case when rc.customer_id is null then ${anon} end, r.type, r.t_occurred_at, r.d_occurred_at, ${props}, coalesce(${c.raw('source')}, $source)
-     from ${p}_rows r left join ${p}_rc rc using (_row) where ${GOOD}
-     on conflict do nothing`,
+     select * from (
+       select $ws as ws, coalesce(${c.raw('event_id')}, ${idKey}) as event_id, rc.customer_id, case when rc.customer_id is null then ${anon} end, r.type, r.t_occurred_at, r.d_occurred_at, ${props}, coalesce(${c.raw('source')}, $source)
+       from ${p}_rows r left join ${p}_rc rc using (_row) where ${GOOD}
+       qualify row_number() over (partition by event_id order by r._row) = 1) n
+     where not exists (select 1 from events x where x.workspace_id = n.ws and x.event_id = n.event_id)`,
     { ws: app.workspaceId, source: o.source },
   );
   const good = await app.db.scalar(`select count(*) from ${p}_rows r where ${GOOD}`);
