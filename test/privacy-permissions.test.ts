@@ -8,6 +8,7 @@ import { buildServer, registeredRoutes } from '../src/server/app.ts';
 import { ROLES, roleAllows } from '../src/domain/privacy/roles.ts';
 import { authHeaders } from '../src/server/auth/testing.ts';
 import { createApiKey, ensureOwner } from '../src/server/auth/users.ts';
+import { seedPeople } from './privacy-fixture.ts';
 
 const PASSED = 299;
 
@@ -123,6 +124,31 @@ test('a store guide sees only their own customers', async () => {
     const own = await server.inject({ method: 'POST', url: '/api/v1/consents', headers: g, payload: { customer_id: 1, purpose: 'marketing_wecom', status: 'granted', source: 'store' } });
     assert.equal(own.statusCode, 201);
     assert.match(String(await app.db.scalar(`select count(*) from audit_log where action = 'consent.change' and actor like 'user:test-guide-%'`)), /^1$/);
+  } finally {
+    await server.close();
+    app.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('unmask is a separate permission: a marketer is refused, an owner sees the clear value and it is audited; other responses are masked', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'siyu-perm-'));
+  const app = await openApp({ dir });
+  const server = await buildServer(app, { auth: true, announce: () => undefined });
+  try {
+    await seedPeople(app);
+    const body = { fields: ['phone', 'name'], reason: 'customer called about an order' };
+    const m = await server.inject({ method: 'POST', url: '/api/v1/customers/1/unmask', headers: await authHeaders(app, 'marketer'), payload: body });
+    assert.equal(m.statusCode, 403);
+    const o = await server.inject({ method: 'POST', url: '/api/v1/customers/1/unmask', headers: await authHeaders(app, 'owner'), payload: body });
+    assert.equal(o.statusCode, 200);
+    assert.deepEqual(o.json(), { phone: ['+8613812345678'], name: '王小明' });
+    assert.equal(await app.db.scalar(`select count(*) from audit_log where action = 'pii.unmask' and target = 'customer:1' and actor like 'user:test-owner-%'`), 1);
+    // a consent record whose evidence was typed with a phone number comes back masked
+    await app.db.run(`insert into consents (workspace_id, customer_id, purpose, status, changed_at, evidence) values (1, 2, 'analytics', 'granted', now(), 'called 13987654321')`);
+    const c = await server.inject({ method: 'GET', url: '/api/v1/consents/2', headers: await authHeaders(app, 'admin') });
+    assert.ok(c.body.includes('139****4321'));
+    assert.ok(!c.body.includes('13987654321'));
   } finally {
     await server.close();
     app.close();

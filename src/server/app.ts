@@ -6,6 +6,7 @@ import { registerRoutes } from './routes/index.ts';
 import { isUserError } from '../errors.ts';
 import { scrub } from '../logging.ts';
 import { installAuth } from './auth/hook.ts';
+import { installMasking } from './auth/masking.ts';
 import { ensureOwner } from './auth/users.ts';
 import './auth/routeConfig.ts';
 
@@ -76,6 +77,7 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
   });
   routeTables.set(server, table);
   if (opts.auth) installAuth(server, app);
+  installMasking(server);
   await registerRoutes(server, app, opts);
   return server;
 }

@@ -30,3 +30,13 @@ export function maskIdentifier(type: string, normalized: string): string {
   if (type === 'email') return maskEmail(normalized);
   return maskId(normalized);
 }
+
+const PHONE_IN_TEXT = /(?<!\d)(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)/g;
+const EMAIL_IN_TEXT = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+
+/** Masks any phone number or e-mail address found in free text (a safety net for responses and exports). */
+export function maskText(text: string): string {
+  return text
+    .replace(PHONE_IN_TEXT, (m) => maskPhone(m.replace(/[^\d]/g, '').replace(/^86(?=1\d{10}$)/, '')))
+    .replace(EMAIL_IN_TEXT, (m) => maskEmail(m));
+}

@@ -7,6 +7,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     permission?: string;
     public?: boolean;
+    /** The response deliberately carries decrypted personal information (unmask, data-subject copy); audited by the route. */
+    rawPii?: boolean;
   }
 }
 

@@ -30,7 +30,7 @@ export async function dsrRoutes(server: FastifyInstance, app: App): Promise<void
   });
 
   server.post('/api/v1/dsr/access', {
-    config: { permission: 'dsr:admin' },
+    config: { permission: 'dsr:admin', rawPii: true },
     schema: { summary: 'A decrypted copy of everything held about the person (audited)', tags: ['privacy'], body: target({ portable: { type: 'boolean' } }), response: { 200: { type: 'object', additionalProperties: true } } },
   }, async (req) => {
     const b = req.body as { customer_id: number; request_id?: number; portable?: boolean };

@@ -14,6 +14,7 @@ import { dsrRoutes } from './dsr.ts';
 import { importRoutes } from './imports.ts';
 import { qualityRoutes } from './quality.ts';
 import { authRoutes } from './auth.ts';
+import { unmaskRoutes } from './unmask.ts';
 
 /** Every route group, registered explicitly (no magic discovery). */
 export async function registerRoutes(server: FastifyInstance, app: App, opts: ServerOptions): Promise<void> {
@@ -30,4 +31,5 @@ export async function registerRoutes(server: FastifyInstance, app: App, opts: Se
   await importRoutes(server, app);
   await qualityRoutes(server, app);
   await authRoutes(server, app);
+  await unmaskRoutes(server, app);
 }
