@@ -5,6 +5,7 @@ import { fitBgNbd, type BgNbdParams } from '../src/domain/models/bgnbd.ts';
 import { fitGammaGamma, type GammaGammaParams } from '../src/domain/models/gammaGamma.ts';
 import { calibrationSummaries } from '../src/models/queries/calibrationSummaries.ts';
 import { simulatePurchases } from './synthetic/purchases.ts';
+import { fitChurnModel, scoreChurn } from '../src/models/churn.ts';
 import type { Benchmark, BenchRow } from './list.ts';
 
 /**
@@ -41,6 +42,7 @@ export const modelsBenchmark: Benchmark = {
          select 1, 'b' || row_number() over (), customer_id, ($start::date + day)::timestamp, $start::date + day, 'paid', value, 'bench'
          from bench_purchases`, { start: START });
       await app.db.run('drop table bench_purchases');
+      await app.db.run(`insert into customers (workspace_id, id) select distinct 1, customer_id from orders`);
       await app.db.run('checkpoint');
       const end = (await app.db.all<{ d: string }>(`select ($start::date + ${END_DAY})::varchar as d`, { start: START }))[0].d;
       ctx.log(`${purchases.toLocaleString('en')} orders; calibration end ${end}`);
@@ -78,6 +80,17 @@ export const modelsBenchmark: Benchmark = {
         { metric: 'planted vs fitted BG/NBD', value: bg.logLikelihood, unit: 'LL', note: planted(bg.params as unknown as Record<string, number>, PLANTED_BG as unknown as Record<string, number>) },
         { metric: 'planted vs fitted Gamma-Gamma', value: gg.logLikelihood, unit: 'LL', note: planted(gg.params as unknown as Record<string, number>, PLANTED_GG as unknown as Record<string, number>) },
       ];
+
+      // Churn: features in SQL at two cut-offs (with a BG/NBD refit at each), IRLS training, SQL scoring with reasons.
+      const c0 = performance.now();
+      const churn = await fitChurnModel(app, { windowDays: 90 });
+      const c1 = performance.now();
+      const scored = await scoreChurn(app, {});
+      const c2 = performance.now();
+      rows.push(
+        { metric: `churn training (features, BG/NBD refits, IRLS), ${churn.trainCustomers.toLocaleString('en')} + ${churn.testCustomers.toLocaleString('en')} customers`, value: (c1 - c0) / 1000, unit: 's', note: `IRLS alone ${churn.trainSeconds.toFixed(2)} s; held-out AUC ${churn.auc.toFixed(3)}` },
+        { metric: `churn scoring with reasons (SQL), ${scored.customers.toLocaleString('en')} customers`, value: (c2 - c1) / 1000, unit: 's' },
+      );
       return rows;
     } finally {
       app.close();
