@@ -114,7 +114,7 @@ export async function transform(db: Database, p: string, staged: StagedFile, ent
   const fmt = (c: string) => (mapping.formats?.[c] ? `coalesce(try_strptime(m.${c}, ${param(mapping.formats[c])}), siyu_local_ts(m.${c}))` : `siyu_local_ts(m.${c})`);
   const cols = [...present].concat([...linePresent].map((c) => `line_${c}`));
   for (const c of cols) {
-    const kind: ColumnKind = entity === 'consents' && c === 'status' ? 'consent_status' : COLUMN_KINDS[c.replace(/^line_/, '')] ?? 'text';
+    const kind: ColumnKind = entity === 'consents' && c === 'status' ? 'consent_status' : COLUMN_KINDS[c.startsWith('line_') && linePresent.has(c.slice(5)) ? c.slice(5) : c] ?? 'text';
     const t = typedExpr(kind, c, fmt(c));
     if (!t) continue;
     typed.push(`${t} as t_${c}`);
