@@ -3,6 +3,9 @@ import type { CommandEnv } from '../env.ts';
 import { emit } from '../output.ts';
 import { createSource, revealWriteKey } from '../../collect/sources.ts';
 import { sourcesReport } from '../../collect/report.ts';
+import { createWecomSource, wecomConfig } from '../../collect/wecomStore.ts';
+import { reconcileWecom } from '../../collect/wecomReconcile.ts';
+import { UserError } from '../../errors.ts';
 
 /** `siyu sources list|create|show`: collection sources (数据源) and their write keys. */
 export function registerSources(program: Command, env: CommandEnv): void {
@@ -28,8 +31,18 @@ export function registerSources(program: Command, env: CommandEnv): void {
     .description('Create a source and print its write key / 创建数据源并显示写入密钥')
     .requiredOption('--name <name>', 'source name (also the 神策 project name)')
     .option('--kind <kind>', 'tracking | sensors | wecom', 'tracking')
+    .option('--corp-id <id>', 'wecom: the corp id (企业ID, the callback receiveid)')
+    .option('--token <token>', 'wecom: the callback Token')
+    .option('--aes-key <key>', 'wecom: the callback EncodingAESKey (43 characters)')
+    .option('--secret <secret>', 'wecom: the 客户联系 API secret, for `siyu sources reconcile`')
+    .option('--api-base <url>', 'wecom: API base URL', 'https://qyapi.weixin.qq.com')
     .option('--json', 'machine-readable output')
-    .action(async (o: { name: string; kind: string; json?: boolean }) => {
+    .action(async (o: { name: string; kind: string; json?: boolean; corpId?: string; token?: string; aesKey?: string; secret?: string; apiBase?: string }) => {
+      if (o.kind === 'wecom') {
+        const w = await env.withApp((app) => createWecomSource(app, { name: o.name, corpId: o.corpId ?? '', token: o.token ?? '', encodingAesKey: o.aesKey ?? '', secret: o.secret, apiBase: o.apiBase }));
+        emit(env.output, o.json, w, () => `WeCom source '${w.name}' created (id ${w.id}); set the callback URL to http(s)://<server>${w.callback_path}`);
+        return;
+      }
       const s = await env.withApp((app) => createSource(app, o.name, o.kind));
       emit(env.output, o.json, s, () => [
         `source '${s.name}' created (id ${s.id})`,
@@ -37,6 +50,20 @@ export function registerSources(program: Command, env: CommandEnv): void {
         `Segment SDK:  host http://<server>:<port>, writeKey ${s.write_key}`,
         `神策 SDK:     server_url http://<server>:<port>/sa?project=${encodeURIComponent(s.name)}&token=${s.write_key}`,
       ].join('\n'));
+    });
+
+  sources
+    .command('reconcile')
+    .description('Re-read WeCom contacts and groups through the API and fix what callbacks missed / 企业微信对账')
+    .requiredOption('--name <name>', 'WeCom source name')
+    .option('--json', 'machine-readable output')
+    .action(async (o: { name: string; json?: boolean }) => {
+      const r = await env.withApp(async (app) => {
+        const cfg = await wecomConfig(app, o.name);
+        if (!cfg) throw new UserError('no_source', `There is no WeCom source named '${o.name}'.`, `没有名为 '${o.name}' 的企业微信数据源。`, 404);
+        return reconcileWecom(app, cfg);
+      });
+      emit(env.output, o.json, r, () => Object.entries(r).map(([k, v]) => `${k} ${v}`).join('\n'));
     });
 
   sources

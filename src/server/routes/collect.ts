@@ -8,6 +8,7 @@ import { isUserError, UserError } from '../../errors.ts';
 import { sensorsRoutes } from './collectSensors.ts';
 import { logError } from '../../logging.ts';
 import { sourceRoutes } from './sources.ts';
+import { wecomRoutes } from './collectWecom.ts';
 
 /**
  * The collection endpoints (数据采集): the Segment HTTP Tracking API (/v1/batch, /v1/track …) and the 神策 wire
@@ -24,6 +25,7 @@ export async function collectRoutes(server: FastifyInstance, app: App): Promise<
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: LIMITS.bodyBytes }, (_req, body, done) => done(null, body));
     segmentRoutes(scope, collector);
     await sensorsRoutes(scope, collector);
+    await wecomRoutes(scope, app);
   });
 }
 

@@ -1,0 +1,86 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { App } from '../../app/context.ts';
+import { appOn } from '../../app/context.ts';
+import { wecomConfig, type WecomConfig } from '../../collect/wecomStore.ts';
+import { applyChange, changeOf } from '../../collect/wecomApply.ts';
+import { wecomSignature, signatureMatches, wecomDecrypt, parseWecomXml } from '../../domain/collect/wecomCrypto.ts';
+import { isUserError, UserError } from '../../errors.ts';
+import { logError } from '../../logging.ts';
+
+/**
+ * The WeCom (企业微信) "receive events" callback, per WeCom source: GET verifies the URL (the bare decrypted
+ * echostr), POST takes encrypted change events (external contacts, customer groups) and answers `success`.
+ * Forged signatures, a receiveid that is not the source's corp id, and timestamps more than 5 minutes off are
+ * refused; a message seen before (WeCom retries) is acknowledged without being applied twice.
+ */
+const MAX_SKEW_S = 300;
+
+export async function wecomRoutes(scope: FastifyInstance, app: App): Promise<void> {
+  const db = await app.db.fork();
+  scope.addHook('onClose', async () => db.close());
+  const wapp = appOn(db, app.dir, 'wecom');
+  let chain: Promise<unknown> = Promise.resolve();
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = chain.then(fn, fn);
+    chain = run.catch(() => undefined);
+    return run;
+  };
+  const query = { type: 'object', properties: { msg_signature: { type: 'string' }, timestamp: { type: 'string' }, nonce: { type: 'string' }, echostr: { type: 'string' } } };
+  const params = { type: 'object', properties: { source: { type: 'string' } } };
+  scope.get('/wecom/callback/:source', { config: { public: true }, schema: { summary: 'WeCom callback URL verification (answers the decrypted echostr)', tags: ['collect'], querystring: query, params } }, async (req, reply) => {
+    return guard(reply, async () => {
+      const { cfg, q } = await check(wapp, req, String((req.query as Record<string, string>).echostr ?? ''));
+      const { message, receiveId } = wecomDecrypt(cfg.aesKey, q.echostr);
+      if (receiveId !== cfg.corpId) throw forbidden('receiveid');
+      return reply.type('text/plain; charset=utf-8').send(message);
+    });
+  });
+  scope.post('/wecom/callback/:source', { config: { public: true }, schema: { summary: 'WeCom change events (external contacts, customer groups), encrypted XML', tags: ['collect'], querystring: query, params } }, async (req, reply) => {
+    return guard(reply, async () => {
+      const body = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : String(req.body ?? '');
+      const outer = parseWecomXml(body);
+      if (!outer.Encrypt) throw new UserError('bad_wecom_message', 'The body has no <Encrypt> element.', '请求体缺少 <Encrypt> 元素。');
+      const { cfg } = await check(wapp, req, outer.Encrypt);
+      const { message, receiveId } = wecomDecrypt(cfg.aesKey, outer.Encrypt);
+      if (receiveId !== cfg.corpId) throw forbidden('receiveid');
+      const x = parseWecomXml(message);
+      const digest = createHash('sha256').update(message).digest('hex');
+      await serial(() => db.transaction(async () => {
+        const fresh = await db.all(
+          `insert or ignore into collect_wecom_seen (workspace_id, source_id, from_user, create_time, digest) values ($ws, $sid, $f, $t, $d) returning 1`,
+          { ws: wapp.workspaceId, sid: cfg.sourceId, f: x.FromUserName ?? '', t: Number(x.CreateTime) || 0, d: digest },
+        );
+        if (!fresh.length) return;
+        const change = changeOf(x, `${x.FromUserName}:${x.CreateTime}:${digest}`);
+        if (change) await applyChange(wapp, cfg, change);
+      }));
+      return reply.type('text/plain; charset=utf-8').send('success');
+    });
+  });
+}
+
+async function check(app: App, req: FastifyRequest, encrypted: string): Promise<{ cfg: WecomConfig; q: Record<string, string> }> {
+  const q = req.query as Record<string, string>;
+  const name = (req.params as { source: string }).source;
+  const cfg = await wecomConfig(app, name);
+  if (!cfg) throw new UserError('no_source', `There is no WeCom source named '${name}'.`, `没有名为 '${name}' 的企业微信数据源。`, 404);
+  if (!q.msg_signature || !q.timestamp || !q.nonce || !encrypted) throw new UserError('bad_wecom_request', 'msg_signature, timestamp, nonce and the ciphertext are all required.', '缺少 msg_signature、timestamp、nonce 或密文。');
+  if (!signatureMatches(wecomSignature(cfg.token, q.timestamp, q.nonce, encrypted), q.msg_signature)) throw forbidden('signature');
+  if (Math.abs(Date.now() / 1000 - Number(q.timestamp)) > MAX_SKEW_S) throw forbidden('timestamp');
+  return { cfg, q };
+}
+
+function forbidden(what: string): UserError {
+  return new UserError('wecom_rejected', `The callback was rejected: its ${what} does not check out.`, `回调被拒绝：${what} 校验失败。`, 403);
+}
+
+async function guard(reply: FastifyReply, fn: () => Promise<unknown>): Promise<unknown> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (!isUserError(e)) logError('collect.wecom', e);
+    const err = isUserError(e) ? e : new UserError('unavailable', 'The callback could not be processed; WeCom will retry.', '回调处理失败，企业微信将重试。', 503);
+    return reply.status(err.status).type('text/plain; charset=utf-8').send(err.code);
+  }
+}
