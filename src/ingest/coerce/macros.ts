@@ -13,12 +13,14 @@ const MACROS = [
   `create or replace temp macro siyu_int(s) as (case when try_cast(regexp_replace(s, '[,\\s件个]', '', 'g') as double) = floor(try_cast(regexp_replace(s, '[,\\s件个]', '', 'g') as double)) then try_cast(try_cast(regexp_replace(s, '[,\\s件个]', '', 'g') as double) as bigint) end)`,
   // 2024年3月5日, 2024/3/5 14:03, 2024-03-05T14:03:00, 20240305, Excel serial days; naive local time
   `create or replace temp macro siyu_local_ts(s) as coalesce(
+     try_strptime(s, '%Y-%m-%d %H:%M:%S'),
      try_strptime(regexp_replace(replace(replace(replace(replace(s, '年', '-'), '月', '-'), '日', ' '), '/', '-'), '\\s+', ' ', 'g').trim(),
        ['%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M', '%Y-%m-%d', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%dT%H:%M:%S.%f', '%Y-%m-%d %H:%M:%S.%f', '%Y%m%d', '%Y%m%d%H%M%S', '%Y-%m-%dT%H:%M']),
      case when regexp_full_match(s, '[0-9]{5}(\\.[0-9]+)?') and try_cast(s as double) between 20000 and 80000
           then timestamp '1899-12-30' + to_microseconds(round(try_cast(s as double) * 86400000000)::bigint) end)`,
   // An instant: with an offset (…+0800, …Z) as written, else lts (the value read as local time) in zone tz
   `create or replace temp macro siyu_instant(s, lts, tz) as case
+     when not (ends_with(s, 'Z') or s[-5] in ('+', '-') or s[-6] in ('+', '-')) then timezone(tz, lts)
      when regexp_matches(s, '[0-9]:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?\\s*([+-][0-9]{2}:?[0-9]{2}|Z)$')
        then try_strptime(regexp_replace(regexp_replace(s, 'Z$', '+0000'), '\\s+([+-])', '\\1'), ['%Y-%m-%d %H:%M:%S%z', '%Y-%m-%dT%H:%M:%S%z', '%Y-%m-%dT%H:%M:%S.%f%z', '%Y/%m/%d %H:%M:%S%z', '%Y-%m-%d %H:%M%z'])
      else timezone(tz, lts) end`,
