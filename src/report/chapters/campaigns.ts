@@ -3,11 +3,24 @@ import type { ChapterBuilder } from '../context.ts';
 import type { Finding } from '../model.ts';
 import { CHAPTER_TITLES, both, fmtCount, fmtP, fmtPct, fmtPp, fmtYuan } from '../i18n.ts';
 import { codeName } from '../labels.ts';
-import { campaignArms, LAPSED_BUYERS, type CampaignArm } from '../queries/campaignUplift.ts';
+import { LAPSED_BUYERS } from '../queries/lapsedBuyers.ts';
+import { campaignUplift } from '../../insight/engagement.ts';
+import { workspaceTimezone } from '../../insight/timezone.ts';
 import { audienceReach, audienceTag, saveAudience, segmentLink } from '../audience.ts';
 import { sqlFor } from '../../store/interfaces.ts';
 import type { Recommendation } from '../model.ts';
 import { isSignificant, twoProportionZ } from '../domain/stats.ts';
+
+/** One arm as the report uses it. */
+export interface CampaignArm {
+  name: string;
+  channel: string | null;
+  started: string;
+  ended: string;
+  members: number;
+  converted: number;
+  gmv: number;
+}
 
 export interface CampaignResult {
   id: string;
@@ -21,16 +34,21 @@ export interface CampaignResult {
   significant: boolean;
 }
 
-export function campaignResults(arms: CampaignArm[]): CampaignResult[] {
-  const ids = [...new Set(arms.map((a) => a.campaign_id))];
-  return ids.flatMap((id) => {
-    const t = arms.find((a) => a.campaign_id === id && a.arm === 'treatment');
-    if (!t) return [];
-    const h = arms.find((a) => a.campaign_id === id && a.arm === 'holdout') ?? null;
+type Uplift = Awaited<ReturnType<typeof campaignUplift>>['campaigns'][number];
+
+/** The insight engine's campaign arms → the report's results, with the two-proportion test on conversion. */
+export function campaignResults(campaigns: Uplift[], tz: string, channels: Map<string, string | null>): CampaignResult[] {
+  const day = (ts: string) => new Date(`${String(ts).replace(' ', 'T')}Z`).toLocaleDateString('sv-SE', { timeZone: tz });
+  return campaigns.flatMap((c) => {
+    if (!c.treatment) return [];
+    const base = { name: c.name, channel: channels.get(c.campaign_id) ?? null, started: day(c.from), ended: day(c.until) };
+    const t: CampaignArm = { ...base, members: c.treatment.members, converted: c.treatment.converted, gmv: c.treatment.gmv };
+    const h: CampaignArm | null = c.holdout ? { ...base, members: c.holdout.members, converted: c.holdout.converted, gmv: c.holdout.gmv } : null;
+    const id = c.campaign_id;
     const uplift = h && h.members ? t.converted / t.members - h.converted / h.members : null;
     const inc = h && h.members ? (t.gmv / t.members - h.gmv / h.members) * t.members : null;
     const sig = h ? twoProportionZ(t.converted, t.members, h.converted, h.members) : null;
-    return [{ id, name: t.name, kind: t.kind, treatment: t, holdout: h, uplift, incrementalYuan: inc, significant: isSignificant(sig) }];
+    return [{ id, name: t.name, kind: c.kind ?? null, treatment: t, holdout: h, uplift, incrementalYuan: inc, significant: isSignificant(sig) }];
   });
 }
 
@@ -38,8 +56,12 @@ export const campaignsChapter: ChapterBuilder = {
   key: 'campaigns',
   async build(ctx) {
     const { app, window: w } = ctx;
-    const arms = await campaignArms(app.warehouse, { ws: app.workspaceId, to: w.to });
-    const results = campaignResults(arms);
+    const tz = await workspaceTimezone(app);
+    const rows = await app.state.all(`select campaign_id, channel from campaigns where workspace_id = $ws`, { ws: app.workspaceId });
+    const channels = new Map(rows.map((r) => [String(r.campaign_id), (r.channel as string | null) ?? null]));
+    const yearAgo = new Date(Date.parse(`${w.to}T00:00:00Z`) - 365 * 86_400_000).toISOString().slice(0, 10);
+    const results = campaignResults((await campaignUplift(app, {})).campaigns, tz, channels)
+      .filter((r) => r.treatment.started <= w.to && r.treatment.ended >= yearAgo);
     if (!results.length) return { omitted: both((l) => (l === 'zh' ? `${w.to} 前一年内没有带成员名单的营销活动。` : `No campaign with a member list ran in the year before ${w.to}.`)) };
     // A proven win-back campaign is worth what rolling it out to today's lapsed buyers would bring.
     const LAPSED_DAYS = 90;

@@ -38,18 +38,3 @@ export function relativeChange(current: number | null, base: number | null): num
   return (current - base) / Math.abs(base);
 }
 
-/**
- * Welch's test of two means (均值差检验) from sums: n, Σx, Σx² per group; two-sided, normal approximation (the
- * report uses it on groups of hundreds or more). Null when a group has fewer than 2 members or no variance.
- */
-export function welchFromSums(n1: number, s1: number, q1: number, n2: number, s2: number, q2: number): Significance | null {
-  if (n1 < 2 || n2 < 2) return null;
-  const m1 = s1 / n1;
-  const m2 = s2 / n2;
-  const v1 = (q1 - n1 * m1 * m1) / (n1 - 1);
-  const v2 = (q2 - n2 * m2 * m2) / (n2 - 1);
-  const se = Math.sqrt(v1 / n1 + v2 / n2);
-  if (!(se > 0)) return null;
-  const z = (m1 - m2) / se;
-  return { test: 'Welch t (normal approx.)', unit: 'mean', n1, n2, p1: m1, p2: m2, z, pValue: 2 * (1 - normalCdf(Math.abs(z))) };
-}
