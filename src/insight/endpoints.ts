@@ -11,6 +11,7 @@ import type { Breakdown, FunnelUnit } from './queries/funnelSteps.ts';
 import { campaignUplift, channelContribution, communityLift, contentScorecard, staffScorecard } from './engagement.ts';
 import { customerPortrait, populationPortraits } from './portraits.ts';
 import { UserError } from '../errors.ts';
+import { series, type SeriesUnit } from './series.ts';
 
 export type Query = Record<string, string | number | undefined>;
 export const num = (v: unknown) => (v === undefined || v === '' ? undefined : Number(v));
@@ -166,5 +167,11 @@ export const INSIGHT_ENDPOINTS: InsightEndpoint[] = [
     summary: 'KPIs, monthly cohorts and RFM in one call (the report and the benchmark use it) (核心洞察)',
     options: {},
     run: async (app, f) => ({ kpi: await kpis(app, f), cohort: await cohorts(app, { period: 'month', filters: f }), rfm: await rfm(app, { filters: f }) }),
+  },
+  {
+    name: 'series',
+    summary: 'Orders, GMV and customers per day, week or month (趋势)',
+    options: { unit: { type: 'string', enum: ['day', 'week', 'month'], default: 'month', description: 'period' } },
+    run: (app, f, q) => series(app, { unit: (str(q.unit) ?? 'month') as SeriesUnit, filters: f }),
   },
 ];

@@ -16,3 +16,4 @@ export { funnel, behaviour, type FunnelOptions, type FunnelReport } from './beha
 export { communityLift, campaignUplift, channelContribution, staffScorecard, contentScorecard, type CommunityOptions } from './engagement.ts';
 export { populationPortraits, customerPortrait } from './portraits.ts';
 export { INSIGHT_ENDPOINTS, type InsightEndpoint } from './endpoints.ts';
+export { series, type SeriesUnit } from './series.ts';
