@@ -48,9 +48,14 @@ export async function importFiles(app: App, opts: ImportOptions): Promise<Import
   const identity: IdentityStats = { customersCreated: 0, merged: 0, conflicts: 0, identifiersAdded: 0, invalidIdentifiers: {}, maskedIdentifiers: 0 };
   const summaries: FileSummary[] = [];
   let done = 0;
-  for (const file of files) {
-    const s = await importOne(app, file, { ...opts, mapping, preset, rules, tz, identity, onRows: (n) => opts.onProgress?.((done += n)) });
-    summaries.push(s);
+  const restore = await capMemory(app);
+  try {
+    for (const file of files) {
+      const s = await importOne(app, file, { ...opts, mapping, preset, rules, tz, identity, onRows: (n) => opts.onProgress?.((done += n)) });
+      summaries.push(s);
+    }
+  } finally {
+    await restore();
   }
   const sum = (k: 'rows' | 'imported' | 'unchanged' | 'rejected') => summaries.reduce((a, s) => a + s[k], 0);
   return { entity: opts.entity, dryRun: Boolean(opts.dryRun), strict: Boolean(opts.strict), rows: sum('rows'), imported: sum('imported'), unchanged: sum('unchanged'), rejected: sum('rejected'), files: summaries, identity, seconds: (Date.now() - t0) / 1000 };
@@ -131,4 +136,19 @@ async function importOne(app: App, file: string, o: OneOpts): Promise<FileSummar
     await dropTemp(db, p).catch(() => undefined);
     rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/**
+ * Memory flat in file size: while importing, DuckDB's buffer pool is capped (SIYU_IMPORT_MEMORY_LIMIT, default
+ * 640MB) so large staging data spills to its temp directory instead of growing the process; the previous limit
+ * is restored afterwards.
+ */
+async function capMemory(app: App): Promise<() => Promise<void>> {
+  const want = process.env.SIYU_IMPORT_MEMORY_LIMIT ?? '640MB';
+  const row = await app.db.get<{ cur: string }>(`select current_setting('memory_limit') as cur`).catch(() => undefined);
+  if (!row || !/^\d+(\.\d+)?\s*[KMGT]i?B$/i.test(want)) return async () => undefined;
+  await app.db.run(`set memory_limit = '${want}'`);
+  return async () => {
+    await app.db.run(`set memory_limit = '${row.cur.replace(/'/g, '')}'`).catch(() => undefined);
+  };
 }
