@@ -56,7 +56,7 @@ test('rotation forwarded through a running server: the server keeps answering, a
   const server = spawn(process.execPath, [bin, 'serve', '--port', String(port)], { env, stdio: 'ignore' });
   try {
     let up = false;
-    for (let i = 0; i < 80 && !up; i++) {
+    for (let i = 0; i < 240 && !up; i++) {
       await new Promise((r) => setTimeout(r, 250));
       up = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok).catch(() => false);
     }
