@@ -137,17 +137,16 @@ export async function scoreChurn(app: App, o: { asOf?: string }): Promise<ChurnS
     params[`b${j}`] = m.coefficients[j]; params[`m${j}`] = m.means[j]; params[`s${j}`] = m.sds[j];
     params[`ten${j}`] = CHURN_FEATURES[j].reasonEn; params[`tzh${j}`] = CHURN_FEATURES[j].reasonZh;
   });
-  const reasons = (lang: 'en' | 'zh') => `array_to_string(list_transform(list_slice(list_reverse_sort(list_filter([${NAMES.map((_, j) => `{'c': ${contributionSql(j)}, 't': ${reasonSql(j, lang)}}`).join(', ')}], r -> r.c > 0.05)), 1, 3), r -> r.t), '; ')`;
+  // The three largest risk-raising contributions are picked first (as {c, j}); only those are put into words.
+  const top = `list_slice(list_reverse_sort(list_filter([${NAMES.map((_, j) => `{'c': ${contributionSql(j)}, 'j': ${j}}`).join(', ')}], r -> r.c > 0.05)), 1, 3)`;
+  const reasons = (lang: 'en' | 'zh') => `array_to_string(list_transform(top, r -> case r.j ${NAMES.map((_, j) => `when ${j} then ${reasonSql(j, lang)}`).join(' ')} end), '; ')`;
   await app.state.transaction(async () => {
     await app.db.run(`delete from customer_scores where workspace_id = $ws and model = 'churn'`, { ws: app.workspaceId });
     await app.db.run(
       `insert into customer_scores (workspace_id, customer_id, model, score, value, label, version, fitted_at, scored_at, as_of)
        with f as (${CHURN_FEATURES_SQL.duckdb}),
-       s as (
-         select customer_id, 1 / (1 + exp(-($b + ${NAMES.map((_, j) => contributionSql(j)).join(' + ')}))) as risk,
-           ${reasons('en')} as reasons_en, ${reasons('zh')} as reasons_zh
-         from f
-       )
+       t as (select f.*, 1 / (1 + exp(-($b + ${NAMES.map((_, j) => contributionSql(j)).join(' + ')}))) as risk, ${top} as top from f),
+       s as (select customer_id, risk, ${reasons('en')} as reasons_en, ${reasons('zh')} as reasons_zh from t)
        select $ws, customer_id, 'churn', k.score, k.value, k.label, $version, $fitted::timestamp, current_timestamp, $cut::date
        from s, lateral (values ('churn_risk', risk, reasons_en), ('churn_reasons_zh', null, reasons_zh)) k(score, value, label)`, params);
   });

@@ -9,6 +9,14 @@ import { scoreClv } from './score.ts';
 import { latestCard } from './cards.ts';
 import { buildServer } from '../server/app.ts';
 import type { HoldoutEvaluation } from './holdout.ts';
+import { fitChurnModel, scoreChurn } from './churn.ts';
+import { fitClusters } from './clusters.ts';
+import { fitNextPurchase } from './nextPurchase.ts';
+import { predictLogistic, type LogisticModel } from '../domain/models/logistic.ts';
+import { modelInput, CHURN_FEATURES } from '../domain/models/churnFeatures.ts';
+import { CHURN_FEATURES_SQL } from './queries/churnFeatures.ts';
+import { calibrationSummaries } from './queries/calibrationSummaries.ts';
+import { fitBgNbd } from '../domain/models/bgnbd.ts';
 
 const skip = hasCdnow() ? false : 'CDNOW dataset folder (../shared/datasets/cdnow) is absent';
 
@@ -68,3 +76,38 @@ test('given the CDNOW sample as orders, when BG/NBD and Gamma-Gamma are fitted t
     app.close();
   }
 });
+
+test('given the CDNOW orders, when churn, clusters and next purchase are fitted and scored, then SQL scoring agrees with the model and every buyer gets scores', { skip }, async () => {
+  const app = await cdnowApp();
+  try {
+    const churn = await fitChurnModel(app, { windowDays: 90 });
+    assert.equal(churn.testCutoff, '1998-04-01');
+    assert.equal(churn.trainCutoff, '1998-01-01');
+    assert.ok(churn.auc > 0.7 && churn.auc < 1, `AUC ${churn.auc}`);
+    const scored = await scoreChurn(app, {});
+    assert.equal(scored.customers, 2357);
+    // The SQL risk of a customer equals the logistic model applied in JS to the same features.
+    const bg = fitBgNbd((await calibrationSummaries(app.db, app.workspaceId, '1998-06-30', { triplets: true })).triplets!).params;
+    const rows = await app.db.all(`select * from (${CHURN_FEATURES_SQL.duckdb}) f where customer_id = 1`, { ws: 1, cut: '1998-06-30', win: 90, r: bg.r, alpha: bg.alpha, a: bg.a, bb: bg.b });
+    const m = churn.card.parameters as unknown as LogisticModel;
+    const js = predictLogistic(m, CHURN_FEATURES.map((f) => modelInput(f.name, Number(rows[0][f.name]))));
+    const [sql] = await app.db.all<{ value: number; label: string }>(`select value, label from customer_scores where customer_id = 1 and score = 'churn_risk'`);
+    assert.ok(Math.abs(sql.value - js) < 1e-9, `SQL ${sql.value} vs JS ${js}`);
+    assert.match(sql.label, /days ago|order\(s\)|chance of no order/);
+
+    const clusters = await fitClusters(app, {});
+    assert.ok(clusters.k >= 2 && clusters.k <= 8);
+    assert.equal(clusters.clusters.reduce((s, c) => s + c.customers, 0), 2357);
+    assert.equal(clusters.rfmCrossTab.reduce((s, c) => s + c.customers, 0), 2357);
+    assert.equal(await app.db.scalar(`select count(*) from customer_scores where model = 'clusters' and score = 'cluster'`), 2357);
+
+    const next = await fitNextPurchase(app, {});
+    assert.equal(next.customers, 2357);
+    assert.deepEqual(next.replenishment, []); // CDNOW has no order lines or categories
+    const [p] = await app.db.all<{ lo: number; hi: number }>(`select min(value) as lo, max(value) as hi from customer_scores where model = 'next-purchase' and score = 'p_order_30d'`);
+    assert.ok(p.lo >= 0 && p.hi <= 1);
+  } finally {
+    app.close();
+  }
+});
+
