@@ -135,3 +135,20 @@ test('backpressure: while the loader is behind, requests get 429 with Retry-Afte
     (c as unknown as { maxBacklog: number }).maxBacklog = saved;
   }
 });
+
+test('schema checks per event name: violations are counted per problem, the events are stored anyway', async () => {
+  const { setEventSchema, listViolations } = await import('../src/collect/schemas.ts');
+  await setEventSchema(h.app, 'Order Completed', { required: ['order_id', 'total'], types: { total: 'number', order_id: 'string' } });
+  const batch = [
+    { type: 'track', userId: 'u', event: 'Order Completed', messageId: 'oc-ok', properties: { order_id: 'A1', total: 10 } },
+    { type: 'track', userId: 'u', event: 'Order Completed', messageId: 'oc-str', properties: { order_id: 'A2', total: '10' } },
+    { type: 'track', userId: 'u', event: 'Order Completed', messageId: 'oc-miss', properties: { total: 5 } },
+    { type: 'track', userId: 'u', event: 'Order Completed', messageId: 'oc-miss2', properties: { total: 6 } },
+  ];
+  const r = await fetch(`${h.url}/v1/batch`, { method: 'POST', headers: { authorization: auth(), 'content-type': 'application/json' }, body: JSON.stringify({ batch }) });
+  assert.equal(r.status, 200);
+  await h.drained();
+  const v = (await listViolations(h.app)).map((x) => [x.source, x.event, x.problem, x.count]);
+  assert.deepEqual(v, [['web', 'Order Completed', 'missing order_id', 2], ['web', 'Order Completed', 'total is string, not number', 1]]);
+  assert.equal(await h.app.db.scalar(`select count(*) from events where type = 'Order Completed'`), 4);
+});

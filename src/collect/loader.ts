@@ -3,6 +3,7 @@ import type { Database } from '../store/duckdb/database.ts';
 import type { WalRecord } from './wal.ts';
 import type { WalEntry } from './entry.ts';
 import { logError } from '../logging.ts';
+import { schemaProblems, type EventSchema } from '../domain/collect/schema.ts';
 
 /**
  * Moves acknowledged (write-ahead-logged) entries into the warehouse `events` table. Each load is one transaction:
@@ -23,6 +24,8 @@ export class Loader {
   private wake: (() => void) | null = null;
   private stopped = false;
   private staged = false;
+  private schemas = new Map<string, EventSchema>();
+  private schemasAt = 0;
   private idle: Promise<void> = Promise.resolve();
   /** Totals since start, for operations and the benchmark. */
   readonly totals = { loads: 0, events: 0, stored: 0, duplicates: 0, facts: 0, errors: 0, lastLoadMs: 0 };
@@ -113,6 +116,8 @@ export class Loader {
       await c.run(`create temp table if not exists collect_stage (source_id integer, event_id varchar, anonymous_key varchar, user_key varchar, type varchar, occurred_ms bigint, event_date varchar, properties varchar, received_ms bigint)`);
       this.staged = true;
     }
+    await this.refreshSchemas(c);
+    const violations = new Map<string, { source: number; event: string; problem: string; count: number; example: string; at: number }>();
     const seen = new Set<string>();
     const perSource = new Map<number, { events: number; lastSeen: number; facts: number }>();
     const offsets = new Map<string, number>();
@@ -129,6 +134,15 @@ export class Loader {
           st.events++;
           if (seen.has(eventId)) continue;
           seen.add(eventId);
+          const schema = this.schemas.size ? this.schemas.get(type) : undefined;
+          if (schema) {
+            for (const problem of schemaProblems(schema, JSON.parse(props) as Record<string, unknown>)) {
+              const k = `${s}\u0000${type}\u0000${problem}`;
+              const v = violations.get(k) ?? { source: s, event: type, problem, count: 0, example: eventId, at: received };
+              v.count++;
+              violations.set(k, v);
+            }
+          }
           app.appendInteger(s);
           app.appendVarchar(eventId);
           if (anon === null) app.appendNull(); else app.appendVarchar(anon);
@@ -160,6 +174,15 @@ export class Loader {
         );
       }
       await this.insertFacts(c, batch);
+      for (const v of violations.values()) {
+        await c.run(
+          `insert into collect_schema_violations (workspace_id, source_id, event, problem, count, example_event_id, first_seen_at, last_seen_at)
+           values ($ws, $sid, $e, $p, $n, $x, epoch_ms(cast($at as bigint)), epoch_ms(cast($at as bigint)))
+           on conflict (workspace_id, source_id, event, problem) do update set count = collect_schema_violations.count + excluded.count,
+             example_event_id = excluded.example_event_id, last_seen_at = excluded.last_seen_at`,
+          { ws: this.workspaceId, sid: v.source, e: v.event, p: v.problem, n: v.count, x: v.example, at: v.at },
+        );
+      }
       for (const [segment, end] of offsets) {
         await c.run(`insert into collect_wal_offsets (segment, loaded_offset, updated_at) values ($s, $o, now()) on conflict (segment) do update set loaded_offset = greatest(collect_wal_offsets.loaded_offset, excluded.loaded_offset), updated_at = now()`, { s: segment, o: BigInt(end) } as never);
       }
@@ -176,6 +199,19 @@ export class Loader {
     }
     // A segment the log has moved past, and whose last frame is now stored, is no longer needed.
     for (const segment of offsets.keys()) if (this.queue[0]?.segment !== segment) this.onSegmentDone(segment);
+  }
+
+  /** Makes the next load re-read the event schemas. */
+  invalidateSchemas(): void {
+    this.schemasAt = 0;
+  }
+
+  /** Event schemas, re-read at most every 5 s (a schema set from the CLI applies within seconds). */
+  private async refreshSchemas(c: DuckDBConnection): Promise<void> {
+    if (Date.now() - this.schemasAt < 5000) return;
+    this.schemasAt = Date.now();
+    const r = await c.runAndReadAll('select event, cast(schema as varchar) as schema from collect_event_schemas where workspace_id = $ws', { ws: this.workspaceId });
+    this.schemas = new Map(r.getRowObjects().map((x) => [String(x.event), JSON.parse(String(x.schema)) as EventSchema]));
   }
 
   /** Stores one source's staged events; events whose user is already linked join their customer right away. */

@@ -6,6 +6,8 @@ import { sourcesReport } from '../../collect/report.ts';
 import { createWecomSource, wecomConfig } from '../../collect/wecomStore.ts';
 import { reconcileWecom } from '../../collect/wecomReconcile.ts';
 import { UserError } from '../../errors.ts';
+import { setEventSchema, listViolations } from '../../collect/schemas.ts';
+import { parseSchemaSpec } from '../../domain/collect/schema.ts';
 
 /** `siyu sources list|create|show`: collection sources (数据源) and their write keys. */
 export function registerSources(program: Command, env: CommandEnv): void {
@@ -64,6 +66,33 @@ export function registerSources(program: Command, env: CommandEnv): void {
         return reconcileWecom(app, cfg);
       });
       emit(env.output, o.json, r, () => Object.entries(r).map(([k, v]) => `${k} ${v}`).join('\n'));
+    });
+
+  sources
+    .command('schema')
+    .description('Set the properties an event must carry and their types / 设置事件校验规则')
+    .requiredOption('--event <name>', 'event name as sent (e.g. "Order Completed")')
+    .option('--required <props>', 'comma-separated property names that must be present')
+    .option('--types <pairs>', 'comma-separated name:type (string, number, boolean, object, array)')
+    .option('--json', 'machine-readable output')
+    .action(async (o: { event: string; required?: string; types?: string; json?: boolean }) => {
+      let schema;
+      try {
+        schema = parseSchemaSpec(o.required, o.types);
+      } catch (e) {
+        throw new UserError('bad_schema', (e as Error).message, `校验规则格式错误：${(e as Error).message}`);
+      }
+      await env.withApp((app) => setEventSchema(app, o.event, schema));
+      emit(env.output, o.json, { event: o.event, schema }, () => `schema for '${o.event}' set: required ${schema.required.join(', ') || '—'}; types ${Object.entries(schema.types).map(([k, v]) => `${k}:${v}`).join(', ') || '—'}`);
+    });
+
+  sources
+    .command('violations')
+    .description('Schema violations per source and event (events are stored anyway) / 事件校验问题')
+    .option('--json', 'machine-readable output')
+    .action(async (o: { json?: boolean }) => {
+      const rows = await env.withApp((app) => listViolations(app));
+      emit(env.output, o.json, { violations: rows }, () => rows.length ? rows.map((r) => `${r.source}  ${r.event}  ${r.problem}  ×${r.count}  (e.g. ${r.example_event_id})`).join('\n') : 'no schema violations');
     });
 
   sources
