@@ -6,6 +6,9 @@ import { communityChapter } from './community.ts';
 import { clvChapter } from './clv.ts';
 import { complianceChapter } from './compliance.ts';
 import { risksChapter } from './risks.ts';
+import { behaviourChapter } from './behaviour.ts';
+import { channelsChapter } from './channels.ts';
+import { productsChapter } from './products.ts';
 import { campaignsChapter } from './campaigns.ts';
 import { lifecycleChapter } from './lifecycle.ts';
 
@@ -13,10 +16,13 @@ import { lifecycleChapter } from './lifecycle.ts';
 export const CHAPTERS: ChapterBuilder[] = [
   summaryChapter,
   portraitChapter,
+  behaviourChapter,
   lifecycleChapter,
   rfmChapter,
   clvChapter,
+  productsChapter,
   communityChapter,
+  channelsChapter,
   campaignsChapter,
   complianceChapter,
   risksChapter,
