@@ -79,9 +79,10 @@ export const INSIGHT_ENDPOINTS: InsightEndpoint[] = [
       dormant_days: n('dormant up to this many days, churned beyond (180)'),
       loyal_order_days: n('loyal: at least this many order days in 365 days (3)'),
       return_gap_days: n('returned: last order after a gap of at least this many days (180)'),
+      p_alive: { type: 'string', enum: ['off', 'on'], default: 'off', description: "use a model's P(alive) for dormant / churned at the as-of day" },
     },
     run: (app, f, q) => lifecycle(app, {
-      filters: f, asOf: str(q.as_of),
+      filters: f, asOf: str(q.as_of), usePAlive: str(q.p_alive) === 'on',
       thresholds: { newDays: num(q.new_days), activeDays: num(q.active_days), dormantDays: num(q.dormant_days), loyalOrderDays: num(q.loyal_order_days), returnGapDays: num(q.return_gap_days) },
     }),
   },

@@ -10,6 +10,8 @@ export interface LifecycleOptions {
   /** The day of the current snapshot; default the window's last day. */
   asOf?: string;
   thresholds?: Partial<LifecycleThresholds>;
+  /** Use a model's P(alive) (customer_scores, score p_alive) for dormant / churned at the as-of day. */
+  usePAlive?: boolean;
 }
 
 export type StageCounts = Record<Stage, number>;
@@ -38,6 +40,7 @@ export async function lifecycle(app: App, opts: LifecycleOptions = {}): Promise<
   const asOf = opts.asOf ?? win.to;
   const p = {
     ws: app.workspaceId, tz: await workspaceTimezone(app), from: win.from, to: win.to, asof: asOf, ...filterParams(f),
+    use_p_alive: opts.usePAlive ?? false, p_alive_dormant: t.pAliveDormant, p_alive_churned: t.pAliveChurned,
     new_days: t.newDays, active_days: t.activeDays, dormant_days: t.dormantDays, loyal_order_days: t.loyalOrderDays, return_gap_days: t.returnGapDays,
   };
   const [counts, moves] = await Promise.all([lifecycleCounts(app.warehouse, p), lifecycleTransitions(app.warehouse, p)]);

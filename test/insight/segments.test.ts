@@ -46,6 +46,12 @@ test('given the small shop, lifecycle stages per month end and the transition ma
   assert.equal(r.transitions.dormant.active, 1); // c1 came back in February
   assert.equal(r.transitions.active.dormant, 1); // c2 lapsed
   assert.equal(r.last_transitions.month_end, '2024-02-29');
+  await app.db.run(`insert into customer_scores (workspace_id, customer_id, model, score, value, version, fitted_at, scored_at)
+    values (1, 2, 'clv', 'p_alive', 0.9, 1, now(), now()), (1, 3, 'clv', 'p_alive', 0.3, 1, now(), now())`);
+  const m = await lifecycle(app, { thresholds: { newDays: 10, activeDays: 20, dormantDays: 40 }, usePAlive: true });
+  // c2 (55 days since its order) is alive by the model: active; c3 (P 0.3) is at risk: dormant
+  assert.deepEqual(Object.fromEntries(m.stages.map((s) => [s.key, s.customers])), { prospect: 1, new: 1, active: 1, loyal: 1, returned: 0, dormant: 1, churned: 0 });
+  assert.equal(m.over_time[1].counts.dormant, 1); // month ends keep the day rule
 }));
 
 test('given the small shop, tiers by 12-month spend show the upgrade of February', () => withShop(async (app) => {

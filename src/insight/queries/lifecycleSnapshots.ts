@@ -6,7 +6,8 @@ import { CUSTOMER_FILTER } from '../filters.ts';
  * Each customer's lifecycle stage at each snapshot day (month ends from $from to $to, plus $asof), by the rule of
  * src/domain/segments/lifecycle.ts `stageOf` (without P(alive)). Customers count from the day they are known
  * (registration, acquisition or first order). Returns counts per (day, stage) and transitions between consecutive
- * month ends.
+ * month ends. With $use_p_alive, the $asof snapshot takes a model's P(alive) (customer_scores, score p_alive) for
+ * dormant / churned where one exists, as `stageOf` does.
  */
 const BASE = `with c as (
       select c.id as customer_id, least(timezone($tz, timezone('UTC', c.registered_at))::date, timezone($tz, timezone('UTC', c.acquired_at))::date, a.first_order_date) as known_since
@@ -35,15 +36,20 @@ const BASE = `with c as (
       from grid g asof left join seq s on s.customer_id = g.customer_id and s.d <= g.e
     ),
     yr as (
-      select a.*, coalesce(a.n, 0) - coalesce(s2.n, 0) as days365
+      select a.*, coalesce(a.n, 0) - coalesce(s2.n, 0) as days365,
+        case when $use_p_alive and a.e = $asof::date then pa.value end as p_alive
       from at_e a asof left join seq s2 on s2.customer_id = a.customer_id and s2.d <= a.e - 365
+      left join (select customer_id, max(value) as value from customer_scores where workspace_id = $ws and score = 'p_alive' group by customer_id) pa
+        on pa.customer_id = a.customer_id
     ),
     staged as (
       select customer_id, e, case
         when last_d is null then 'prospect'
         when e - first_d < $new_days then 'new'
-        when e - last_d > $dormant_days then 'churned'
-        when e - last_d > $active_days then 'dormant'
+        when p_alive is not null and p_alive < $p_alive_churned then 'churned'
+        when p_alive is not null and p_alive < $p_alive_dormant then 'dormant'
+        when p_alive is null and e - last_d > $dormant_days then 'churned'
+        when p_alive is null and e - last_d > $active_days then 'dormant'
         when gap is not null and gap >= $return_gap_days then 'returned'
         when days365 >= $loyal_order_days then 'loyal'
         else 'active' end as stage
