@@ -85,7 +85,7 @@ export async function generateDemo(opts: GenerateOptions): Promise<GenerateResul
         sinks[YOUZAN_FILE].line(csvRow(youzanRow(o, id, person, cat, dirt, rng)), '\r\n');
         o.lines.forEach((l, k) => {
           const refund = o.status === 'refunded' ? l.amountCents : o.status === 'partially_refunded' && k === 0 ? o.refundCents : 0;
-          sinks['order-lines.csv'].line(csvRow([id, cat.products[l.product].sku, l.quantity, yuan(l.unitCents), yuan(l.amountCents), yuan(refund)]), '\r\n');
+          sinks['order-lines.csv'].line(csvRow([id, k + 1, cat.products[l.product].sku, l.quantity, yuan(l.unitCents), yuan(l.amountCents), yuan(refund)]), '\r\n');
         });
         truth.file(YOUZAN_FILE, 0, 1, 0);
         truth.file('order-lines.csv', 0, 0, o.lines.length);

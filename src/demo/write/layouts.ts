@@ -18,7 +18,7 @@ export const CANONICAL_HEADERS = {
   staff: ['code', 'name', 'store_code', 'role', 'wecom_userid', 'joined_at'],
   products: ['sku', 'name', 'category', 'brand', 'price', 'launched_at'],
   customers: ['member_no', 'phone', 'email', 'unionid', 'openid', 'openid_app', 'name', 'gender', 'birthday', 'province', 'city', 'acquisition_channel', 'acquired_at', 'registered_at', 'member_tier', 'owner_staff_code', 'home_store_code', 'tags'],
-  order_lines: ['order_id', 'sku', 'quantity', 'unit_price', 'amount', 'refund_amount'],
+  order_lines: ['order_id', 'line_no', 'sku', 'quantity', 'unit_price', 'amount', 'refund_amount'],
   groups: ['group_id', 'name', 'owner_staff_code', 'store_code', 'created_at', 'dismissed_at'],
   group_members: ['group_id', 'unionid', 'phone', 'joined_at', 'left_at'],
   content: ['content_id', 'title', 'kind', 'topic', 'published_at'],

@@ -36,7 +36,7 @@ export function writeMalformed(sinks: Record<string, TextSink>, contacts: XlsxSi
     truth.malformedRow(YOUZAN_FILE, reason);
   }
   for (let k = 0; k < perFile; k++) {
-    sinks['order-lines.csv'].line(csvRow([`EBADLINE${k + 1}`, cat.products[0].sku, 1, '19.00', 'abc', '0.00']), CRLF);
+    sinks['order-lines.csv'].line(csvRow([`EBADLINE${k + 1}`, 1, cat.products[0].sku, 1, '19.00', 'abc', '0.00']), CRLF);
     truth.malformedRow('order-lines.csv', 'bad_amount');
   }
   const sh = (h: string) => SHOPIFY_ORDERS_HEADER.indexOf(h);
