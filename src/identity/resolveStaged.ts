@@ -49,11 +49,13 @@ export async function resolveStaged(app: App, p: string, rules: MergeRules, o: {
       existing[r.node] = r.existing ?? 0;
     }
   }
-  // Records that link two or more identifiers (a single identifier links nothing).
+  // Records that link two or more identifiers (a single identifier links nothing): none when each row carries one
+  // identifier type (an orders file keyed by member number), so that grouping is skipped.
+  const multi = (await db.scalar(`select count(distinct id_type) from ${p}_rid`)) > 1;
   await db.run(
     `create temp table ${p}_recs as select (row_number() over (order by first_row))::bigint as k, nodes from (
        select list(distinct n.node order by n.node) as nodes, min(r._row) as first_row from ${p}_rid r
-       join ${p}_nodes n using (id_type, namespace, id_hash) group by r._row having count(distinct n.node) > 1
+       join ${p}_nodes n using (id_type, namespace, id_hash) where ${multi} group by r._row having count(distinct n.node) > 1
        qualify row_number() over (partition by nodes order by first_row) = 1 order by first_row)`,
   );
   const nrec = await db.scalar(`select count(*) from ${p}_recs`);
@@ -138,10 +140,14 @@ export async function resolveStaged(app: App, p: string, rules: MergeRules, o: {
 
   // Each record's customer: that of its highest-priority identifier.
   const ranks = typeList.map((t) => rankOf(rules, t as IdType));
-  await db.run(
-    `create temp table ${p}_rc as select r._row, arg_min(nc.customer_id, $ranks[list_position($types, r.id_type)]) as customer_id
-     from ${p}_rid r join ${p}_nodes n using (id_type, namespace, id_hash) join ${p}_nc nc using (node) group by r._row`,
-    { ranks: listValue(ranks), types: listValue(typeList) },
-  );
+  if (multi) {
+    await db.run(
+      `create temp table ${p}_rc as select r._row, arg_min(nc.customer_id, $ranks[list_position($types, r.id_type)]) as customer_id
+       from ${p}_rid r join ${p}_nodes n using (id_type, namespace, id_hash) join ${p}_nc nc using (node) group by r._row`,
+      { ranks: listValue(ranks), types: listValue(typeList) },
+    );
+  } else {
+    await db.run(`create temp table ${p}_rc as select r._row, nc.customer_id from ${p}_rid r join ${p}_nodes n using (id_type, namespace, id_hash) join ${p}_nc nc using (node)`);
+  }
   return { customersCreated: fresh.length, merged, conflicts: res.conflicts.length, identifiersAdded: nnew };
 }
