@@ -44,4 +44,6 @@ export function cors(req: FastifyRequest, reply: FastifyReply): void {
   reply.header('access-control-allow-methods', 'GET, POST, OPTIONS');
   reply.header('access-control-allow-headers', String(req.headers['access-control-request-headers'] ?? 'Content-Type, Authorization, X-Requested-With, Content-Encoding, Dry-Run'));
   reply.header('access-control-max-age', '86400');
+  // Chromium's Private Network Access: a public site sending to a collector on an intranet address asks first.
+  if (req.headers['access-control-request-private-network'] === 'true') reply.header('access-control-allow-private-network', 'true');
 }

@@ -1,0 +1,68 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { createServer, type Server } from 'node:http';
+import { startHarness, storedCounts, type Harness } from './collect.helpers.ts';
+import { chromiumPath, launchChromium } from '../src/report/render/browser.ts';
+
+/**
+ * The 神策 web SDK (sa-sdk-javascript) in Chromium, in each of its send modes — image (GET /sa.gif), beacon
+ * (sendBeacon, text/plain POST) and ajax (XHR with X-Requested-With, preflighted) — delivers every event once.
+ * Skipped with a message when Chromium is not installed.
+ */
+const N = Number(process.env.SIYU_COLLECT_BROWSER_N ?? 100);
+const sdk = join(import.meta.dirname, '..', 'node_modules', 'sa-sdk-javascript', 'sensorsdata.min.js');
+let h: Harness;
+let key = '';
+let site: Server;
+let shop = '';
+before(async () => {
+  h = await startHarness();
+  // The brand's site: another origin (port) than the collector, so CORS applies as in production.
+  site = createServer((_q, r) => r.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>shop</title>'));
+  await new Promise<void>((r) => site.listen(0, '127.0.0.1', r));
+  shop = `http://127.0.0.1:${(site.address() as { port: number }).port}/`;
+  key = (await h.source('h5')).write_key;
+});
+after(async () => {
+  site.close();
+  await h.close();
+});
+
+test(`sa-sdk-javascript in Chromium sends ${N} events per send mode (image, beacon, ajax), each stored once`, { skip: chromiumPath() ? false : 'Chromium not installed (apt-get install -y chromium): browser SDK test skipped' }, async () => {
+  const browser = await launchChromium();
+  try {
+    for (const mode of ['image', 'beacon', 'ajax'] as const) {
+      const page = await browser.newPage();
+            await page.goto(shop);
+      await page.addScriptTag({ path: sdk });
+      // Paced like a page in use: sendBeacon has a per-page in-flight quota (~64 KB) beyond which the browser
+      // refuses the beacon and the SDK drops the event.
+      await page.evaluate(async ({ url, mode, n }) => {
+        const sensors = (window as unknown as { sensorsDataAnalytic201505: { init(o: unknown): void; track(e: string, p: unknown): void; login(id: string): void } }).sensorsDataAnalytic201505;
+        sensors.init({ server_url: url, send_type: mode, show_log: false, is_track_single_page: false, heatmap: {}, batch_send: false, use_client_time: true });
+        for (let i = 0; i < n; i++) {
+          sensors.track('ViewProduct', { seq: i, mode });
+          if (i % 5 === 4) await new Promise((r) => setTimeout(r, 50));
+        }
+      }, { url: `${h.url}/sa?project=h5&token=${key}`, mode, n: N });
+      const want = N;
+      const t0 = Date.now();
+      while (Date.now() - t0 < 30_000) {
+        await h.drained();
+        const n = await h.app.db.scalar(`select count(*) from events where source = 'h5' and (properties->>'mode') = $m`, { m: mode });
+        if (n >= want) break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      await new Promise((r) => setTimeout(r, 500));
+      await h.drained();
+      const seqs = await h.app.db.get<{ n: number; d: number }>(`select count(*) as n, count(distinct properties->>'seq') as d from events where source = 'h5' and (properties->>'mode') = $m and type = 'ViewProduct'`, { m: mode });
+      assert.deepEqual({ mode, n: Number(seqs!.n), d: Number(seqs!.d) }, { mode, n: N, d: N });
+      await page.close();
+    }
+    const all = await storedCounts(h.app, 'h5');
+    assert.equal(all.rows, all.distinct);
+  } finally {
+    await browser.close();
+  }
+});
