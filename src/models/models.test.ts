@@ -17,6 +17,7 @@ import { modelInput, CHURN_FEATURES } from '../domain/models/churnFeatures.ts';
 import { CHURN_FEATURES_SQL } from './queries/churnFeatures.ts';
 import { calibrationSummaries } from './queries/calibrationSummaries.ts';
 import { fitBgNbd } from '../domain/models/bgnbd.ts';
+import { authHeaders } from '../server/auth/testing.ts';
 
 const skip = hasCdnow() ? false : 'CDNOW dataset folder (../shared/datasets/cdnow) is absent';
 
@@ -58,16 +59,17 @@ test('given the CDNOW sample as orders, when BG/NBD and Gamma-Gamma are fitted t
 
     assert.equal((await latestCard(app.state, app.workspaceId, 'bgnbd'))?.version, 1);
     const server = await buildServer(app);
+    const headers = await authHeaders(app, 'analyst');
     await server.listen({ host: '127.0.0.1', port: 0 });
     try {
       const port = (server.server.address() as { port: number }).port;
-      const res = await fetch(`http://127.0.0.1:${port}/api/v1/models`);
+      const res = await fetch(`http://127.0.0.1:${port}/api/v1/models`, { headers });
       assert.equal(res.status, 200);
       const body = await res.json() as { models: { model: string; version: number; parameters: Record<string, number>; metrics: Record<string, unknown> }[] };
       assert.deepEqual(body.models.map((m) => m.model), ['bgnbd', 'gamma-gamma']);
       assert.ok(Math.abs(body.models[0].parameters.r - bg.r) < 1e-12);
       assert.ok((body.models[0].metrics.holdout as HoldoutEvaluation).byFrequency.length === 8);
-      const missing = await fetch(`http://127.0.0.1:${port}/api/v1/models/churn`);
+      const missing = await fetch(`http://127.0.0.1:${port}/api/v1/models/churn`, { headers });
       assert.equal(missing.status, 404);
     } finally {
       await server.close();

@@ -15,8 +15,8 @@ export interface ServerOptions {
   logger?: boolean;
   /** The token forwarded CLI commands must carry (from server.json). */
   cliToken?: string;
-  /** Enforce logins and the permission matrix (src/server/auth/hook.ts). Temporary switch while areas add credentials to their tests. */
-  auth?: boolean;
+  /** Logins and the permission matrix (src/server/auth/hook.ts) are always enforced; accepted for compatibility. */
+  auth?: true;
   /** Where the first start prints the owner's one-time password (default: stderr, never the log). */
   announce?: (text: string) => void;
 }
@@ -76,7 +76,7 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
     for (const method of [r.method].flat()) table.push({ method: String(method), url: r.url, permission: r.config?.permission, public: r.config?.public === true });
   });
   routeTables.set(server, table);
-  if (opts.auth) installAuth(server, app);
+  installAuth(server, app);
   installMasking(server);
   await registerRoutes(server, app, opts);
   return server;
