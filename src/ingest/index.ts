@@ -18,6 +18,7 @@ import { resolveStaged } from '../identity/resolveStaged.ts';
 import { loadRules } from '../identity/rules.ts';
 import { tempPrefix, dropTemp } from '../identity/temp.ts';
 import { recordRun } from './runs.ts';
+import { liveLock } from '../server/lock.ts';
 import type { ImportOptions, ImportSummary, FileSummary, IdentityStats } from './types.ts';
 
 export type { ImportOptions, ImportSummary, FileSummary } from './types.ts';
@@ -139,12 +140,14 @@ async function importOne(app: App, file: string, o: OneOpts): Promise<FileSummar
 }
 
 /**
- * Memory flat in file size: while importing, DuckDB's buffer pool is capped (SIYU_IMPORT_MEMORY_LIMIT, default
+ * Memory flat in file size: while a CLI import runs, DuckDB's buffer pool is capped (SIYU_IMPORT_MEMORY_LIMIT, default
  * 640MB) so large staging data spills to its temp directory instead of growing the process; the previous limit
  * is restored afterwards.
  */
 async function capMemory(app: App): Promise<() => Promise<void>> {
   const want = process.env.SIYU_IMPORT_MEMORY_LIMIT ?? '640MB';
+  // Inside `siyu serve` the buffer pool is shared with everything else the server runs: leave it alone there.
+  if (liveLock(app.dir)) return async () => undefined;
   const row = await app.db.get<{ cur: string }>(`select current_setting('memory_limit') as cur`).catch(() => undefined);
   if (!row || !/^\d+(\.\d+)?\s*[KMGT]i?B$/i.test(want)) return async () => undefined;
   await app.db.run(`set memory_limit = '${want}'`);
