@@ -2,7 +2,7 @@ import type { Warehouse } from '../../store/interfaces.ts';
 import { query } from './query.ts';
 
 /**
- * Ordered funnel (漏斗) over events: a unit (a session — events.properties.session, else the actor's day — or a
+ * Ordered funnel (漏斗) over events: a unit (a session — events.properties.session_id or session, else the actor's day — or a
  * customer) reaches step k when it has an event of step k's type at or after its step k−1 time and within
  * $window_hours of its first step. Step types are bound ($s0 … $sN); the text repeats one fixed template per step.
  * Breakdown: one of the fixed expressions in BREAKDOWN.
@@ -18,7 +18,7 @@ export const BREAKDOWN = {
 export type Breakdown = keyof typeof BREAKDOWN;
 
 const UNIT = {
-  session: `coalesce(e.properties->>'session', coalesce(e.customer_id::varchar, e.anonymous_key) || '@' || e.event_date::varchar)`,
+  session: `coalesce((e.properties->>'session_id'), (e.properties->>'session'), coalesce(e.customer_id::varchar, e.anonymous_key) || '@' || e.event_date::varchar)`,
   customer: `coalesce(e.customer_id::varchar, e.anonymous_key)`,
 } as const;
 export type FunnelUnit = keyof typeof UNIT;

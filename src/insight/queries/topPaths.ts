@@ -4,7 +4,7 @@ import { query } from './query.ts';
 /** Top paths (常见路径): each session's event types in time order, repeats collapsed, first $depth steps. */
 const SQL = {
   duckdb: `with e as (
-      select coalesce(e.properties->>'session', coalesce(e.customer_id::varchar, e.anonymous_key) || '@' || e.event_date::varchar) as unit, e.type, e.occurred_at
+      select coalesce((e.properties->>'session_id'), (e.properties->>'session'), coalesce(e.customer_id::varchar, e.anonymous_key) || '@' || e.event_date::varchar) as unit, e.type, e.occurred_at
       from events e where e.workspace_id = $ws and e.event_date between $from::date and $to::date
     ),
     d as (select unit, type, occurred_at, lag(type) over (partition by unit order by occurred_at, type) as prev from e),
