@@ -28,6 +28,14 @@ export function holdoutText(h: HoldoutEvaluation): string {
   const lines = [`holdout ${h.calibrationEnd} → ${h.holdoutEnd} (${h.holdoutWeeks.toFixed(1)} weeks): actual ${h.totalActual} vs predicted ${h.totalPredicted.toFixed(1)} repeat purchase days`,
     'x (calibration)  customers  actual/customer  predicted/customer'];
   for (const b of h.byFrequency) lines.push(`${b.x.padStart(15)}  ${String(b.customers).padStart(9)}  ${f(b.actual, 3).padStart(15)}  ${f(b.predicted, 3).padStart(18)}`);
+  // Cumulative repeat purchase days over time, every 4th week and the last (the full weekly table is in --json).
+  lines.push('week  cumulative actual  cumulative predicted');
+  h.weekly.forEach((w, i) => {
+    if ((i + 1) % 4 === 0 || i === h.weekly.length - 1) {
+      lines.push(`${String(w.week).padStart(4)}${w.holdout ? '*' : ' '} ${String(w.actualCumulative).padStart(17)}  ${f(w.predictedCumulative, 1).padStart(20)}`);
+    }
+  });
+  lines.push('(* = holdout weeks)');
   return lines.join('\n');
 }
 
