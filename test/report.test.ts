@@ -12,6 +12,9 @@ import { renderHtml } from '../src/report/render/html.ts';
 import { renderMarkdown } from '../src/report/render/markdown.ts';
 import type { Report } from '../src/report/model.ts';
 import { seedReportFixture, FIXTURE } from './report.fixture.ts';
+import { buildServer } from '../src/server/app.ts';
+import { generateMonthly } from '../src/report/history.ts';
+import { authHeaders } from '../src/server/auth/testing.ts';
 
 let dir: string;
 let app: App;
@@ -89,6 +92,35 @@ test('Markdown: the same findings, charts as tables', () => {
   assert.match(md, /^# 零售私域流量运营数据洞察与营销优化报告/);
   assert.match(md, /## 优化建议/);
   assert.match(md, /\| 实验组 \| \d+\.\d%/);
+});
+
+test('the server answers /report in each format and language, / with the zh HTML, and keeps and serves the monthly history', async () => {
+  const server = await buildServer(app);
+  await server.listen({ port: 0, host: '127.0.0.1' });
+  const headers = await authHeaders(app, 'analyst');
+  const fetch = (url: string) => globalThis.fetch(url, { headers });
+  try {
+    assert.equal((await globalThis.fetch(`http://127.0.0.1:${(server.server.address() as { port: number }).port}/report`)).status, 401, 'the report needs a signed-in user');
+    const base = `http://127.0.0.1:${(server.server.address() as { port: number }).port}`;
+    const md = await fetch(`${base}/report?lang=en&format=md`);
+    assert.equal(md.status, 200);
+    assert.match(md.headers.get('content-type') ?? '', /text\/markdown/);
+    assert.match(await md.text(), /## Recommendations/);
+    const home = await fetch(`${base}/`);
+    assert.match(home.headers.get('content-type') ?? '', /text\/html/);
+    assert.match(await home.text(), /零售私域流量运营数据洞察与营销优化报告/);
+    const bad = await fetch(`${base}/report?format=docx`);
+    assert.equal(bad.status, 400);
+    assert.deepEqual(await (await fetch(`${base}/api/v1/reports`)).json(), { reports: [] });
+    await generateMonthly(app, '2026-10', { pdf: false });
+    const hist = (await (await fetch(`${base}/api/v1/reports`)).json()) as { reports: { month: string; files: string[] }[] };
+    assert.deepEqual(hist.reports.map((r) => [r.month, r.files]), [['2026-10', ['report-zh.html', 'report-zh.md', 'report-en.html', 'report-en.md']]]);
+    const kept = await fetch(`${base}/reports/2026-10/report-en.md`);
+    assert.equal(kept.status, 200);
+    assert.match(await kept.text(), /2026-10-01 — 2026-10-31/);
+  } finally {
+    await server.close();
+  }
 });
 
 test('the CLI writes Markdown, and says why a bad --format is refused', () => {
