@@ -7,10 +7,10 @@ import { sourcesReport } from '../src/collect/report.ts';
 
 /**
  * The real SDKs brands already run deliver through Siyu and every event is stored exactly once. The Segment Node
- * client spends about 1 ms of CPU per event on its own side, so `npm test` sends 5,000 per SDK (under a minute
+ * client spends about 1 ms of CPU per event on its own side, so `npm test` sends 2,000 per SDK (under a minute
  * for the file); SIYU_COLLECT_FULL=1 sends the issue's 100,000 each.
  */
-const N = process.env.SIYU_COLLECT_FULL ? 100_000 : Number(process.env.SIYU_COLLECT_N ?? 5_000);
+const N = process.env.SIYU_COLLECT_FULL ? 100_000 : Number(process.env.SIYU_COLLECT_N ?? 2_000);
 const require = createRequire(import.meta.url);
 let h: Harness;
 before(async () => {
