@@ -11,6 +11,7 @@ import type { App } from '../../app/context.ts';
 import { roleAllows, scopesAllow } from '../../domain/privacy/roles.ts';
 import { resolveToken } from './users.ts';
 import type { Principal } from './scope.ts';
+import { safeNext } from '../routes/login.ts';
 
 export const SESSION_COOKIE = 'siyu_session';
 
@@ -58,6 +59,9 @@ export function installAuth(server: FastifyInstance, app: App): void {
     const token = tokenOf(req);
     const principal = token ? await resolveCached(app, token) : null;
     if (!principal) {
+      if (req.method === 'GET' && !url.startsWith('/api/') && String(req.headers.accept ?? '').includes('text/html')) {
+        return reply.redirect(`/login?next=${encodeURIComponent(safeNext(req.url))}`, 302);
+      }
       return reply.status(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized', message: 'Log in or send an API key.', message_zh: '请先登录或提供 API 密钥。' });
     }
     req.principal = principal;

@@ -15,6 +15,7 @@ import { importRoutes } from './imports.ts';
 import { qualityRoutes } from './quality.ts';
 import { authRoutes } from './auth.ts';
 import { unmaskRoutes } from './unmask.ts';
+import { loginRoutes } from './login.ts';
 
 /** Every route group, registered explicitly (no magic discovery). */
 export async function registerRoutes(server: FastifyInstance, app: App, opts: ServerOptions): Promise<void> {
@@ -32,4 +33,5 @@ export async function registerRoutes(server: FastifyInstance, app: App, opts: Se
   await qualityRoutes(server, app);
   await authRoutes(server, app);
   await unmaskRoutes(server, app);
+  await loginRoutes(server);
 }
