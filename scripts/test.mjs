@@ -1,4 +1,5 @@
-// Runs every *.test.ts under src/ and test/ with node's test runner (tsx loads TypeScript).
+// Runs every *.test.ts under src/ and test/ with node's test runner (tsx loads TypeScript). --test-force-exit:
+// a file whose tests are done ends even if a client library (e.g. an SDK's flush timer) still holds a handle.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -13,5 +14,5 @@ function find(dir, out = []) {
 }
 const only = process.argv.slice(2);
 const files = only.length ? only : [...find('src'), ...find('test')].sort();
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-force-exit', ...files], { stdio: 'inherit' });
 process.exit(r.status ?? 2);
