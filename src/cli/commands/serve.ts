@@ -6,6 +6,7 @@ import { writeLock, removeLock } from '../../server/lock.ts';
 import { workspaceStats } from '../../insight/queries/workspaceStats.ts';
 import { UserError } from '../../errors.ts';
 import { loadDemoIfEmpty } from '../../demo/loadIfEmpty.ts';
+import { startDailyJobs } from '../../server/jobs.ts';
 
 export function registerServe(program: Command, env: CommandEnv): void {
   program
@@ -21,11 +22,13 @@ export function registerServe(program: Command, env: CommandEnv): void {
       if (o.demoIfEmpty) await loadDemoIfEmpty(app, env.output);
       const lock = writeLock(app.dir, port, o.host);
       const server = await buildServer(app, { logger: true, cliToken: lock.token });
+      let stopJobs = () => undefined as void;
       let closing = false;
       const shutdown = async (signal: string) => {
         if (closing) return;
         closing = true;
         server.log.info({ signal }, 'shutting down');
+        stopJobs();
         await server.close();
         removeLock(app.dir, lock);
         app.close();
@@ -40,6 +43,7 @@ export function registerServe(program: Command, env: CommandEnv): void {
         app.close();
         throw new UserError('listen_failed', `Cannot listen on ${o.host}:${port}: ${(e as Error).message}`, `无法监听 ${o.host}:${port}：${(e as Error).message}`);
       }
+      stopJobs = startDailyJobs(app, server.log);
       const s = await workspaceStats(app.warehouse, app.workspaceId);
       env.output.err(`Siyu serving on http://${o.host}:${port} — ${s.customers} customers, ${s.orders} orders, ${s.events} events (API docs: /docs)`);
       await new Promise(() => undefined);

@@ -1,0 +1,74 @@
+import type { App } from '../app/context.ts';
+import { runRetention } from '../privacy/retention.ts';
+import { fitBgNbdModel, fitGammaGammaModel } from '../models/fit.ts';
+import { scoreClv } from '../models/score.ts';
+
+/**
+ * The daily jobs `siyu serve` runs (定时任务): retention purges (each audited by runRetention) and a refresh of the
+ * CLV model fits and customer scores, so profiles carry scores from recent data without anyone asking. Each job
+ * runs on its own; one failing is logged (no PII: the message only) and does not stop the others.
+ */
+export interface JobOutcome {
+  job: string;
+  ok: boolean;
+  detail: Record<string, unknown>;
+}
+
+export const DAILY_JOBS: { name: string; run(app: App): Promise<Record<string, unknown>> }[] = [
+  {
+    name: 'retention',
+    async run(app) {
+      const purged = await runRetention(app);
+      return { purged: purged.reduce((s, p) => s + p.purged, 0) };
+    },
+  },
+  {
+    name: 'clv-scores',
+    async run(app) {
+      const orders = await app.db.scalar('select count(*) from orders where workspace_id = $ws and customer_id is not null', { ws: app.workspaceId });
+      if (orders === 0) return { skipped: 'no orders' };
+      const bg = await fitBgNbdModel(app, {});
+      await fitGammaGammaModel(app, {});
+      const s = await scoreClv(app, { horizonMonths: 12, discountRate: 0.1 });
+      return { fitted_on: bg.customers, scored: s.customers, as_of: s.asOf };
+    },
+  },
+];
+
+export async function runDailyJobs(app: App, jobs = DAILY_JOBS): Promise<JobOutcome[]> {
+  const out: JobOutcome[] = [];
+  for (const j of jobs) {
+    try {
+      out.push({ job: j.name, ok: true, detail: await j.run(app) });
+    } catch (e) {
+      out.push({ job: j.name, ok: false, detail: { message: String((e as Error).message ?? e).split('\n')[0] } });
+    }
+  }
+  return out;
+}
+
+/**
+ * Runs the daily jobs a while after start (SIYU_JOBS_FIRST_DELAY_MS, default 10 minutes) and then every 24 hours;
+ * SIYU_JOBS=off turns them off. Returns the function that stops the schedule.
+ */
+export function startDailyJobs(app: App, log: { info(o: object, m: string): void; error(o: object, m: string): void }): () => void {
+  if (process.env.SIYU_JOBS === 'off') return () => undefined;
+  let running = false;
+  const tick = async () => {
+    if (running) return;
+    running = true;
+    try {
+      for (const r of await runDailyJobs(app)) (r.ok ? log.info : log.error).call(log, { job: r.job, ...r.detail }, r.ok ? 'daily job done' : 'daily job failed');
+    } finally {
+      running = false;
+    }
+  };
+  const first = setTimeout(() => void tick(), Number(process.env.SIYU_JOBS_FIRST_DELAY_MS ?? 600_000));
+  const every = setInterval(() => void tick(), 24 * 3600_000);
+  first.unref();
+  every.unref();
+  return () => {
+    clearTimeout(first);
+    clearInterval(every);
+  };
+}
