@@ -46,7 +46,6 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
         }
       : false,
     bodyLimit: 20 * 1024 * 1024,
-    disableRequestLogging: false,
   });
   await server.register(swagger, {
     openapi: {
