@@ -39,7 +39,7 @@ test('the period is the last complete month, June 1998', { skip }, () => {
 
 test('chapters with data are there; those without are left out with the reason said', { skip }, () => {
   const keys = report.chapters.map((c) => c.key);
-  for (const k of ['summary', 'lifecycle', 'rfm', 'compliance']) assert.ok(keys.includes(k as never), `${k} missing`);
+  for (const k of ['summary', 'lifecycle', 'rfm', 'clv', 'compliance']) assert.ok(keys.includes(k as never), `${k} missing`);
   const omitted = report.omitted.map((o) => o.key);
   for (const k of ['portrait', 'community', 'campaigns']) assert.ok(omitted.includes(k as never), `${k} should be left out`);
   for (const o of report.omitted) assert.ok(o.reason.zh.length > 5 && o.reason.en.length > 5);

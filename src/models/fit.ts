@@ -65,6 +65,8 @@ export interface GammaGammaFit extends GammaGammaParams {
   meanSpend: number;
   calibrationEnd: string;
   converged: boolean;
+  /** Repeat customers left out because their mean repeat spend is not positive (¥0 orders). */
+  excluded: number;
   seconds: number;
   card: ModelCard;
 }
@@ -82,11 +84,11 @@ export async function fitGammaGammaModel(app: App, opts: { calibrationEnd?: stri
   const card = await saveCard(app.state, app.workspaceId, {
     model: 'gamma-gamma', calibrationEnd: end, dataFrom: null, dataTo: end, customers: fit.customers,
     parameters: { p: p.p, q: p.q, gamma: p.gamma },
-    metrics: { loglik: fit.logLikelihood, populationMeanSpend: meanSpend, iterations: fit.iterations, converged: fit.converged },
+    metrics: { loglik: fit.logLikelihood, populationMeanSpend: meanSpend, iterations: fit.iterations, converged: fit.converged, excludedNonPositiveSpend: fit.excluded },
     notes: 'Gamma-Gamma (Fader & Hardie 2013) on customers with ≥ 1 repeat purchase day; zbar = mean value of repeat days (same-day orders summed).',
   });
   return {
     model: 'gamma-gamma', version: card.version, p: p.p, q: p.q, gamma: p.gamma, v: p.gamma, loglik: fit.logLikelihood, customers: fit.customers,
-    meanSpend, calibrationEnd: end, converged: fit.converged, seconds, card,
+    meanSpend, calibrationEnd: end, converged: fit.converged, excluded: fit.excluded, seconds, card,
   };
 }

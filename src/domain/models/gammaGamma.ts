@@ -97,7 +97,24 @@ export function gammaGammaLogLikelihood(params: GammaGammaParams, data: RepeatSp
 }
 
 /** Maximum-likelihood fit over log-parameters with BFGS and the analytic gradient (rows with x = 0 are ignored). */
-export function fitGammaGamma(data: RepeatSpend, start?: Partial<GammaGammaParams>): FitResult<GammaGammaParams> {
+/**
+ * Rows whose mean repeat spend is not positive (real logs hold ¥0 orders: gifts, fully discounted) lie outside the
+ * Gamma-Gamma support; they are left out of the fit (as lifetimes requires monetary_value > 0) and counted.
+ */
+export function positiveSpend(data: RepeatSpend): { data: RepeatSpend; excluded: number } {
+  const keep: number[] = [];
+  let excluded = 0;
+  for (let i = 0; i < data.x.length; i++) {
+    if (data.zbar[i] > 0) keep.push(i);
+    else if (data.x[i] > 0) excluded += data.weight[i];
+  }
+  if (keep.length === data.x.length) return { data, excluded: 0 };
+  const pick = (a: Float64Array) => Float64Array.from(keep, (i) => a[i]);
+  return { data: { x: pick(data.x), zbar: pick(data.zbar), weight: pick(data.weight) }, excluded };
+}
+
+export function fitGammaGamma(all: RepeatSpend, start?: Partial<GammaGammaParams>): FitResult<GammaGammaParams> & { excluded: number } {
+  const { data, excluded } = positiveSpend(all);
   let customers = 0;
   let meanZ = 0;
   for (let i = 0; i < data.x.length; i++) {
@@ -116,7 +133,7 @@ export function fitGammaGamma(data: RepeatSpend, start?: Partial<GammaGammaParam
   const params = toParams(res.x);
   return {
     params, logLikelihood: gammaGammaLogLikelihood(params, prepared), customers, rows: data.x.length,
-    iterations: res.iterations, converged: res.converged,
+    iterations: res.iterations, converged: res.converged, excluded,
   };
 }
 
