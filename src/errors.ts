@@ -21,3 +21,8 @@ export class UserError extends Error {
 export function isUserError(e: unknown): e is UserError {
   return e instanceof UserError;
 }
+
+/** How the CLI shows a user error: one line in English, one in 中文. */
+export function formatUserError(e: UserError): string {
+  return `error: ${e.message}\n错误：${e.zh}`;
+}

@@ -5,7 +5,7 @@ import { terminal } from './output.ts';
 import { runProgram } from './program.ts';
 import { forward } from './forward.ts';
 import type { CommandEnv } from './env.ts';
-import { isUserError } from '../errors.ts';
+import { isUserError, formatUserError } from '../errors.ts';
 
 /** Commands that never touch the store, or must hold it themselves. */
 const LOCAL = new Set(['serve', 'help', 'lint-copy', '--help', '-h', '--version', '-V']);
@@ -18,7 +18,7 @@ export async function main(argv: string[]): Promise<number> {
     if (lock) return await forward(lock, argv, process.cwd(), terminal);
   } catch (e) {
     if (isUserError(e)) {
-      terminal.err(`error: ${e.message}\n错误：${e.zh}`);
+      terminal.err(formatUserError(e));
       return 1;
     }
     throw e;

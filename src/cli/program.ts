@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { isUserError } from '../errors.ts';
+import { isUserError, formatUserError } from '../errors.ts';
 import type { CommandEnv } from './env.ts';
 import { registerAll } from './commands/index.ts';
 import { logError } from '../logging.ts';
@@ -27,7 +27,7 @@ export async function runProgram(argv: string[], env: CommandEnv): Promise<numbe
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 1;
     if (isUserError(e)) {
-      env.output.err(`error: ${e.message}\n错误：${e.zh}`);
+      env.output.err(formatUserError(e));
       return 1;
     }
     logError('cli', e, { command: argv[0] });
