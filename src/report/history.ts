@@ -3,6 +3,7 @@
  * generated in both languages and kept under <SIYU_DATA_DIR>/reports/<YYYY-MM>/, with a row in report_history.
  * The server checks for a due month shortly after it starts and every six hours after.
  */
+import { repeatEvery } from '../server/repeat.ts';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { App } from '../app/context.ts';
@@ -100,25 +101,12 @@ export function readHistoryFile(app: App, month: string, file: string): { bytes:
 /** Starts the monthly check (off with SIYU_REPORT_SCHEDULE=off); returns the function that stops it. */
 export function startMonthlySchedule(app: App, log: { info(o: object, m: string): void; error(o: object, m: string): void }): () => void {
   if (process.env.SIYU_REPORT_SCHEDULE === 'off') return () => undefined;
-  let running = false;
-  const tick = async () => {
-    if (running) return;
-    running = true;
+  return repeatEvery(120_000, 6 * 3600_000, async () => {
     try {
       const month = await generateDueMonth(app);
       if (month) log.info({ month }, 'monthly report generated');
     } catch (e) {
       log.error({ err: { message: (e as Error).message } }, 'monthly report failed');
-    } finally {
-      running = false;
     }
-  };
-  const first = setTimeout(() => void tick(), 120_000);
-  const every = setInterval(() => void tick(), 6 * 3600_000);
-  first.unref();
-  every.unref();
-  return () => {
-    clearTimeout(first);
-    clearInterval(every);
-  };
+  });
 }

@@ -2,6 +2,7 @@ import type { App } from '../app/context.ts';
 import { runRetention } from '../privacy/retention.ts';
 import { fitBgNbdModel, fitGammaGammaModel } from '../models/fit.ts';
 import { scoreClv } from '../models/score.ts';
+import { repeatEvery } from './repeat.ts';
 
 /**
  * The daily jobs `siyu serve` runs (定时任务): retention purges (each audited by runRetention) and a refresh of the
@@ -53,22 +54,7 @@ export async function runDailyJobs(app: App, jobs = DAILY_JOBS): Promise<JobOutc
  */
 export function startDailyJobs(app: App, log: { info(o: object, m: string): void; error(o: object, m: string): void }): () => void {
   if (process.env.SIYU_JOBS === 'off') return () => undefined;
-  let running = false;
-  const tick = async () => {
-    if (running) return;
-    running = true;
-    try {
-      for (const r of await runDailyJobs(app)) (r.ok ? log.info : log.error).call(log, { job: r.job, ...r.detail }, r.ok ? 'daily job done' : 'daily job failed');
-    } finally {
-      running = false;
-    }
-  };
-  const first = setTimeout(() => void tick(), Number(process.env.SIYU_JOBS_FIRST_DELAY_MS ?? 600_000));
-  const every = setInterval(() => void tick(), 24 * 3600_000);
-  first.unref();
-  every.unref();
-  return () => {
-    clearTimeout(first);
-    clearInterval(every);
-  };
+  return repeatEvery(Number(process.env.SIYU_JOBS_FIRST_DELAY_MS ?? 600_000), 24 * 3600_000, async () => {
+    for (const r of await runDailyJobs(app)) (r.ok ? log.info : log.error).call(log, { job: r.job, ...r.detail }, r.ok ? 'daily job done' : 'daily job failed');
+  });
 }
