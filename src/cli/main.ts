@@ -1,5 +1,4 @@
 import { dataDir } from '../config.ts';
-import { openApp } from '../app/context.ts';
 import { liveLock } from '../server/lock.ts';
 import { terminal } from './output.ts';
 import { runProgram } from './program.ts';
@@ -28,6 +27,7 @@ export async function main(argv: string[]): Promise<number> {
     cwd: process.cwd(),
     forwarded: false,
     async withApp(fn) {
+      const { openApp } = await import('../app/context.ts');
       const app = await openApp({ dir });
       try {
         return await fn(app);

@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { isUserError, formatUserError } from '../errors.ts';
 import type { CommandEnv } from './env.ts';
-import { registerAll } from './commands/index.ts';
+import { registerCommands } from './commands/index.ts';
 import { logError } from '../logging.ts';
 
 /**
@@ -15,7 +15,7 @@ export async function runProgram(argv: string[], env: CommandEnv): Promise<numbe
     .showHelpAfterError(false)
     .exitOverride()
     .configureOutput({ writeOut: (s) => env.output.out(s), writeErr: (s) => env.output.err(s), outputError: (s) => env.output.err(s.trim()) });
-  registerAll(program, env);
+  await registerCommands(program, env, argv);
   program.commands.forEach(function inherit(c: Command) {
     c.exitOverride();
     c.configureOutput({ writeOut: (s) => env.output.out(s), writeErr: (s) => env.output.err(s), outputError: (s) => env.output.err(s.trim()) });
