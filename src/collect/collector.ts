@@ -25,7 +25,7 @@ export interface CollectorOptions {
 export class Collector {
   readonly hasher: IdHasher;
   readonly tail = new LiveTail();
-  /** Rejected requests per source id since start (bad payloads, limits, backpressure). */
+  /** Rejected requests per source id (bad payloads, limits, backpressure), kept in collect_source_errors too. */
   readonly errors = new Map<number, { count: number; last: string; at: string }>();
   private readonly byKey = new Map<string, Source>();
   private readonly names = new Map<number, string>();
@@ -55,6 +55,9 @@ export class Collector {
     self = new Collector(app, db, tz, wal, loader, opts.maxBacklog ?? 200_000, identity);
     self.identityDb = identityDb;
     for (const [id, name] of names) self.names.set(id, name);
+    for (const r of await db.all<{ source_id: number; errors: number; last_error: string | null; at: string | null }>('select source_id, errors, last_error, cast(last_error_at as varchar) as at from collect_source_errors where workspace_id = $ws', { ws: app.workspaceId })) {
+      self.errors.set(r.source_id, { count: Number(r.errors), last: r.last_error ?? '', at: r.at ?? '' });
+    }
     loader.push(replay);
     loader.start();
     identity.start();
@@ -89,7 +92,7 @@ export class Collector {
 
   /** Writes a batch ahead; resolves once it is durable (the moment the request may be acknowledged). */
   async accept(source: Source, batch: CollectedBatch, receivedAt: number): Promise<void> {
-    if (!batch.events.length && !batch.facts.length) return;
+    if (!batch.events.length && !batch.facts.length && !batch.items?.length) return;
     this.checkBackpressure();
     await this.wal.append(toEntry(source.id, receivedAt, batch));
     this.tail.add(source.id, batch, receivedAt);
@@ -98,10 +101,12 @@ export class Collector {
   noteError(sourceId: number | null, code: string): void {
     const id = sourceId ?? 0;
     const e = this.errors.get(id) ?? { count: 0, last: '', at: '' };
+    const now = Date.now();
     e.count++;
     e.last = code;
-    e.at = new Date().toISOString();
+    e.at = new Date(now).toISOString();
     this.errors.set(id, e);
+    this.loader.noteError(id, code, now);
   }
 
   private segmentDone(segment: string): void {

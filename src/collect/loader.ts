@@ -35,8 +35,20 @@ export class Loader {
     private readonly workspaceId: number,
     private readonly sourceName: (id: number) => string,
     private readonly onSegmentDone: (segment: string) => void,
-    private readonly maxEventsPerLoad = 50_000,
+    private readonly maxEventsPerLoad = 20_000,
   ) {}
+
+  /** Rejected requests per source not yet written to collect_source_errors. */
+  private errorDeltas = new Map<number, { count: number; last: string; at: number }>();
+
+  /** Counts a rejected request; written with the next load or within about half a second. */
+  noteError(sourceId: number, code: string, at: number): void {
+    const d = this.errorDeltas.get(sourceId) ?? { count: 0, last: code, at };
+    d.count++;
+    d.last = code;
+    d.at = at;
+    this.errorDeltas.set(sourceId, d);
+  }
 
   /** Events handed over but not yet stored: the backpressure signal. */
   get backlog(): number {
@@ -73,6 +85,7 @@ export class Loader {
 
   private async loop(): Promise<void> {
     while (true) {
+      if (this.errorDeltas.size) await this.writeErrors();
       if (!this.queue.length) {
         if (this.stopped) return;
         await new Promise<void>((r) => {
@@ -124,7 +137,14 @@ export class Loader {
     await c.run('begin transaction');
     try {
       const app = await c.createAppender('collect_stage', 'main', 'temp');
+      let rows = 0;
       for (const r of batch) {
+        // The appender's calls are synchronous: give the event loop (requests waiting on their fsync) a turn.
+        if (rows >= 2_000) {
+          rows = 0;
+          await new Promise((res) => setImmediate(res));
+        }
+        rows += r.entry.e.length;
         const { s, r: received, e } = r.entry;
         const st = perSource.get(s) ?? { events: 0, lastSeen: 0, facts: 0 };
         perSource.set(s, st);
@@ -174,6 +194,7 @@ export class Loader {
         );
       }
       await this.insertFacts(c, batch);
+      await this.upsertItems(c, batch);
       for (const v of violations.values()) {
         await c.run(
           `insert into collect_schema_violations (workspace_id, source_id, event, problem, count, example_event_id, first_seen_at, last_seen_at)
@@ -199,6 +220,46 @@ export class Loader {
     }
     // A segment the log has moved past, and whose last frame is now stored, is no longer needed.
     for (const segment of offsets.keys()) if (this.queue[0]?.segment !== segment) this.onSegmentDone(segment);
+  }
+
+  /** Writes the counted rejections (outside any load: the loop is the connection's only user). */
+  private async writeErrors(): Promise<void> {
+    const deltas = this.errorDeltas;
+    this.errorDeltas = new Map();
+    try {
+      for (const [sid, d] of deltas) {
+        await this.db.run(
+          `insert into collect_source_errors (workspace_id, source_id, errors, last_error, last_error_at) values ($ws, $sid, $n, $code, epoch_ms(cast($at as bigint)))
+           on conflict (workspace_id, source_id) do update set errors = collect_source_errors.errors + excluded.errors, last_error = excluded.last_error, last_error_at = excluded.last_error_at`,
+          { ws: this.workspaceId, sid, n: d.count, code: d.last, at: d.at },
+        );
+      }
+    } catch (e) {
+      logError('collect.loader.errors', e, { sources: deltas.size });
+    }
+  }
+
+  /** 神策 items: the latest record per item (by its time) wins; a delete leaves a tombstone. */
+  private async upsertItems(c: DuckDBConnection, batch: WalRecord<WalEntry>[]): Promise<void> {
+    const latest = new Map<string, { s: number; t: string; i: string; d: boolean; p: string | null; at: number }>();
+    for (const r of batch) {
+      for (const [t, i, d, p, at] of r.entry.i ?? []) {
+        const k = `${t}\u0000${i}`;
+        const prev = latest.get(k);
+        if (!prev || at >= prev.at) latest.set(k, { s: r.entry.s, t, i, d: d === 1, p, at });
+      }
+    }
+    if (!latest.size) return;
+    await c.run(
+      `insert into collect_items (workspace_id, item_type, item_id, source_id, properties, deleted, updated_ms, updated_at)
+       select $ws, x->>'t', x->>'i', cast(x->>'s' as integer), case when cast(x->>'d' as boolean) then null else cast(x->>'p' as json) end,
+              cast(x->>'d' as boolean), cast(x->>'at' as bigint), epoch_ms(cast(x->>'at' as bigint))
+       from (select unnest(from_json(cast($j as json), '["json"]')) as x)
+       on conflict (workspace_id, item_type, item_id) do update set source_id = excluded.source_id, properties = excluded.properties,
+         deleted = excluded.deleted, updated_ms = excluded.updated_ms, updated_at = excluded.updated_at
+       where excluded.updated_ms >= collect_items.updated_ms`,
+      { ws: this.workspaceId, j: JSON.stringify([...latest.values()]) },
+    );
   }
 
   /** Makes the next load re-read the event schemas. */

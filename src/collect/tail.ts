@@ -13,8 +13,17 @@ export interface TailItem {
   properties: unknown;
 }
 
+interface Held {
+  received: number;
+  occurred: number;
+  type: string;
+  anonymousKey: string | null;
+  identified: boolean;
+  properties: string;
+}
+
 export class LiveTail {
-  private readonly bySource = new Map<number, TailItem[]>();
+  private readonly bySource = new Map<number, Held[]>();
   constructor(private readonly size = 20) {}
 
   add(sourceId: number, batch: CollectedBatch, receivedAt: number): void {
@@ -22,19 +31,20 @@ export class LiveTail {
     if (!list) this.bySource.set(sourceId, (list = []));
     const recent = batch.events.slice(-this.size);
     for (const e of recent) {
-      list.push({
-        received_at: new Date(receivedAt).toISOString(),
-        occurred_at: new Date(e.occurredAt).toISOString(),
-        type: e.type,
-        anonymous_key: e.anonymousKey ? `${e.anonymousKey.slice(0, 8)}…` : null,
-        identified: Boolean(e.userKey),
-        properties: e.properties,
-      });
+      // Formatted when read, not on the hot path.
+      list.push({ received: receivedAt, occurred: e.occurredAt, type: e.type, anonymousKey: e.anonymousKey, identified: Boolean(e.userKey), properties: e.properties });
     }
     if (list.length > this.size) list.splice(0, list.length - this.size);
   }
 
   of(sourceId: number): TailItem[] {
-    return (this.bySource.get(sourceId) ?? []).map((x) => ({ ...x, properties: typeof x.properties === 'string' ? JSON.parse(x.properties) : x.properties }));
+    return (this.bySource.get(sourceId) ?? []).map((x) => ({
+      received_at: new Date(x.received).toISOString(),
+      occurred_at: new Date(x.occurred).toISOString(),
+      type: x.type,
+      anonymous_key: x.anonymousKey ? `${x.anonymousKey.slice(0, 8)}…` : null,
+      identified: x.identified,
+      properties: JSON.parse(x.properties) as unknown,
+    }));
   }
 }

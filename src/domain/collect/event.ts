@@ -45,16 +45,33 @@ export interface IdentityFact {
   at: number;
 }
 
-/** What one request yields: the events to store and the identity facts to apply, for one source. */
+/** A 神策 item record (物品): item_set gives an item its properties, item_delete removes it. */
+export interface CollectedItem {
+  itemType: string;
+  itemId: string;
+  deleted: boolean;
+  /** JSON text of the properties, scrubbed like event properties; null for item_delete. */
+  properties: string | null;
+  at: number;
+}
+
+/** What one request yields: the events to store and the identity facts to apply (and 神策 items), for one source. */
 export interface CollectedBatch {
   events: CollectedEvent[];
   facts: IdentityFact[];
+  items?: CollectedItem[];
 }
 
 /** The local calendar day (YYYY-MM-DD) of an instant in a zone; Asia/Shanghai (no DST) without Intl. */
 export function localDay(ms: number, timezone: string): string {
   if (timezone === 'Asia/Shanghai' || timezone === 'Asia/Chongqing' || timezone === 'PRC') {
-    return new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
+    // Events of one request nearly always share their day: remember the last day's bounds.
+    const local = ms + 8 * 3600_000;
+    if (local >= lastDay.from && local < lastDay.to) return lastDay.text;
+    const from = Math.floor(local / 86_400_000) * 86_400_000;
+    const text = new Date(from).toISOString().slice(0, 10);
+    if (Number.isFinite(from)) lastDay = { from, to: from + 86_400_000, text };
+    return text;
   }
   let f = formatters.get(timezone);
   if (!f) {
@@ -64,3 +81,4 @@ export function localDay(ms: number, timezone: string): string {
   return f.format(new Date(ms));
 }
 const formatters = new Map<string, Intl.DateTimeFormat>();
+let lastDay = { from: 0, to: 0, text: '' };

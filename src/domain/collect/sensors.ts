@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
-import type { CollectedBatch, SeenIdentifier } from './event.ts';
+import type { CollectedBatch, CollectedItem, SeenIdentifier } from './event.ts';
 import { localDay } from './event.ts';
 import type { MappingContext } from './segment.ts';
 import { safePropertiesJson } from './properties.ts';
@@ -53,7 +53,9 @@ export function sensorsToBatch(records: Rec[], ctx: MappingContext): CollectedBa
     if (!r || typeof r !== 'object' || Array.isArray(r)) throw invalid('bad_record', `${where} is not a JSON object.`, `${where} 不是 JSON 对象。`);
     const type = String(r.type ?? '');
     if (!(SENSORS_TYPES as readonly string[]).includes(type)) throw invalid('bad_type', `${where} has type '${type}'; expected one of ${SENSORS_TYPES.join(', ')}.`, `${where} 的 type 为 '${type}'，不是支持的记录类型。`);
-    const size = JSON.stringify(r).length;
+    const { _flush_time: _f, crc: _c, ...rest } = r;
+    const json = JSON.stringify(rest);
+    const size = json.length;
     if (size > LIMITS.eventBytes) throw invalid('too_large', `${where} is ${size} bytes; the limit per record is ${LIMITS.eventBytes} bytes.`, `${where} 大小为 ${size} 字节，超过单条上限 ${LIMITS.eventBytes} 字节。`);
     const identities = obj(r.identities);
     const distinctId = text(r.distinct_id);
@@ -66,7 +68,10 @@ export function sensorsToBatch(records: Rec[], ctx: MappingContext): CollectedBa
     }
     const occurredAt = typeof r.time === 'number' && Number.isFinite(r.time) ? r.time : ctx.receivedAt;
     const props = obj(r.properties);
-    if (type.startsWith('item_')) return;
+    if (type.startsWith('item_')) {
+      (out.items ??= []).push(itemOf(r, type === 'item_delete', occurredAt, where));
+      return;
+    }
     const extra = identityList(identities, ctx);
     if (type.startsWith('profile_')) {
       out.facts.push(traitsToFact('profile', props, { userId: loginId, anonymousId, extra }, occurredAt, ctx.hasher, type.slice('profile_'.length)));
@@ -83,7 +88,7 @@ export function sensorsToBatch(records: Rec[], ctx: MappingContext): CollectedBa
     const userKey = ctx.hasher.key('user_id', loginId);
     const anonymousKey = ctx.hasher.key('anonymous_id', anonymousId) ?? userKey;
     out.events.push({
-      eventId: `${ctx.sourceId}:${messageId(r)}`,
+      eventId: `${ctx.sourceId}:${digestId(json)}`,
       anonymousKey, userKey, type: event, occurredAt,
       eventDate: localDay(occurredAt, ctx.timezone),
       properties: safePropertiesJson(props),
@@ -106,7 +111,20 @@ export function sensorsToBatch(records: Rec[], ctx: MappingContext): CollectedBa
  */
 export function messageId(r: Rec): string {
   const { _flush_time: _f, crc: _c, ...rest } = r;
-  return `sa-${createHash('sha1').update(JSON.stringify(rest)).digest('base64url')}`;
+  return digestId(JSON.stringify(rest));
+}
+
+function digestId(json: string): string {
+  return `sa-${createHash('sha1').update(json).digest('base64url')}`;
+}
+
+/** item_set / item_delete: `item_type` and `item_id` name the item (a product, an article …). */
+function itemOf(r: Rec, deleted: boolean, at: number, where: string): CollectedItem {
+  const itemType = text(r.item_type);
+  const itemId = text(r.item_id);
+  if (!itemType || !itemId) throw invalid('missing_item', `${where}: an ${deleted ? 'item_delete' : 'item_set'} record needs 'item_type' and 'item_id'.`, `${where}：物品记录需要 'item_type' 与 'item_id'。`);
+  if (itemType.length > LIMITS.eventNameChars || itemId.length > LIMITS.messageIdChars) throw invalid('bad_item', `${where}: item_type or item_id is too long.`, `${where}：item_type 或 item_id 过长。`);
+  return { itemType, itemId, deleted, properties: deleted ? null : safePropertiesJson(obj(r.properties)), at };
 }
 
 const ID_KEYS: Record<string, IdType> = {

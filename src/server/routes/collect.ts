@@ -41,6 +41,9 @@ function segmentRoutes(scope: FastifyInstance, collector: Collector): void {
     });
     scope.post(`/v1/${kind}`, {
       config: { public: true },
+      // Tens of thousands of requests a second: per-request access logs would cost more than the request; rejected
+      // requests are counted per source (collect_source_errors) instead.
+      logLevel: 'warn',
       schema: {
         summary: kind === 'batch' ? 'Segment-compatible batch of tracking messages' : `Segment-compatible ${kind} message`,
         description: 'Body: JSON as the Segment HTTP Tracking API defines it (gzip with Content-Encoding: gzip). Authenticated by the source\'s write key as the Basic-auth user name (or `writeKey` in the body). Answered once the messages are durable (write-ahead log, fsync).',
@@ -56,6 +59,10 @@ async function handleSegment(collector: Collector, kind: SegmentType | 'batch', 
   cors(req, reply);
   let sourceId: number | null = null;
   try {
+    // The Basic-auth key first, so a malformed body is counted against its source.
+    const headerKey = basicAuthKey(req);
+    let source = headerKey ? await collector.authenticate(headerKey) : null;
+    if (source) sourceId = source.id;
     const bytes = bodyBytes(req);
     if (kind === 'batch' && bytes.length > LIMITS.batchBytes) throw tooLarge('The batch', bytes.length, LIMITS.batchBytes);
     if (kind !== 'batch' && bytes.length > LIMITS.eventBytes) throw tooLarge('The message', bytes.length, LIMITS.eventBytes);
@@ -66,8 +73,8 @@ async function handleSegment(collector: Collector, kind: SegmentType | 'batch', 
       throw invalid('bad_json', 'The body is not valid JSON.', '请求体不是有效的 JSON。');
     }
     if (!body || typeof body !== 'object' || Array.isArray(body)) throw invalid('bad_json', 'The body must be a JSON object.', '请求体必须是 JSON 对象。');
-    const key = basicAuthKey(req) ?? (typeof body.writeKey === 'string' ? body.writeKey : null);
-    const source = await collector.authenticate(key);
+    const key = headerKey ?? (typeof body.writeKey === 'string' ? body.writeKey : null);
+    source ??= await collector.authenticate(key);
     if (!source) throw new UserError('bad_write_key', key ? 'The write key is not one of this workspace\'s sources.' : 'No write key: send it as the Basic-auth user name.', key ? '写入密钥不属于任何数据源。' : '缺少写入密钥：请以 Basic 认证用户名发送。', 401);
     sourceId = source.id;
     collector.checkBackpressure();

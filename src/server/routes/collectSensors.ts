@@ -26,8 +26,9 @@ export async function sensorsRoutes(scope: FastifyInstance, collector: Collector
       tags: ['collect'],
       querystring: { type: 'object', properties: { project: { type: 'string' }, token: { type: 'string' }, data: { type: 'string' }, data_list: { type: 'string' }, gzip: { type: 'string' }, ext: { type: 'string' }, crc: { type: 'string' } } },
     };
-    scope.get(path, { config: { public: true }, schema }, (req, reply) => handleSensors(collector, debug, req, reply));
-    scope.post(path, { config: { public: true }, schema }, (req, reply) => handleSensors(collector, debug, req, reply));
+    // No per-request access log at this rate (errors are counted per source instead).
+    scope.get(path, { config: { public: true }, logLevel: 'warn', schema }, (req, reply) => handleSensors(collector, debug, req, reply));
+    scope.post(path, { config: { public: true }, logLevel: 'warn', schema }, (req, reply) => handleSensors(collector, debug, req, reply));
   }
 }
 
