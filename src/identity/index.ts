@@ -5,6 +5,7 @@ import { maskIdentifier } from '../domain/privacy/mask.ts';
 import { resolveStaged } from './resolveStaged.ts';
 import { loadRules } from './rules.ts';
 import { tempPrefix, tempAppender, dropTemp } from './temp.ts';
+import { withIdentityLock } from './lock.ts';
 
 export { unmerge } from './merges.ts';
 export { loadRules, saveRules } from './rules.ts';
@@ -27,7 +28,7 @@ export async function resolveBatch(app: App, records: IdentityRecord[]): Promise
   const p = tempPrefix('rb');
   const rules = await loadRules(app);
   try {
-    return await db.transaction(async () => {
+    return await withIdentityLock(() => db.transaction(async () => {
       await db.run(`create temp table ${p}_idv (id_type varchar, namespace varchar, id_hash varchar, norm varchar, id_masked varchar)`);
       await db.run(`create temp table ${p}_rid (_row bigint, id_type varchar, namespace varchar, id_hash varchar, source varchar)`);
       const v = await tempAppender(db, `${p}_idv`);
@@ -62,7 +63,7 @@ export async function resolveBatch(app: App, records: IdentityRecord[]): Promise
       const out: (number | null)[] = records.map(() => null);
       for (const row of await db.all<{ _row: number; customer_id: number }>(`select _row, customer_id from ${p}_rc`)) out[row._row - 1] = row.customer_id;
       return out;
-    });
+    }));
   } finally {
     await dropTemp(db, p).catch(() => undefined);
   }

@@ -1,12 +1,11 @@
 import type { App } from '../app/context.ts';
 import { ID_TYPES, type IdType } from '../domain/privacy/normalize.ts';
-import { encrypt } from '../domain/privacy/cipher.ts';
 import { resolveIdentities } from '../domain/identity/resolve.ts';
 import { rankOf, type MergeRules } from '../domain/identity/rules.ts';
 import { tempAppender, pages } from './temp.ts';
 import { applyMerges } from './merges.ts';
+import { encryptMany } from './bulkCipher.ts';
 import { listValue } from '@duckdb/node-api';
-
 
 export interface ResolveStats {
   customersCreated: number;
@@ -16,91 +15,120 @@ export interface ResolveStats {
 }
 
 /**
- * Resolves the records of one batch against the store, set-based. Expects two temp tables:
+ * Resolves the records of one batch against the store, set-based (身份识别). Expects two temp tables:
  *   `<p>_rid(_row, id_type, namespace, id_hash)`   — each record's usable identifiers (keyed hashes)
  *   `<p>_idv(id_type, namespace, id_hash, norm, id_masked)` — the normalised value of each, for encrypting new ones
- * and leaves `<p>_rc(_row, customer_id)`. Customers are created for unseen identifiers, new identifiers join
- * existing customers, merges are applied and recorded, conflicts recorded for review.
+ * and leaves `<p>_rc(_row, customer_id)`.
+ *
+ * Only the part of the graph a link can change goes through union-find (`<p>_nodes`): identifiers seen together on
+ * a row with another one, plus every identifier of the existing customers those touch. All other identifiers of
+ * the batch are settled in SQL: a known one keeps its customer, an unseen one becomes a new customer of its own.
+ * New customers are numbered in one statement, in order of first appearance; new identifiers are encrypted in bulk
+ * and inserted with one INSERT … SELECT (the table has no ART index: uniqueness comes from the anti-join here and
+ * from identity writes being serialised, see lock.ts).
  */
 export async function resolveStaged(app: App, p: string, rules: MergeRules, o: { source: string | null }): Promise<ResolveStats> {
   const db = app.db;
   const ws = app.workspaceId;
   const typeList = ID_TYPES as string[];
-  // Nodes: the batch's identifiers, plus every identifier of the customers they touch (to see conflicts whole).
+  // The batch's distinct identifiers and the customer already holding each.
+  await db.run(
+    `create temp table ${p}_b as
+     select b.id_type, b.namespace, b.id_hash, b.first_row, ci.customer_id as existing
+     from (select id_type, namespace, id_hash, min(_row) as first_row from ${p}_rid group by all) b
+     left join customer_identifiers ci on ci.workspace_id = $ws and ci.id_type = b.id_type and ci.namespace = b.namespace and ci.id_hash = b.id_hash`,
+    { ws },
+  );
+  // Rows that link two or more identifiers: none when the file carries one identifier type (orders by member no.).
+  const multi = (await db.scalar(`select count(distinct id_type) from ${p}_rid`)) > 1;
+  await db.run(`create temp table ${p}_mr as select _row from ${p}_rid where ${multi} group by _row having count(*) > 1`);
   await db.run(
     `create temp table ${p}_nodes as
-     with batch as (select id_type, namespace, id_hash, min(_row) as first_row from ${p}_rid group by all),
-     known as (select b.id_type, b.namespace, b.id_hash, ci.customer_id, b.first_row from batch b
-               left join customer_identifiers ci on ci.workspace_id = $ws and ci.id_type = b.id_type and ci.namespace = b.namespace and ci.id_hash = b.id_hash),
-     touched as (select ci.id_type, ci.namespace, ci.id_hash, ci.customer_id, null::bigint as first_row from customer_identifiers ci
-                 where ci.workspace_id = $ws and ci.customer_id in (select customer_id from known where customer_id is not null)),
-     allnodes as (select id_type, namespace, id_hash, any_value(customer_id) as customer_id, min(first_row) as first_row from (select * from known union all select * from touched) group by all)
+     with m as (select distinct id_type, namespace, id_hash from ${p}_rid where _row in (select _row from ${p}_mr)),
+     mb as (select b.id_type, b.namespace, b.id_hash, b.existing, b.first_row from ${p}_b b semi join m using (id_type, namespace, id_hash)),
+     touched as (select ci.id_type, ci.namespace, ci.id_hash, ci.customer_id as existing, b.first_row from customer_identifiers ci
+                 left join ${p}_b b using (id_type, namespace, id_hash)
+                 where ci.workspace_id = $ws and ci.customer_id in (select existing from mb where existing is not null)),
+     allnodes as (select id_type, namespace, id_hash, any_value(existing) as existing, min(first_row) as first_row from (select * from mb union all select * from touched) group by all)
      select (row_number() over (order by first_row nulls last, id_type, id_hash) - 1)::integer as node, (row_number() over (order by first_row nulls last, id_type, id_hash))::bigint as k,
-            id_type, namespace, id_hash, customer_id as existing, list_position($types, id_type)::integer - 1 as type_idx
+            id_type, namespace, id_hash, existing, first_row, list_position($types, id_type)::integer - 1 as type_idx
      from allnodes`,
     { ws, types: listValue(typeList) },
   );
   const n = await db.scalar(`select count(*) from ${p}_nodes`);
-  const types: IdType[] = new Array(n);
-  const existing: number[] = new Array(n);
-  for await (const page of pages<{ node: number; type_idx: number; existing: number | null }>(db, `select node, type_idx, existing from ${p}_nodes where k between $a and $b`, n, 500_000)) {
-    for (const r of page) {
-      types[r.node] = typeList[r.type_idx] as IdType;
-      existing[r.node] = r.existing ?? 0;
+  await db.run(`create temp table ${p}_gres (node integer, cust bigint)`);
+  let merges: { survivor: number; merged: number; rule: IdType; via: number }[] = [];
+  let conflicts: { rule: string; uniqueType: string; a: number; b: number }[] = [];
+  let customerOf: ArrayLike<number> = [];
+  if (n) {
+    const types: IdType[] = new Array(n);
+    const existing: number[] = new Array(n);
+    for await (const page of pages<{ node: number; type_idx: number; existing: number | null }>(db, `select node, type_idx, existing from ${p}_nodes where k between $a and $b`, n, 500_000)) {
+      for (const r of page) {
+        types[r.node] = typeList[r.type_idx] as IdType;
+        existing[r.node] = r.existing ?? 0;
+      }
     }
+    await db.run(
+      `create temp table ${p}_recs as select (row_number() over (order by first_row))::bigint as k, nodes from (
+         select nodes, first_row from (
+           select list(distinct n.node order by n.node) as nodes, min(r._row) as first_row from ${p}_rid r
+           join ${p}_nodes n using (id_type, namespace, id_hash) where r._row in (select _row from ${p}_mr) group by r._row having count(distinct n.node) > 1)
+         qualify row_number() over (partition by nodes order by first_row) = 1)`,
+    );
+    const nrec = await db.scalar(`select count(*) from ${p}_recs`);
+    const records: number[][] = [];
+    for await (const page of pages<{ nodes: number[] }>(db, `select nodes from ${p}_recs where k between $a and $b`, nrec, 200_000)) for (const r of page) records.push(r.nodes);
+    const separated = (await db.all<{ a: number; b: number }>(
+      `select customer_a as a, customer_b as b from identity_conflicts where workspace_id = $ws and status = 'separated'
+       and (customer_a in (select existing from ${p}_nodes) or customer_b in (select existing from ${p}_nodes))`, { ws },
+    )).map((r) => [r.a, r.b] as [number, number]);
+    const res = resolveIdentities({ types, existing, records, separated }, rules);
+    merges = res.merges;
+    conflicts = res.conflicts;
+    customerOf = res.customerOf;
+    const a = await tempAppender(db, `${p}_gres`);
+    for (let i = 0; i < n; i++) {
+      a.appendInteger(i);
+      a.appendBigInt(BigInt(customerOf[i]));
+      a.endRow();
+    }
+    a.closeSync();
   }
-  // Records that link two or more identifiers (a single identifier links nothing): none when each row carries one
-  // identifier type (an orders file keyed by member number), so that grouping is skipped.
-  const multi = (await db.scalar(`select count(distinct id_type) from ${p}_rid`)) > 1;
+
+  // Identifiers settled without the graph; then every new customer (a new component or a lone unseen identifier)
+  // numbered from customer_id_seq in order of first appearance.
+  await db.run(`create temp table ${p}_simple as select b.* from ${p}_b b anti join ${p}_nodes n using (id_type, namespace, id_hash)`);
   await db.run(
-    `create temp table ${p}_recs as select (row_number() over (order by first_row))::bigint as k, nodes from (
-       select list(distinct n.node order by n.node) as nodes, min(r._row) as first_row from ${p}_rid r
-       join ${p}_nodes n using (id_type, namespace, id_hash) where ${multi} group by r._row having count(distinct n.node) > 1
-       qualify row_number() over (partition by nodes order by first_row) = 1 order by first_row)`,
+    `create temp table ${p}_newk as select newkey, row_number() over (order by fr, newkey) as ord from (
+       select r.cust as newkey, min(n.first_row) as fr from ${p}_gres r join ${p}_nodes n using (node) where r.cust < 0 group by r.cust
+       union all select first_row as newkey, first_row as fr from ${p}_simple where existing is null)`,
   );
-  const nrec = await db.scalar(`select count(*) from ${p}_recs`);
-  const records: number[][] = [];
-  for await (const page of pages<{ nodes: number[] }>(db, `select nodes from ${p}_recs where k between $a and $b`, nrec, 200_000)) for (const r of page) records.push(r.nodes);
+  const created = await db.scalar(`select count(*) from ${p}_newk`);
+  await db.run(`create temp table ${p}_seq as select nextval('customer_id_seq') as id from range($k)`, { k: created });
+  await db.run(`create temp table ${p}_newc as select k.newkey, s.id from ${p}_newk k join (select id, row_number() over (order by id) as ord from ${p}_seq) s using (ord)`);
+  await db.run(
+    `create temp table ${p}_nc as
+     select n.id_type, n.namespace, n.id_hash, n.existing, case when r.cust < 0 then c.id else r.cust end as customer_id from ${p}_nodes n join ${p}_gres r using (node) left join ${p}_newc c on c.newkey = r.cust
+     union all
+     select s.id_type, s.namespace, s.id_hash, s.existing, coalesce(s.existing, c.id) from ${p}_simple s left join ${p}_newc c on c.newkey = s.first_row`,
+  );
+  if (created) await db.run(`insert into customers (workspace_id, id) select $ws, id from ${p}_newc order by id`, { ws });
 
-  const separated = (await db.all<{ a: number; b: number }>(
-    `select customer_a as a, customer_b as b from identity_conflicts where workspace_id = $ws and status = 'separated'
-     and (customer_a in (select existing from ${p}_nodes) or customer_b in (select existing from ${p}_nodes))`, { ws },
-  )).map((r) => [r.a, r.b] as [number, number]);
-  const res = resolveIdentities({ types, existing, records, separated }, rules);
-
-  // New customers get ids from customer_id_seq.
-  const fresh = res.newCustomers ? (await db.all<{ id: number }>(`select nextval('customer_id_seq') as id from range($k)`, { k: res.newCustomers })).map((r) => r.id) : [];
-  const customerOf = (node: number) => {
-    const c = res.customerOf[node];
-    return c > 0 ? c : fresh[-c - 1];
-  };
-  await db.run(`create temp table ${p}_nc (node integer, customer_id bigint, is_new boolean)`);
-  const a = await tempAppender(db, `${p}_nc`);
-  for (let i = 0; i < n; i++) {
-    a.appendInteger(i);
-    a.appendBigInt(BigInt(customerOf(i)));
-    a.appendBoolean(res.customerOf[i] < 0);
-    a.endRow();
-  }
-  a.closeSync();
-
-  if (fresh.length) {
-    await db.run(`insert into customers (workspace_id, id) select distinct $ws, customer_id from ${p}_nc where is_new order by customer_id`, { ws });
-  }
-  // New identifiers: encrypt their normalised value (display), store with hash and mask.
+  // New identifiers: their normalised value encrypted (for display), stored with hash and mask.
   await db.run(
     `create temp table ${p}_newids as select (row_number() over ())::bigint as k, * from (
-       select n.node, n.id_type, n.namespace, n.id_hash, any_value(v.norm) as norm, any_value(v.id_masked) as id_masked
-       from ${p}_nodes n join ${p}_idv v on v.id_type = n.id_type and v.namespace = n.namespace and v.id_hash = n.id_hash
-       where n.existing is null group by all)`,
+       select nc.id_type, nc.namespace, nc.id_hash, nc.customer_id, any_value(v.norm) as norm, any_value(v.id_masked) as id_masked
+       from ${p}_nc nc join ${p}_idv v using (id_type, namespace, id_hash) where nc.existing is null group by all)`,
   );
   const nnew = await db.scalar(`select count(*) from ${p}_newids`);
-  await db.run(`create temp table ${p}_cip (node integer, id_cipher varchar)`);
+  await db.run(`create temp table ${p}_cip (k bigint, id_cipher varchar)`);
   const ca = await tempAppender(db, `${p}_cip`);
-  for await (const page of pages<{ node: number; norm: string }>(db, `select node, norm from ${p}_newids where k between $a and $b`, nnew, 100_000)) {
-    for (const r of page) {
-      ca.appendInteger(r.node);
-      ca.appendVarchar(encrypt(app.keys, r.norm));
+  for await (const page of pages<{ k: number; norm: string }>(db, `select k, norm from ${p}_newids where k between $a and $b`, nnew, 100_000)) {
+    const ciphers = encryptMany(app.keys, page.map((r) => r.norm));
+    for (let i = 0; i < page.length; i++) {
+      ca.appendBigInt(BigInt(page[i].k));
+      ca.appendVarchar(ciphers[i]);
       ca.endRow();
     }
     ca.flushSync();
@@ -108,31 +136,32 @@ export async function resolveStaged(app: App, p: string, rules: MergeRules, o: {
   ca.closeSync();
   await db.run(
     `insert into customer_identifiers (workspace_id, id_type, namespace, id_hash, id_cipher, id_masked, customer_id, source)
-     select $ws, n.id_type, n.namespace, n.id_hash, c.id_cipher, n.id_masked, nc.customer_id, $source
-     from ${p}_newids n join ${p}_cip c using (node) join ${p}_nc nc using (node)`,
+     select $ws, n.id_type, n.namespace, n.id_hash, c.id_cipher, n.id_masked, n.customer_id, $source
+     from ${p}_newids n join ${p}_cip c using (k)`,
     { ws, source: o.source },
   );
 
-  const merged = await applyMerges(app, p, res.merges.map((m) => ({ survivor: m.survivor, merged: m.merged, rule: m.rule, via: m.via })), o.source);
+  const merged = await applyMerges(app, p, merges.map((m) => ({ survivor: m.survivor, merged: m.merged, rule: m.rule, via: m.via })), o.source);
 
   // Conflicts, once per (link, pair of customers).
-  if (res.conflicts.length) {
+  if (conflicts.length) {
     await db.run(`create temp table ${p}_cf (rule varchar, unique_type varchar, node integer, a bigint, b bigint)`);
     const cf = await tempAppender(db, `${p}_cf`);
-    for (const c of res.conflicts) {
-      const [x, y] = [customerOf(c.a), customerOf(c.b)].sort((u, v) => u - v);
-      if (x === y) continue;
+    for (const c of conflicts) {
       cf.appendVarchar(c.rule);
       cf.appendVarchar(c.uniqueType);
       cf.appendInteger(c.a);
-      cf.appendBigInt(BigInt(x));
-      cf.appendBigInt(BigInt(y));
+      cf.appendBigInt(BigInt(customerOf[c.a]));
+      cf.appendBigInt(BigInt(customerOf[c.b]));
       cf.endRow();
     }
     cf.closeSync();
     await db.run(
       `insert into identity_conflicts (workspace_id, rule, unique_type, link_type, link_namespace, link_hash, customer_a, customer_b, source)
-       select distinct $ws, f.rule, f.unique_type, n.id_type, n.namespace, n.id_hash, f.a, f.b, $source from ${p}_cf f join ${p}_nodes n using (node)
+       select distinct $ws, f.rule, f.unique_type, n.id_type, n.namespace, n.id_hash, least(x, y), greatest(x, y), $source
+       from (select f.*, case when f.a < 0 then ca.id else f.a end as x, case when f.b < 0 then cb.id else f.b end as y from ${p}_cf f
+             left join ${p}_newc ca on ca.newkey = f.a left join ${p}_newc cb on cb.newkey = f.b) f
+       join ${p}_nodes n using (node) where x <> y
        on conflict do nothing`,
       { ws, source: o.source },
     );
@@ -143,11 +172,11 @@ export async function resolveStaged(app: App, p: string, rules: MergeRules, o: {
   if (multi) {
     await db.run(
       `create temp table ${p}_rc as select r._row, arg_min(nc.customer_id, $ranks[list_position($types, r.id_type)]) as customer_id
-       from ${p}_rid r join ${p}_nodes n using (id_type, namespace, id_hash) join ${p}_nc nc using (node) group by r._row`,
+       from ${p}_rid r join ${p}_nc nc using (id_type, namespace, id_hash) group by r._row`,
       { ranks: listValue(ranks), types: listValue(typeList) },
     );
   } else {
-    await db.run(`create temp table ${p}_rc as select r._row, nc.customer_id from ${p}_rid r join ${p}_nodes n using (id_type, namespace, id_hash) join ${p}_nc nc using (node)`);
+    await db.run(`create temp table ${p}_rc as select r._row, nc.customer_id from ${p}_rid r join ${p}_nc nc using (id_type, namespace, id_hash)`);
   }
-  return { customersCreated: fresh.length, merged, conflicts: res.conflicts.length, identifiersAdded: nnew };
+  return { customersCreated: created, merged, conflicts: conflicts.length, identifiersAdded: nnew };
 }

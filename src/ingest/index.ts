@@ -17,6 +17,7 @@ import { writeEntity } from './write/index.ts';
 import { resolveStaged } from '../identity/resolveStaged.ts';
 import { loadRules } from '../identity/rules.ts';
 import { tempPrefix, dropTemp } from '../identity/temp.ts';
+import { withIdentityLock } from '../identity/lock.ts';
 import { recordRun } from './runs.ts';
 import { liveLock } from '../server/lock.ts';
 import type { ImportOptions, ImportSummary, FileSummary, IdentityStats } from './types.ts';
@@ -90,7 +91,7 @@ async function importOne(app: App, file: string, o: OneOpts): Promise<FileSummar
     let scanned: { invalid: Record<string, number>; masked: number } = { invalid: {}, masked: 0 };
     const idStats = { customersCreated: 0, merged: 0, conflicts: 0, identifiersAdded: 0 };
     try {
-      await db.transaction(async () => {
+      await withIdentityLock(() => db.transaction(async () => {
         const scan = await scanIdentifiers(app, p, o.entity, t.present);
         lap('identify');
         if (NEEDS_CUSTOMER.includes(o.entity)) {
@@ -107,7 +108,7 @@ async function importOne(app: App, file: string, o: OneOpts): Promise<FileSummar
         lap('resolve');
         Object.assign(result, await writeEntity(app, p, o.entity, t, { source, customersCreated: idStats.customersCreated }));
         if (o.dryRun) throw new Rollback();
-      });
+      }));
       lap('write');
     } catch (e) {
       if (!(e instanceof Rollback)) throw e;

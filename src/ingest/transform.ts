@@ -111,6 +111,7 @@ export async function transform(db: Database, p: string, staged: StagedFile, ent
   // Typed columns and reasons.
   const typed: string[] = ['m.*'];
   const errors: string[] = [];
+  const localDays: string[] = [];
   const fmt = (c: string) => (mapping.formats?.[c] ? `coalesce(try_strptime(m.${c}, ${param(mapping.formats[c])}), siyu_local_ts(m.${c}))` : `siyu_local_ts(m.${c})`);
   const cols = [...present].concat([...linePresent].map((c) => `line_${c}`));
   for (const c of cols) {
@@ -118,7 +119,8 @@ export async function transform(db: Database, p: string, staged: StagedFile, ent
     const t = typedExpr(kind, c, fmt(c));
     if (!t) continue;
     typed.push(`${t} as t_${c}`);
-    if (kind === 'timestamp' && (c === 'ordered_at' || c === 'occurred_at')) typed.push(`siyu_local_date(m.${c}, ${fmt(c)}, $tz) as d_${c}`);
+    // The local day from the UTC value already computed (one parse per value instead of two).
+    if (kind === 'timestamp' && (c === 'ordered_at' || c === 'occurred_at')) localDays.push(`cast(timezone($tz, timezone('UTC', t_${c})) as date) as d_${c}`);
     if (!['province', 'city', 'name'].includes(kind)) errors.push(`case when m.${c} is not null and (${t}) is null then '${c}: not ${article(kind)}' end`);
   }
   const absent = REQUIRED_COLUMNS[entity].filter((c) => !present.has(c) && !(entity === 'order_lines' && c === 'amount' && present.has('unit_price')));
@@ -133,7 +135,8 @@ export async function transform(db: Database, p: string, staged: StagedFile, ent
     present.has('province') ? `left join siyu_regions rp on rp.kind = 'province' and rp.key = siyu_region_key(m.province)` : '',
     present.has('city') ? `left join siyu_regions rc on rc.kind = 'city' and rc.key = siyu_region_key(m.city)` : '',
   ].join(' ');
-  const rSql = `create temp table ${p}_rows as select ${typed.join(', ')}, list_filter([${errors.join(', ') || 'null'}]::varchar[], x -> x is not null) as _errors from (${mSub}) m ${joins}`;
+  const inner = `select ${typed.join(', ')}, list_filter([${errors.join(', ') || 'null'}]::varchar[], x -> x is not null) as _errors from (${mSub}) m ${joins}`;
+  const rSql = `create temp table ${p}_rows as ${localDays.length ? `select *, ${localDays.join(', ')} from (${inner})` : inner}`;
   await db.run(rSql, used(rSql, params));
   await dropStaged(db, p);
   return { present, linePresent };

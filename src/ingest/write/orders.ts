@@ -10,6 +10,11 @@ export async function writeOrders(app: App, p: string, present: Set<string>, lin
   const c = cols(present);
   const lines = linePresent.size > 0;
   const itemCount = c.has('item_count') ? c.typed('item_count') : lines && linePresent.has('quantity') ? `(sum(r.t_line_quantity) over (partition by r.order_id))::integer` : 'null';
+  // Orders whose id repeats in the file (grain `line`, or a duplicated row) keep their first row; a file without
+  // repeats skips that window (a sort of the whole file).
+  const orders = await app.db.scalar(`select count(distinct order_id) from ${p}_rows r where ${GOOD}`);
+  const good = await app.db.scalar(`select count(*) from ${p}_rows r where ${GOOD}`);
+  const firstRow = orders === good ? '' : 'qualify row_number() over (partition by r.order_id order by r._row) = 1';
   const imported = await changed(
     app.db,
     `insert into orders (workspace_id, order_id, customer_id, ordered_at, order_date, channel, store_code, staff_code, coupon_code, campaign_id,
@@ -19,10 +24,9 @@ export async function writeOrders(app: App, p: string, present: Set<string>, lin
             coalesce(${c.typed('discount_amount')}, 0), coalesce(${c.typed('refund_amount')}, 0), ${itemCount}, coalesce(${c.raw('source')}, $source)
      from ${p}_rows r left join ${p}_rc rc using (_row)
      where ${GOOD} and not exists (select 1 from orders x where x.workspace_id = $ws and x.order_id = r.order_id)
-     qualify row_number() over (partition by r.order_id order by r._row) = 1`,
+     ${firstRow}`,
     { ws: app.workspaceId, source: o.source },
   );
-  const orders = await app.db.scalar(`select count(distinct order_id) from ${p}_rows r where ${GOOD}`);
   let orderLines = 0;
   if (lines) {
     const l = cols(new Set([...linePresent].map((x) => `line_${x}`)));
