@@ -51,9 +51,29 @@ test('POST /api/v1/imports takes a multipart upload, answers 202 with a status r
     assert.deepEqual(q.freshness.map((f: { source: string; rows: number }) => [f.source, f.rows]), [['(none)', 2]]);
     const docs = await (await fetch(`${base}/docs/json`)).json();
     assert.ok(docs.paths['/api/v1/imports/{id}'] && docs.paths['/api/v1/quality']);
-  } finally {
+
+    // A restart keeps the status resource (jobs live in the store); a job the old process left running is failed.
+    await app.db.run(`insert into import_jobs (workspace_id, id, status, entity, files, started_at) values (1, '00000000-0000-4000-8000-000000000001', 'running', 'orders', '["x.csv"]', now())`);
     await server.close();
     app.close();
+    const app2 = await openApp({ dir });
+    const server2 = await buildServer(app2, { auth: true });
+    try {
+      await server2.listen({ port: 0, host: '127.0.0.1' });
+      const base2 = `http://127.0.0.1:${(server2.server.address() as { port: number }).port}`;
+      const again = await (await fetch(`${base2}/api/v1/imports/${job.id}`, { headers: auth })).json();
+      assert.deepEqual([again.status, again.summary.imported, again.summary.rejected, again.rowsDone], ['done', 2, 1, 3]);
+      const cut = await (await fetch(`${base2}/api/v1/imports/00000000-0000-4000-8000-000000000001`, { headers: auth })).json();
+      assert.deepEqual([cut.status, cut.error.error], ['failed', 'interrupted']);
+    } finally {
+      await server2.close();
+      app2.close();
+    }
+  } finally {
+    await server.close().catch(() => undefined);
+    try {
+      app.close();
+    } catch { /* closed above */ }
     rmSync(dir, { recursive: true, force: true });
   }
 });

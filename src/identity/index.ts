@@ -62,6 +62,28 @@ export async function resolveBatch(app: App, records: IdentityRecord[]): Promise
       await resolveStaged(app, p, rules, { source: records[0].source });
       const out: (number | null)[] = records.map(() => null);
       for (const row of await db.all<{ _row: number; customer_id: number }>(`select _row, customer_id from ${p}_rc`)) out[row._row - 1] = row.customer_id;
+      // Traits seen with the records join their customer's traits (later records win key by key).
+      const traits = new Map<number, Record<string, unknown>>();
+      records.forEach((rec, i) => {
+        const c = out[i];
+        if (c === null || !rec.traits || !Object.keys(rec.traits).length) return;
+        traits.set(c, { ...traits.get(c), ...rec.traits });
+      });
+      if (traits.size) {
+        await db.run(`create temp table ${p}_traits (customer_id bigint, traits varchar)`);
+        const t = await tempAppender(db, `${p}_traits`);
+        for (const [c, v] of traits) {
+          t.appendBigInt(BigInt(c));
+          t.appendVarchar(JSON.stringify(v));
+          t.endRow();
+        }
+        t.closeSync();
+        await db.run(
+          `update customers set traits = json_merge_patch(coalesce(customers.traits, '{}'::json), x.traits::json), updated_at = now()
+           from ${p}_traits x where customers.workspace_id = $ws and customers.id = x.customer_id`,
+          { ws: app.workspaceId },
+        );
+      }
       return out;
     }));
   } finally {

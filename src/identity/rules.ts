@@ -15,7 +15,7 @@ export async function saveRules(app: App, priority: string[], unique: string[]):
   if ('error' in r) throw new UserError('rules_invalid', `Invalid merge rules: ${r.error}.`, `合并规则无效：${r.error}。`);
   await app.db.run(
     `insert into identity_settings (workspace_id, priority, unique_types) values ($ws, $p, $u)
-     on conflict (workspace_id) do update set priority = excluded.priority, unique_types = excluded.unique_types, updated_at = current_timestamp`,
+     on conflict (workspace_id) do update set priority = excluded.priority, unique_types = excluded.unique_types, updated_at = now()`,
     { ws: app.workspaceId, p: r.priority.join(','), u: r.unique.join(',') },
   );
   await app.audit({ actor: app.actor, action: 'identity.rules', target: 'workspace', detail: { priority: r.priority, unique: r.unique } });

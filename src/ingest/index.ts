@@ -19,6 +19,7 @@ import { loadRules } from '../identity/rules.ts';
 import { tempPrefix, dropTemp } from '../identity/temp.ts';
 import { withIdentityLock } from '../identity/lock.ts';
 import { recordRun } from './runs.ts';
+import { resolveStaffNames } from './staffNames.ts';
 import { liveLock } from '../server/lock.ts';
 import type { ImportOptions, ImportSummary, FileSummary, IdentityStats } from './types.ts';
 
@@ -85,6 +86,7 @@ async function importOne(app: App, file: string, o: OneOpts): Promise<FileSummar
     await checkSensitiveColumns(app, o.mapping, staged);
     const t = await transform(db, p, staged, o.entity, o.mapping, { file: basename(file), tz: o.tz, preset: o.preset });
     await rejectSensitiveNumbers(app, p, t.present);
+    await resolveStaffNames(app, p, t.present);
     lap('map');
     const result = { imported: 0, unchanged: 0, orderLines: 0 };
     let rejected = 0;

@@ -9,7 +9,7 @@ import { cols, GOOD, type WriteResult } from './sql.ts';
  * (a re-import writes the same values: nothing changes). Name and birthday are encrypted here, in JS, once per
  * customer; the database sees ciphertext and a masked name only.
  */
-export async function writeCustomers(app: App, p: string, present: Set<string>, o: { customersCreated: number }): Promise<WriteResult> {
+export async function writeCustomers(app: App, p: string, present: Set<string>): Promise<WriteResult> {
   const db = app.db;
   const c = cols(present);
   const latest = (expr: string, as: string) => `arg_max(${expr}, r._row) filter (where ${expr} is not null) as ${as}`;
@@ -51,6 +51,22 @@ export async function writeCustomers(app: App, p: string, present: Set<string>, 
     }
     a.closeSync();
   }
+  // What this file changes, for the summary: rows whose customer is new, gained an identifier, was merged or gets
+  // a different attribute value count as imported, the other good rows as unchanged (rows = imported + unchanged
+  // + rejected). Names are compared by their masked form (ciphertext differs on every encryption).
+  const differs = attrs.map(([k]) => (k === 'traits'
+    ? `(x.traits is not null and (c.traits is null or json_merge_patch(c.traits, x.traits)::varchar <> c.traits::varchar))`
+    : `(x.${k} is not null and x.${k} is distinct from c.${k})`));
+  differs.push('(x.name_masked is not null and x.name_masked is distinct from c.name_masked)', '(x.birthday_cipher is not null and c.birthday_cipher is null)');
+  const extra = (await db.all<{ t: string }>(`select table_name as t from duckdb_tables() where temporary and table_name in ($a, $b, $c)`, { a: `${p}_newc`, b: `${p}_newids`, c: `${p}_mg` })).map((r) => r.t);
+  const also = extra.map((t) => (t.endsWith('_newc') ? ` union select id from ${t}` : t.endsWith('_newids') ? ` union select customer_id from ${t}` : ` union select final from ${t}`)).join('');
+  await db.run(
+    `create temp table ${p}_chg as select x.customer_id from (select u.*, pii.name_masked, pii.birthday_cipher from ${p}_cust u left join ${p}_cpii pii using (customer_id)) x
+     join customers c on c.workspace_id = $ws and c.id = x.customer_id where ${differs.join(' or ')}${also}`,
+    { ws: app.workspaceId },
+  );
+  const good = await db.scalar(`select count(*) from ${p}_rows r where ${GOOD}`);
+  const imported = await db.scalar(`select count(*) from ${p}_rows r join ${p}_rc rc using (_row) where ${GOOD} and rc.customer_id in (select customer_id from ${p}_chg)`);
   const sets = attrs.map(([k]) => (k === 'traits' ? `traits = case when x.traits is null then customers.traits when customers.traits is null then x.traits else json_merge_patch(customers.traits, x.traits) end` : `${k} = coalesce(x.${k}, customers.${k})`));
   sets.push('name_cipher = coalesce(x.name_cipher, customers.name_cipher)', 'name_masked = coalesce(x.name_masked, customers.name_masked)', 'birthday_cipher = coalesce(x.birthday_cipher, customers.birthday_cipher)', 'updated_at = current_timestamp');
   await db.run(
@@ -58,7 +74,7 @@ export async function writeCustomers(app: App, p: string, present: Set<string>, 
      where customers.workspace_id = $ws and customers.id = x.customer_id`,
     { ws: app.workspaceId },
   );
-  return { imported: o.customersCreated, unchanged: n - o.customersCreated };
+  return { imported, unchanged: good - imported };
 }
 
 function traitsExpr(tags: boolean, traits: boolean): string {

@@ -11,7 +11,7 @@ export async function writeEntity(app: App, p: string, entity: Entity, t: Transf
   switch (entity) {
     case 'orders': return writeOrders(app, p, t.present, t.linePresent, { source: o.source, good: 0 });
     case 'order_lines': return writeOrderLines(app, p, t.present);
-    case 'customers': return writeCustomers(app, p, t.present, { customersCreated: o.customersCreated });
+    case 'customers': return writeCustomers(app, p, t.present);
     case 'staff': return writeStaff(app, p, t.present);
     case 'consents': return writeConsents(app, p, t.present, { source: o.source });
     case 'events': return writeEvents(app, p, t.present, { source: o.source });

@@ -48,16 +48,19 @@ export async function writeOrders(app: App, p: string, present: Set<string>, lin
 /** Order lines from their own file, idempotent by (order id, line number). */
 export async function writeOrderLines(app: App, p: string, present: Set<string>): Promise<WriteResult> {
   const c = cols(present);
+  // Without a line_no column, lines are numbered 1, 2, … in file order within their order (computed first: a
+  // window cannot appear inside another window's partition).
   const lineNo = c.has('line_no') ? 'r.t_line_no' : 'row_number() over (partition by r.order_id order by r._row)';
   const imported = await changed(
     app.db,
     `insert into order_lines (workspace_id, order_id, line_no, sku, quantity, unit_price, amount, refund_amount)
-     select * from (
-       select $ws as ws, r.order_id, ${lineNo} as line_no, ${c.raw('sku')}, coalesce(${c.typed('quantity')}, 1), ${c.typed('unit_price')},
-              coalesce(${c.typed('amount')}, ${c.typed('unit_price')} * coalesce(${c.typed('quantity')}, 1)), coalesce(${c.typed('refund_amount')}, 0)
-       from ${p}_rows r where ${GOOD}
-       qualify row_number() over (partition by r.order_id, ${lineNo} order by r._row) = 1) n
-     where not exists (select 1 from order_lines x where x.workspace_id = n.ws and x.order_id = n.order_id and x.line_no = n.line_no)`,
+     select ws, order_id, line_no, sku, quantity, unit_price, amount, refund_amount from (
+       select *, row_number() over (partition by order_id, line_no order by _row) as _first from (
+         select $ws as ws, r._row, r.order_id, ${lineNo} as line_no, ${c.raw('sku')} as sku, coalesce(${c.typed('quantity')}, 1) as quantity, ${c.typed('unit_price')} as unit_price,
+                coalesce(${c.typed('amount')}, ${c.typed('unit_price')} * coalesce(${c.typed('quantity')}, 1)) as amount, coalesce(${c.typed('refund_amount')}, 0) as refund_amount
+         from ${p}_rows r where ${GOOD})) n
+     where _first = 1
+     and not exists (select 1 from order_lines x where x.workspace_id = n.ws and x.order_id = n.order_id and x.line_no = n.line_no)`,
     { ws: app.workspaceId },
   );
   const good = await app.db.scalar(`select count(*) from ${p}_rows r where ${GOOD}`);

@@ -6,14 +6,13 @@ import { join, basename } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { App } from '../../app/context.ts';
 import { appOn } from '../../app/context.ts';
-import { importFiles, type ImportSummary } from '../../ingest/index.ts';
+import { importFiles } from '../../ingest/index.ts';
 import { ENTITY_NAMES, type Entity } from '../../ingest/canonical.ts';
 import { UserError, isUserError } from '../../errors.ts';
 import { requestApp } from '../auth/scope.ts';
 import { logError } from '../../logging.ts';
 import type { Encoding } from '../../ingest/types.ts';
-
-interface Job { id: string; status: 'running' | 'done' | 'failed'; entity: string; files: string[]; rowsDone: number; startedAt: string; finishedAt?: string; summary?: ImportSummary; error?: { error: string; message: string; message_zh: string } }
+import { ImportJobs, type ImportJob } from '../../ingest/jobs.ts';
 
 const jobSchema = {
   type: 'object',
@@ -31,7 +30,9 @@ const jobSchema = {
  */
 export async function importRoutes(server: FastifyInstance, app: App): Promise<void> {
   await server.register(multipart, { limits: { fileSize: 4 * 1024 ** 3, files: 20, fields: 20 } });
-  const jobs = new Map<string, Job>();
+  // Jobs live in the state store (import_jobs): a restart keeps their status; those cut off by it are failed.
+  const jobs = new ImportJobs(app);
+  await jobs.failInterrupted();
 
   server.post('/api/v1/imports', {
     config: { permission: 'import:write' },
@@ -74,25 +75,25 @@ export async function importRoutes(server: FastifyInstance, app: App): Promise<v
       rmSync(dir, { recursive: true, force: true });
       throw new UserError('bad_map', `'map' must be a preset name over HTTP.`, `通过 HTTP 导入时 map 必须是预设名称。`);
     }
-    const job: Job = { id, status: 'running', entity, files: files.map((f) => basename(f)), rowsDone: 0, startedAt: new Date().toISOString() };
-    jobs.set(id, job);
+    const job: ImportJob = { id, status: 'running', entity, files: files.map((f) => basename(f)), rowsDone: 0, startedAt: new Date().toISOString() };
+    await jobs.create(job);
     const caller = requestApp(req, app);
     void (async () => {
       const conn = await app.db.fork();
+      let summary: ImportJob['summary'];
+      let error: ImportJob['error'];
       try {
         const a = { ...appOn(conn, app.dir, caller.actor), audit: caller.audit };
-        job.summary = await importFiles(a, {
+        summary = await importFiles(a, {
           entity, files, map: fields.map || undefined, encoding: (fields.encoding || 'auto') as Encoding, sheet: fields.sheet || undefined,
           dryRun: /^(1|true|yes)$/i.test(fields.dry_run ?? ''), strict: /^(1|true|yes)$/i.test(fields.strict ?? ''), source: fields.source || undefined,
-          onProgress: (n) => (job.rowsDone = n),
+          onProgress: (n) => void jobs.progress(id, n).catch(() => undefined),
         });
-        job.status = 'done';
       } catch (e) {
-        job.status = 'failed';
-        job.error = isUserError(e) ? e.toJSON() : { error: 'internal', message: 'internal error', message_zh: '内部错误' };
+        error = isUserError(e) ? e.toJSON() : { error: 'internal', message: 'internal error', message_zh: '内部错误' };
         if (!isUserError(e)) logError('import', e, { job: id });
       } finally {
-        job.finishedAt = new Date().toISOString();
+        await jobs.finish(id, { summary, error }).catch((e) => logError('import', e, { job: id }));
         conn.close();
         rmSync(dir, { recursive: true, force: true });
       }
@@ -104,8 +105,8 @@ export async function importRoutes(server: FastifyInstance, app: App): Promise<v
     config: { permission: 'import:read' },
     schema: { summary: 'Status of an import: running (rows done so far), done (its summary) or failed (the error)', tags: ['import'], params: { type: 'object', properties: { id: { type: 'string', format: 'uuid' } } }, response: { 200: jobSchema } },
   }, async (req) => {
-    const job = jobs.get((req.params as { id: string }).id);
-    if (!job) throw new UserError('no_import', 'No such import (jobs are kept while the server runs).', '没有该导入任务（任务记录在服务器运行期间保留）。', 404);
+    const job = await jobs.get((req.params as { id: string }).id);
+    if (!job) throw new UserError('no_import', 'No such import.', '没有该导入任务。', 404);
     return job;
   });
 

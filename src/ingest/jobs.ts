@@ -1,0 +1,74 @@
+import type { App } from '../app/context.ts';
+import type { ImportSummary } from './types.ts';
+
+/** An HTTP import job (导入任务) as the status resource shows it. */
+export interface ImportJob {
+  id: string;
+  status: 'running' | 'done' | 'failed';
+  entity: string;
+  files: string[];
+  rowsDone: number;
+  startedAt: string;
+  finishedAt?: string;
+  summary?: ImportSummary;
+  error?: { error: string; message: string; message_zh: string };
+}
+
+type JobRow = { id: string; status: ImportJob['status']; entity: string; files: string | null; rows_done: number; started_at: string; finished_at: string | null; summary: string | null; error: string | null };
+
+/**
+ * Import jobs kept in the state store (import_jobs), so a restart does not lose their status: created running,
+ * progress written at most once a second, finished with the summary or the error.
+ */
+export class ImportJobs {
+  private lastProgress = new Map<string, number>();
+
+  constructor(private readonly app: App) {}
+
+  /** Jobs a previous server process left running can never finish: mark them failed. */
+  async failInterrupted(): Promise<number> {
+    const n = await this.app.db.scalar(`select count(*) from import_jobs where workspace_id = $ws and status = 'running'`, { ws: this.app.workspaceId });
+    if (n) {
+      await this.app.db.run(
+        `update import_jobs set status = 'failed', finished_at = now(), error = $e::json where workspace_id = $ws and status = 'running'`,
+        { ws: this.app.workspaceId, e: JSON.stringify({ error: 'interrupted', message: 'The server stopped while this import ran; nothing of the file being imported was applied. Upload it again.', message_zh: '导入进行中服务器已停止；正在导入的文件未被应用，请重新上传。' }) },
+      );
+    }
+    return n;
+  }
+
+  async create(job: ImportJob): Promise<void> {
+    await this.app.db.run(
+      `insert into import_jobs (workspace_id, id, status, entity, files, rows_done, started_at) values ($ws, $id, 'running', $entity, $files::json, 0, $at::timestamp)`,
+      { ws: this.app.workspaceId, id: job.id, entity: job.entity, files: JSON.stringify(job.files), at: job.startedAt },
+    );
+  }
+
+  async progress(id: string, rowsDone: number): Promise<void> {
+    const now = Date.now();
+    if (now - (this.lastProgress.get(id) ?? 0) < 1000) return;
+    this.lastProgress.set(id, now);
+    await this.app.db.run(`update import_jobs set rows_done = $n where workspace_id = $ws and id = $id`, { ws: this.app.workspaceId, id, n: rowsDone });
+  }
+
+  async finish(id: string, r: { summary?: ImportSummary; error?: ImportJob['error'] }): Promise<void> {
+    this.lastProgress.delete(id);
+    await this.app.db.run(
+      `update import_jobs set status = $status, finished_at = now(), rows_done = $n, summary = $summary::json, error = $error::json where workspace_id = $ws and id = $id`,
+      { ws: this.app.workspaceId, id, status: r.error ? 'failed' : 'done', n: r.summary?.rows ?? 0, summary: r.summary ? JSON.stringify(r.summary) : null, error: r.error ? JSON.stringify(r.error) : null },
+    );
+  }
+
+  async get(id: string): Promise<ImportJob | undefined> {
+    const r = await this.app.db.get<JobRow>(
+      `select id, status, entity, files::varchar as files, rows_done, strftime(started_at, '%Y-%m-%dT%H:%M:%S.%gZ') as started_at, strftime(finished_at, '%Y-%m-%dT%H:%M:%S.%gZ') as finished_at,
+              summary::varchar as summary, error::varchar as error from import_jobs where workspace_id = $ws and id = $id`,
+      { ws: this.app.workspaceId, id },
+    );
+    if (!r) return undefined;
+    return {
+      id: r.id, status: r.status, entity: r.entity, files: r.files ? JSON.parse(r.files) : [], rowsDone: Number(r.rows_done), startedAt: r.started_at,
+      ...(r.finished_at ? { finishedAt: r.finished_at } : {}), ...(r.summary ? { summary: JSON.parse(r.summary) } : {}), ...(r.error ? { error: JSON.parse(r.error) } : {}),
+    };
+  }
+}

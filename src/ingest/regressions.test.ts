@@ -1,0 +1,70 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openApp, type App } from '../app/context.ts';
+import { importFiles } from './index.ts';
+import { resolveBatch, saveRules, loadRules } from '../identity/index.ts';
+
+async function withStore(fn: (app: App, file: (name: string, text: string) => string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'siyu-reg-'));
+  const app = await openApp({ dir: join(dir, 'store') });
+  try {
+    await fn(app, (name, text) => (writeFileSync(join(dir, name), text), join(dir, name)));
+  } finally {
+    app.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('given order lines without a line_no column, when imported twice, then lines are numbered 1, 2, … per order and the second run changes nothing', () => withStore(async (app, file) => {
+  const f = file('lines.csv', 'order_id,sku,quantity,amount\nO1,A,1,10\nO1,B,2,20\nO2,A,1,10\n');
+  const s = await importFiles(app, { entity: 'order_lines', files: [f] });
+  assert.deepEqual([s.imported, s.unchanged, s.rejected], [3, 0, 0]);
+  assert.deepEqual(await app.db.all(`select order_id, line_no, sku from order_lines order by order_id, line_no`), [
+    { order_id: 'O1', line_no: 1, sku: 'A' }, { order_id: 'O1', line_no: 2, sku: 'B' }, { order_id: 'O2', line_no: 1, sku: 'A' },
+  ]);
+  const again = await importFiles(app, { entity: 'order_lines', files: [f] });
+  assert.deepEqual([again.imported, again.unchanged], [0, 3]);
+}));
+
+test('given merge rules saved once, when saved again, then the upsert replaces them', () => withStore(async (app) => {
+  await saveRules(app, ['phone', 'member_no'], ['phone']);
+  await saveRules(app, ['unionid', 'phone', 'member_no'], ['unionid', 'phone']);
+  assert.deepEqual(await loadRules(app), { priority: ['unionid', 'phone', 'member_no'], unique: ['unionid', 'phone'] });
+}));
+
+test('given a customers file with a conflict, then imported + unchanged + rejected = rows, and a re-import counts every good row unchanged', () => withStore(async (app, file) => {
+  await importFiles(app, { entity: 'customers', files: [file('a.csv', 'member_no,phone\nM1,13800000001\n')] });
+  // U1 with the known phone, then U1 with another phone: the second link is a conflict and creates a customer.
+  const f = file('c.csv', 'unionid,phone,gender\nU1,13800000001,女\nU1,13900000009,男\n,13700000007,\n');
+  const s = await importFiles(app, { entity: 'customers', files: [f] });
+  assert.deepEqual([s.rows, s.imported, s.unchanged, s.rejected, s.identity.customersCreated, s.identity.conflicts], [3, 3, 0, 0, 2, 1]);
+  const again = await importFiles(app, { entity: 'customers', files: [f] });
+  assert.deepEqual([again.rows, again.imported, again.unchanged, again.rejected, again.identity.customersCreated], [3, 0, 3, 0, 0]);
+}));
+
+test('given a Youzan orders export naming guides and cashiers, then names become staff codes (by name, or a keyed pseudonym) and never land in plaintext', () => withStore(async (app, file) => {
+  await importFiles(app, { entity: 'staff', files: [file('staff.csv', 'code,name,store_code\nG07,王芳,S01\n')] });
+  const yz = '订单号,销售渠道,订单状态,订单创建时间,订单实付金额,买家手机号,下单网点,销售导购,收银员\n'
+    + 'E1,线下门店,交易成功,2026-05-05 15:30:00,199.00,13800000002,S01,王芳,\n'
+    + 'E2,线下门店,交易成功,2026-05-06 15:30:00,99.00,13800000002,S01,,李 雷\n'
+    + 'E3,线下门店,交易成功,2026-05-07 15:30:00,59.00,13800000002,S01,G08,\n';
+  const s = await importFiles(app, { entity: 'orders', files: [file('yz.csv', yz)], map: 'youzan-orders' });
+  assert.equal(s.imported, 3);
+  const codes = await app.db.all<{ order_id: string; staff_code: string }>(`select order_id, staff_code from orders order by order_id`);
+  assert.equal(codes[0].staff_code, 'G07', 'a known guide resolves to her code');
+  assert.match(codes[1].staff_code, /^staff:[0-9a-f]{12}$/, 'an unknown name becomes a keyed pseudonym');
+  assert.equal(codes[2].staff_code, 'G08', 'a code stays a code');
+  const leaked = await app.db.scalar(`select count(*) from orders where staff_code like '%李%' or staff_code like '%王%'`);
+  assert.equal(leaked, 0);
+}));
+
+test('given live records with traits, when resolved, then the traits join the customer', () => withStore(async (app) => {
+  const [c] = await resolveBatch(app, [{ identifiers: [{ type: 'phone', value: '13800000001' }], source: 'web', traits: { plan: 'gold', city: 'sh' } }]);
+  await resolveBatch(app, [{ identifiers: [{ type: 'phone', value: '13800000001' }], source: 'web', traits: { plan: 'silver' } }]);
+  assert.deepEqual(JSON.parse(String(await app.db.scalar(`select count(*) from customers`))), 1);
+  const t = await app.db.get<{ t: string }>(`select traits::varchar as t from customers where id = $id`, { id: c });
+  assert.deepEqual(JSON.parse(t!.t), { plan: 'silver', city: 'sh' });
+}));
