@@ -18,7 +18,7 @@ export interface ResolveStats {
  * Resolves the records of one batch against the store, set-based (身份识别). Expects two temp tables:
  *   `<p>_rid(_row, id_type, namespace, id_hash)`   — each record's usable identifiers (keyed hashes)
  *   `<p>_idv(id_type, namespace, id_hash, norm, id_masked)` — the normalised value of each, for encrypting new ones
- * and leaves `<p>_rc(_row, customer_id)`.
+ * and leaves `<p>_rc(_row, customer_id)` and `<p>_newc(newkey, id)`, the customers it created.
  *
  * Only the part of the graph a link can change goes through union-find (`<p>_nodes`): identifiers seen together on
  * a row with another one, plus every identifier of the existing customers those touch. All other identifiers of
@@ -27,7 +27,7 @@ export interface ResolveStats {
  * and inserted with one INSERT … SELECT (the table has no ART index: uniqueness comes from the anti-join here and
  * from identity writes being serialised, see lock.ts).
  */
-export async function resolveStaged(app: App, p: string, rules: MergeRules, o: { source: string | null }): Promise<ResolveStats> {
+export async function resolveStaged(app: App, p: string, rules: MergeRules, o: { source: string | null; deferNewCustomers?: boolean }): Promise<ResolveStats> {
   const db = app.db;
   const ws = app.workspaceId;
   const typeList = ID_TYPES as string[];
@@ -113,7 +113,8 @@ export async function resolveStaged(app: App, p: string, rules: MergeRules, o: {
      union all
      select s.id_type, s.namespace, s.id_hash, s.existing, coalesce(s.existing, c.id) from ${p}_simple s left join ${p}_newc c on c.newkey = s.first_row`,
   );
-  if (created) await db.run(`insert into customers (workspace_id, id) select $ws, id from ${p}_newc order by id`, { ws });
+  // A customers file inserts its new customers with their attributes itself (writeCustomers reads `<p>_newc`).
+  if (created && !o.deferNewCustomers) await db.run(`insert into customers (workspace_id, id) select $ws, id from ${p}_newc order by id`, { ws });
 
   // New identifiers: their normalised value encrypted (for display), stored with hash and mask.
   await db.run(

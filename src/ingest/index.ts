@@ -106,7 +106,7 @@ async function importOne(app: App, file: string, o: OneOpts): Promise<FileSummar
         o.identity.maskedIdentifiers += scan.masked;
         if (o.strict && rejected) throw new Rollback();
         await db.run(`delete from ${p}_rid where _row in (select _row from ${p}_rows where len(_errors) > 0)`);
-        Object.assign(idStats, await resolveStaged(app, p, o.rules, { source }));
+        Object.assign(idStats, await resolveStaged(app, p, o.rules, { source, deferNewCustomers: o.entity === 'customers' }));
         lap('resolve');
         Object.assign(result, await writeEntity(app, p, o.entity, t, { source, customersCreated: idStats.customersCreated }));
         if (o.dryRun) throw new Rollback();

@@ -1,5 +1,6 @@
 import type { App } from '../../app/context.ts';
 import { encrypt, keyedHash } from '../../domain/privacy/cipher.ts';
+import { encryptMany } from '../../identity/bulkCipher.ts';
 import { maskName } from '../../domain/privacy/mask.ts';
 import { tempAppender, pages } from '../../identity/temp.ts';
 import { cols, GOOD, type WriteResult } from './sql.ts';
@@ -34,19 +35,21 @@ export async function writeCustomers(app: App, p: string, present: Set<string>):
   if (c.has('name') || c.has('birthday')) {
     const a = await tempAppender(db, `${p}_cpii`);
     for await (const page of pages<{ customer_id: number; _name: string | null; _birthday: string | null }>(db, `select customer_id, _name, _birthday from ${p}_cust where k between $a and $b`, n, 100_000)) {
-      for (const r of page) {
+      const names = encryptMany(app.keys, page.map((r) => r._name ?? ''));
+      const birthdays = encryptMany(app.keys, page.map((r) => r._birthday ?? ''));
+      page.forEach((r, i) => {
         a.appendBigInt(BigInt(r.customer_id));
         if (r._name) {
-          a.appendVarchar(encrypt(app.keys, r._name));
+          a.appendVarchar(names[i]);
           a.appendVarchar(maskName(r._name));
         } else {
           a.appendNull();
           a.appendNull();
         }
-        if (r._birthday) a.appendVarchar(encrypt(app.keys, r._birthday));
+        if (r._birthday) a.appendVarchar(birthdays[i]);
         else a.appendNull();
         a.endRow();
-      }
+      });
       a.flushSync();
     }
     a.closeSync();
@@ -67,11 +70,24 @@ export async function writeCustomers(app: App, p: string, present: Set<string>):
   );
   const good = await db.scalar(`select count(*) from ${p}_rows r where ${GOOD}`);
   const imported = await db.scalar(`select count(*) from ${p}_rows r join ${p}_rc rc using (_row) where ${GOOD} and rc.customer_id in (select customer_id from ${p}_chg)`);
+  const x = `(select u.*, pii.name_cipher, pii.name_masked, pii.birthday_cipher from ${p}_cust u left join ${p}_cpii pii using (customer_id))`;
+  // New customers (created by this file's identity resolution): inserted whole, one INSERT … SELECT.
+  const fresh = extra.find((t) => t.endsWith('_newc'));
+  if (fresh) {
+    const names = [...attrs.map(([k]) => k), 'name_cipher', 'name_masked', 'birthday_cipher'];
+    await db.run(
+      `insert into customers (workspace_id, id, ${names.join(', ')}) select $ws, n.id, ${names.map((k) => (k === 'is_minor' ? 'coalesce(x.is_minor, false)' : `x.${k}`)).join(', ')}
+       from ${fresh} n left join ${x} x on x.customer_id = n.id order by n.id`,
+      { ws: app.workspaceId },
+    );
+  }
+  // Existing customers: only those with something new (a different value, or a name or birthday given).
   const sets = attrs.map(([k]) => (k === 'traits' ? `traits = case when x.traits is null then customers.traits when customers.traits is null then x.traits else json_merge_patch(customers.traits, x.traits) end` : `${k} = coalesce(x.${k}, customers.${k})`));
   sets.push('name_cipher = coalesce(x.name_cipher, customers.name_cipher)', 'name_masked = coalesce(x.name_masked, customers.name_masked)', 'birthday_cipher = coalesce(x.birthday_cipher, customers.birthday_cipher)', 'updated_at = current_timestamp');
   await db.run(
-    `update customers set ${sets.join(', ')} from (select u.*, pii.name_cipher, pii.name_masked, pii.birthday_cipher from ${p}_cust u left join ${p}_cpii pii using (customer_id)) x
-     where customers.workspace_id = $ws and customers.id = x.customer_id`,
+    `update customers set ${sets.join(', ')} from ${x} x
+     where customers.workspace_id = $ws and customers.id = x.customer_id
+       and (x.customer_id in (select customer_id from ${p}_chg) or x.name_cipher is not null or x.birthday_cipher is not null)`,
     { ws: app.workspaceId },
   );
   return { imported, unchanged: good - imported };
