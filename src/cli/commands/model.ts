@@ -9,6 +9,8 @@ import type { HoldoutEvaluation } from '../../models/holdout.ts';
 import { fitChurnModel, scoreChurn } from '../../models/churn.ts';
 import { fitClusters } from '../../models/clusters.ts';
 import { fitNextPurchase } from '../../models/nextPurchase.ts';
+import { writeHoldoutChart, chartFormatOf } from '../../models/holdoutChartFile.ts';
+import { holdoutChartData } from '../../domain/models/holdoutChart.ts';
 
 const FITTABLE = ['bgnbd', 'gamma-gamma', 'clv', 'churn', 'clusters', 'next-purchase'] as const;
 const SCORABLE = ['clv', 'churn'] as const;
@@ -59,16 +61,21 @@ export function registerModel(program: Command, env: CommandEnv): void {
     .option('--cutoff <day>', 'churn: the test cut-off (default: last order day − window); training uses the window before it')
     .option('--window-days <n>', 'churn: the label window in days', '90')
     .option('--as-of <day>', 'clusters, next-purchase: histories up to this day (default: the last order day)')
+    .option('--chart <file>', 'bgnbd: write the calibration/holdout chart to FILE.html or FILE.svg (ECharts, self-contained)')
     .option('--json', 'machine-readable output')
-    .action(async (name: string, o: { calibrationEnd?: string; cutoff?: string; windowDays: string; asOf?: string; json?: boolean }) => {
+    .action(async (name: string, o: { calibrationEnd?: string; cutoff?: string; windowDays: string; asOf?: string; chart?: string; json?: boolean }) => {
+      if (o.chart !== undefined && name !== 'bgnbd') throw new UserError('bad_option', '--chart is for bgnbd only.', '--chart 仅用于 bgnbd。');
+      if (o.chart !== undefined) chartFormatOf(o.chart);
       if (name === 'bgnbd') {
         const r = await env.withApp((app) => fitBgNbdModel(app, { calibrationEnd: o.calibrationEnd }));
         const { card, ...out } = r;
-        emit(env.output, o.json, { ...out, holdout: card.metrics.holdout }, () =>
+        const holdout = card.metrics.holdout as HoldoutEvaluation;
+        const chart = o.chart !== undefined ? writeHoldoutChart(holdout, o.chart) : holdout.holdoutEnd ? holdoutChartData(holdout) : null;
+        emit(env.output, o.json, { ...out, holdout, chart, chartFile: o.chart ?? null }, () =>
           `BG/NBD v${r.version} on ${r.customers} customers (${r.distinctHistories} distinct histories), calibration end ${r.calibrationEnd}, time unit week\n` +
           `r=${f(r.r, 6)} alpha=${f(r.alpha, 6)} a=${f(r.a, 6)} b=${f(r.b, 6)}  log-likelihood ${r.loglik.toFixed(3)}  (${r.seconds.toFixed(2)} s)\n` +
           `standard errors r ${f(r.standardErrors.r, 6)} alpha ${f(r.standardErrors.alpha, 6)} a ${f(r.standardErrors.a, 6)} b ${f(r.standardErrors.b, 6)}\n` +
-          holdoutText(card.metrics.holdout as HoldoutEvaluation));
+          holdoutText(holdout) + (o.chart ? `\nchart written to ${o.chart}` : ''));
       } else if (name === 'gamma-gamma') {
         const r = await env.withApp((app) => fitGammaGammaModel(app, { calibrationEnd: o.calibrationEnd }));
         const { card: _card, ...out } = r;
@@ -133,14 +140,20 @@ export function registerModel(program: Command, env: CommandEnv): void {
 
   model.command('card [name]')
     .description('Show the latest model card(s): data window, parameters, metrics / 模型卡')
+    .option('--chart <file>', 'bgnbd: write the calibration/holdout chart to FILE.html or FILE.svg (ECharts, self-contained)')
     .option('--json', 'machine-readable output')
-    .action(async (name: string | undefined, o: { json?: boolean }) => {
+    .action(async (name: string | undefined, o: { chart?: string; json?: boolean }) => {
+      if (o.chart !== undefined && name !== 'bgnbd') throw new UserError('bad_option', '--chart is for the bgnbd card: siyu model card bgnbd --chart FILE.html', '--chart 仅用于 bgnbd 模型卡：siyu model card bgnbd --chart FILE.html');
+      if (o.chart !== undefined) chartFormatOf(o.chart);
       const cards = await env.withApp(async (app) => {
         if (!name) return latestCards(app.state, app.workspaceId);
         const c = await latestCard(app.state, app.workspaceId, name);
         if (!c) throw new UserError('model_not_fitted', `Model '${name}' has not been fitted yet: run 'siyu model fit ${name}'.`, `模型 '${name}' 尚未拟合，请先运行 'siyu model fit ${name}'。`, 404);
         return [c];
       });
-      emit(env.output, o.json, name ? cards[0] : cards, () => (cards.length ? cards.map(cardText).join('\n\n') : 'no model fitted yet'));
+      const holdout = name === 'bgnbd' ? cards[0].metrics.holdout as HoldoutEvaluation | undefined : undefined;
+      const chart = holdout && o.chart !== undefined ? writeHoldoutChart(holdout, o.chart) : holdout?.holdoutEnd ? holdoutChartData(holdout) : null;
+      emit(env.output, o.json, name ? (name === 'bgnbd' ? { ...cards[0], chart, chartFile: o.chart ?? null } : cards[0]) : cards, () =>
+        (cards.length ? cards.map(cardText).join('\n\n') : 'no model fitted yet') + (o.chart ? `\nchart written to ${o.chart}` : ''));
     });
 }
