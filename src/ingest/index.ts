@@ -19,6 +19,7 @@ import { loadRules } from '../identity/rules.ts';
 import { tempPrefix, dropTemp } from '../identity/temp.ts';
 import { withIdentityLock } from '../identity/lock.ts';
 import { recordRun } from './runs.ts';
+import { refreshInsightAggregates } from '../insight/aggregates.ts';
 import { resolveStaffNames } from './staffNames.ts';
 import { liveLock } from '../server/lock.ts';
 import type { ImportOptions, ImportSummary, FileSummary, IdentityStats } from './types.ts';
@@ -57,6 +58,7 @@ export async function importFiles(app: App, opts: ImportOptions): Promise<Import
       const s = await importOne(app, file, { ...opts, mapping, preset, rules, tz, identity, onRows: (n) => opts.onProgress?.((done += n)) });
       summaries.push(s);
     }
+    if (!opts.dryRun) await refreshInsightAggregates(app);
   } finally {
     await restore();
   }

@@ -1,46 +1,80 @@
 import type { App } from '../app/context.ts';
 import { sqlFor } from '../store/interfaces.ts';
+import { query } from './queries/query.ts';
 
 /**
- * Per-customer and per-customer-month order totals (insight_customer_agg, insight_customer_month), kept up to date
- * from a watermark on orders.imported_at. Cohorts, RFM, lifecycle and tiers read these instead of scanning every
- * order. Every insight command refreshes first; the importer may call `refreshAggregates(app)` after a load.
+ * Per-customer and per-customer-month order totals (insight_customer_agg, insight_customer_month with the cohort
+ * month) and a per-day × channel × store × guide rollup of order totals (insight_daily), kept up to date from a
+ * watermark on orders.imported_at. KPIs, cohorts, RFM, lifecycle and tiers read these instead of scanning every
+ * order. The importer calls `refreshInsightAggregates(app)` after each load; every insight command still checks
+ * first (a no-op costing one scan of three columns when nothing changed).
  *
  * Incremental: customers with an order imported at or after the watermark get their rows recomputed from their
- * orders. Full rebuild when asked, on first use, or when the aggregate no longer adds up to the orders (an order
- * deleted, or a customer merge moved orders between customers).
+ * orders. Full rebuild when asked, on first use, when orders were deleted, or when an incremental pass leaves the
+ * aggregate not adding up to the orders. Orders are only ever inserted (the importer) or moved between customers
+ * (identity merges, recorded in identity_merges): the check on each read is one scan of orders.imported_at. The daily rollup recomputes the days that got an
+ * order since the watermark.
  */
 const STATS = {
   duckdb: `select max(imported_at)::varchar as through, count(*) as n,
-      count(*) filter (where customer_id is not null and status <> 'cancelled') as matched
+      (select count(*) || '/' || count(unmerged_at) from identity_merges where workspace_id = $ws) as merges
     from orders where workspace_id = $ws`,
 };
-const WATERMARK = { duckdb: `select imported_through::varchar as through, order_count as n from insight_watermarks where workspace_id = $ws and name = 'orders'` };
-const AGG_TOTAL = { duckdb: `select coalesce(sum(orders), 0) as n from insight_customer_agg where workspace_id = $ws` };
-
-/** Which customers to recompute: all (full) or those with orders imported since the watermark. */
-const SCOPE = `(not $incremental or customer_id in (select customer_id from orders where workspace_id = $ws and imported_at >= $since::timestamp and customer_id is not null))`;
-
-const DELETE_AGG = { duckdb: `delete from insight_customer_agg where workspace_id = $ws and ${SCOPE}` };
-const DELETE_MONTH = { duckdb: `delete from insight_customer_month where workspace_id = $ws and ${SCOPE}` };
-const INSERT_AGG = {
-  duckdb: `insert into insight_customer_agg
-    select workspace_id, customer_id, min(order_date), max(order_date), count(*), count(distinct order_date),
-      sum(gross_amount), sum(discount_amount), sum(refund_amount)
-    from orders
-    where workspace_id = $ws and customer_id is not null and status <> 'cancelled' and ${SCOPE}
-    group by workspace_id, customer_id`,
+const WATERMARK = {
+  duckdb: `select imported_through::varchar as through, order_count as n, merges, refreshed_at::varchar as refreshed
+    from insight_watermarks where workspace_id = $ws and name = 'orders'`,
 };
-const INSERT_MONTH = {
-  duckdb: `insert into insight_customer_month
-    select workspace_id, customer_id, date_trunc('month', order_date)::date, count(*), sum(gross_amount)
-    from orders
-    where workspace_id = $ws and customer_id is not null and status <> 'cancelled' and ${SCOPE}
-    group by all`,
+/** After an incremental pass: do the aggregates still add up to the orders (else rebuild in full)? */
+const ADDS_UP = {
+  duckdb: `select (select coalesce(sum(orders), 0) from insight_customer_agg where workspace_id = $ws)
+        = (select count(*) from orders where workspace_id = $ws and customer_id is not null and status <> 'cancelled')
+      and (select coalesce(sum(orders), 0) from insight_daily where workspace_id = $ws)
+        = (select count(*) from orders where workspace_id = $ws and status <> 'cancelled') as ok`,
 };
+
+/**
+ * Which customers to recompute incrementally: those with orders imported since the watermark and both sides of every
+ * merge made or undone since the last refresh (a merge moves orders without importing them). A full rebuild takes
+ * everyone (`true`: a predicate with a subquery would still be evaluated on every order).
+ */
+const CUSTOMERS_TOUCHED = `(customer_id in (select customer_id from orders where workspace_id = $ws and imported_at >= $since::timestamp and customer_id is not null)
+    or customer_id in (select unnest([survivor_id, merged_id]) from identity_merges where workspace_id = $ws and (merged_at >= $msince::timestamp or unmerged_at >= $msince::timestamp)))`;
+/** Which days to recompute incrementally in the daily rollup: those with an order imported since the watermark. */
+const DAYS_TOUCHED = (col: string) => `${col} in (select distinct order_date from orders where workspace_id = $ws and imported_at >= $since::timestamp)`;
+
+const statements = (scope: string, days: (col: string) => string) => [
+  { duckdb: `delete from insight_customer_agg where workspace_id = $ws and ${scope}` },
+  { duckdb: `delete from insight_customer_month where workspace_id = $ws and ${scope}` },
+  { duckdb: `delete from insight_daily where workspace_id = $ws and ${days('day')}` },
+  {
+    duckdb: `insert into insight_customer_agg
+      select workspace_id, customer_id, min(order_date), max(order_date), count(*), count(distinct order_date),
+        sum(gross_amount), sum(discount_amount), sum(refund_amount)
+      from orders
+      where workspace_id = $ws and customer_id is not null and status <> 'cancelled' and ${scope}
+      group by workspace_id, customer_id`,
+  },
+  {
+    duckdb: `insert into insight_customer_month
+      select workspace_id, customer_id, month, min(month) over (partition by customer_id), orders, gmv from (
+        select workspace_id, customer_id, date_trunc('month', order_date)::date as month, count(*) as orders, sum(gross_amount) as gmv
+        from orders
+        where workspace_id = $ws and customer_id is not null and status <> 'cancelled' and ${scope}
+        group by all)`,
+  },
+  {
+    duckdb: `insert into insight_daily
+      select workspace_id, order_date, channel, store_code, staff_code, count(*), sum(gross_amount), sum(discount_amount), sum(refund_amount),
+        count(*) filter (where refund_amount > 0 or status in ('refunded', 'partially_refunded'))
+      from orders
+      where workspace_id = $ws and status <> 'cancelled' and ${days('order_date')}
+      group by all`,
+  },
+];
+const REBUILD = { full: statements('true', () => 'true'), incremental: statements(CUSTOMERS_TOUCHED, DAYS_TOUCHED) };
 const SAVE_WATERMARK = {
-  duckdb: `insert or replace into insight_watermarks (workspace_id, name, imported_through, order_count, refreshed_at)
-    values ($ws, 'orders', $through::timestamp, $n, current_timestamp)`,
+  duckdb: `insert or replace into insight_watermarks (workspace_id, name, imported_through, order_count, merges, refreshed_at)
+    values ($ws, 'orders', $through::timestamp, $n, $merges, current_timestamp)`,
 };
 
 export interface RefreshResult {
@@ -53,31 +87,34 @@ export async function refreshAggregates(app: App, opts: { full?: boolean } = {})
   const w = app.warehouse;
   const d = w.dialect;
   const ws = app.workspaceId;
-  const [now] = await w.all<{ through: string | null; n: number; matched: number }>(sqlFor(d, STATS), { ws });
-  const [mark] = await w.all<{ through: string | null; n: number }>(sqlFor(d, WATERMARK), { ws });
+  const [now] = await w.all<{ through: string | null; n: number; merges: string }>(sqlFor(d, STATS), { ws });
+  const [mark] = await w.all<{ through: string | null; n: number; merges: string | null; refreshed: string }>(sqlFor(d, WATERMARK), { ws });
   let mode: RefreshResult['mode'] = 'none';
   if (opts.full || !mark || Number(now.n) < Number(mark.n)) mode = 'full';
   else if (now.through && (!mark.through || now.through > mark.through)) mode = 'incremental';
   else if (now.through !== mark.through || Number(now.n) !== Number(mark.n)) mode = 'full';
-  if (mode === 'none') {
-    const [agg] = await w.all<{ n: number }>(sqlFor(d, AGG_TOTAL), { ws });
-    if (Number(agg.n) !== Number(now.matched)) mode = 'full';
-  }
+  else if (now.merges !== mark.merges) mode = 'incremental';
+  const addsUp = async () => Boolean((await w.all<{ ok: boolean }>(sqlFor(d, ADDS_UP), { ws }))[0]?.ok);
   if (mode === 'none') return { mode, ms: Date.now() - t0 };
   const rebuild = async (m: 'incremental' | 'full') => {
-    const p = { ws, incremental: m === 'incremental', since: mark?.through ?? '1970-01-01' };
+    const p = { ws, since: mark?.through ?? '1970-01-01', msince: mark?.refreshed ?? '1970-01-01' };
     await app.state.transaction(async () => {
-      for (const q of [DELETE_AGG, DELETE_MONTH, INSERT_AGG, INSERT_MONTH]) await w.run(sqlFor(d, q), p);
-      await w.run(sqlFor(d, SAVE_WATERMARK), { ws, through: now.through, n: Number(now.n) });
+      for (const q of REBUILD[m]) await query(w, q, 'refreshAggregates', p);
+      await w.run(sqlFor(d, SAVE_WATERMARK), { ws, through: now.through, n: Number(now.n), merges: now.merges });
     });
   };
   await rebuild(mode);
-  if (mode === 'incremental') {
-    const [agg] = await w.all<{ n: number }>(sqlFor(d, AGG_TOTAL), { ws });
-    if (Number(agg.n) !== Number(now.matched)) {
-      mode = 'full';
-      await rebuild('full');
-    }
+  if (mode === 'incremental' && !(await addsUp())) {
+    mode = 'full';
+    await rebuild('full');
   }
   return { mode, ms: Date.now() - t0 };
+}
+
+/**
+ * The one entry point loaders call after they write orders (the importer after each run): brings the insight
+ * aggregates up to date so the next question reads them without catching up first.
+ */
+export async function refreshInsightAggregates(app: App): Promise<RefreshResult> {
+  return refreshAggregates(app);
 }

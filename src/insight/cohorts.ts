@@ -37,11 +37,11 @@ function periodsBetween(a: string, b: string, period: CohortPeriod): number {
 }
 
 /** 同期群留存: cohorts by first-order period with the share of each ordering in every later period. */
-export async function cohorts(app: App, opts: { period?: CohortPeriod; filters?: InsightFilters } = {}): Promise<CohortReport> {
+export async function cohorts(app: App, opts: { period?: CohortPeriod; filters?: InsightFilters; refresh?: boolean } = {}): Promise<CohortReport> {
   const period = opts.period ?? 'month';
   if (!COHORT_PERIODS.includes(period)) throw new UserError('bad_period', `--period must be one of ${COHORT_PERIODS.join(', ')}.`, `--period 必须是 ${COHORT_PERIODS.join('、')} 之一。`);
   const f = checkFilters(opts.filters ?? {});
-  await refreshAggregates(app);
+  if (opts.refresh !== false) await refreshAggregates(app);
   const p = filterParams(f);
   const orderLevel = p.channel !== null || p.store !== null || p.staff !== null;
   const source = period === 'month' && !orderLevel ? 'aggregate' : 'orders';

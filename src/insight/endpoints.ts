@@ -3,6 +3,7 @@ import type { InsightFilters } from './filters.ts';
 import { kpis } from './kpis.ts';
 import { cohorts, type CohortPeriod } from './cohorts.ts';
 import { rfm } from './rfm.ts';
+import { refreshAggregates } from './aggregates.ts';
 import { lifecycle } from './lifecycle.ts';
 import { tiers } from './tiers.ts';
 import { listTags } from './tags.ts';
@@ -167,7 +168,10 @@ export const INSIGHT_ENDPOINTS: InsightEndpoint[] = [
     name: 'suite',
     summary: 'KPIs, monthly cohorts and RFM in one call (the report and the benchmark use it) (核心洞察)',
     options: {},
-    run: async (app, f) => ({ kpi: await kpis(app, f), cohort: await cohorts(app, { period: 'month', filters: f }), rfm: await rfm(app, { filters: f }) }),
+    run: async (app, f) => {
+      await refreshAggregates(app);
+      return { kpi: await kpis(app, f, { refresh: false }), cohort: await cohorts(app, { period: 'month', filters: f, refresh: false }), rfm: await rfm(app, { filters: f, refresh: false }) };
+    },
   },
   {
     name: 'series',

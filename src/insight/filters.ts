@@ -73,10 +73,25 @@ export function hasDimensionFilter(f: InsightFilters): boolean {
 
 const SPAN = { duckdb: `select min(order_date)::varchar as first, max(order_date)::varchar as last from orders where workspace_id = $ws and status <> 'cancelled'` };
 
+/** The first and last order day of the workspace (cancelled orders left out); nulls without orders. */
+export interface OrderSpan {
+  first: string | null;
+  last: string | null;
+}
+
+export async function orderSpan(app: App): Promise<OrderSpan> {
+  const [s] = await app.warehouse.all<{ first: string | null; last: string | null }>(sqlFor(app.warehouse.dialect, SPAN), { ws: app.workspaceId });
+  return { first: s?.first ?? null, last: s?.last ?? null };
+}
+
 /** The window asked for; a missing end is the first / last order day of the workspace (all time by default). */
 export async function resolveWindow(app: App, f: InsightFilters): Promise<DayWindow & { allTime: boolean }> {
+  return windowOf(f, f.from && f.to ? { first: null, last: null } : await orderSpan(app));
+}
+
+/** resolveWindow with the order span already known. */
+export function windowOf(f: InsightFilters, s: OrderSpan): DayWindow & { allTime: boolean } {
   if (f.from && f.to) return { from: f.from, to: f.to, allTime: false };
-  const [s] = await app.warehouse.all<{ first: string | null; last: string | null }>(sqlFor(app.warehouse.dialect, SPAN), { ws: app.workspaceId });
   const today = new Date().toISOString().slice(0, 10);
   const from = f.from ?? s.first ?? today;
   const to = f.to ?? s.last ?? today;

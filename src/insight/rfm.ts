@@ -12,6 +12,8 @@ export interface RfmOptions {
   referenceDate?: string;
   /** Thresholds for high / low; each missing one is the population mean. */
   thresholds?: Partial<RfmThresholds>;
+  /** Bring the aggregates up to date first (default true). */
+  refresh?: boolean;
 }
 
 export interface RfmSegmentSize {
@@ -42,7 +44,7 @@ export async function rfm(app: App, opts: RfmOptions = {}): Promise<RfmReport> {
   if (opts.referenceDate !== undefined && !isDay(opts.referenceDate)) {
     throw new UserError('bad_date', `--as-of must be a day YYYY-MM-DD, not '${opts.referenceDate}'.`, `--as-of 必须是日期 YYYY-MM-DD，而不是 '${opts.referenceDate}'。`);
   }
-  await refreshAggregates(app);
+  if (opts.refresh !== false) await refreshAggregates(app);
   const last = await lastOrderDay(app.warehouse, app.workspaceId);
   const ref = opts.referenceDate ?? addDays(last ?? new Date().toISOString().slice(0, 10), 1);
   const p = filterParams(f);

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { openApp, type App } from '../../src/app/context.ts';
 import { kpis, cohorts, rfm, refreshAggregates } from '../../src/insight/index.ts';
 import { addOrders, smallShop } from './fixture.ts';
+import { orderCustomers } from '../../src/insight/queries/kpiOrderCustomers.ts';
+import { orderTotals } from '../../src/insight/queries/kpiOrderTotals.ts';
 
 async function withShop(fn: (app: App) => Promise<void>) {
   const dir = mkdtempSync(join(tmpdir(), 'siyu-insight-'));
@@ -100,4 +102,35 @@ test('given the small shop, RFM scores and the 8 segments follow the mean rule',
   assert.equal(fixed.sizes['重要发展'], 1);
   const early = await rfm(app, { referenceDate: '2024-02-01' }); // only January orders count
   assert.equal(early.customers, 2);
+}));
+
+test('given any window, the aggregate and rollup sources give the numbers the orders give', () => withShop(async (app) => {
+  await refreshAggregates(app);
+  const base = { ws: 1, channel: null, store: null, staff: null, city: null, segment: null };
+  const whole = { ...base, from: '2024-01-05', to: '2024-03-15', pfrom: '2023-10-27', pto: '2024-01-04' };
+  assert.deepEqual(await orderCustomers(app.warehouse, whole, 'whole'), await orderCustomers(app.warehouse, whole, 'orders'));
+  assert.deepEqual(await orderCustomers(app.warehouse, whole, 'whole'),
+    { customers: 4, repeat_customers: 2, customer_orders: 7, new_customers: 4, prev_customers: 0, churned_customers: 0 });
+  const hz = { ...whole, city: '杭州' };
+  assert.deepEqual(await orderCustomers(app.warehouse, hz, 'whole'), await orderCustomers(app.warehouse, hz, 'orders'));
+  for (const w of [whole, { ...base, from: '2024-02-01', to: '2024-02-29', channel: 'pos' }, { ...base, from: '2024-02-14', to: '2024-03-01' }]) {
+    assert.deepEqual(await orderTotals(app.warehouse, w, 'rollup'), await orderTotals(app.warehouse, w, 'orders'));
+  }
+  assert.deepEqual(await orderTotals(app.warehouse, whole, 'rollup'), { orders: 8, gmv: 580, discounts: 5, refunds: 20, refunded_orders: 1 });
+}));
+
+test('given a merge that moves orders between customers, the aggregates follow without a new import', () => withShop(async (app) => {
+  assert.equal((await refreshAggregates(app)).mode, 'full');
+  await new Promise((r) => setTimeout(r, 5));
+  // What src/identity/merges.ts does: record the merge, move the merged customer's orders to the survivor.
+  await app.db.run(`insert into identity_merges (workspace_id, id, survivor_id, merged_id, rule) values (1, 1, 1, 2, 'phone')`);
+  await app.db.run(`update orders set customer_id = 1 where customer_id = 2`);
+  await app.db.run(`update customers set status = 'merged', merged_into = 1 where id = 2`);
+  assert.equal((await refreshAggregates(app)).mode, 'incremental');
+  const k = await kpis(app);
+  assert.deepEqual([k.customers, k.orders, k.repurchase_rate], [3, 8, 2 / 3]); // c1 (4 orders with c2's) and c3 repeat
+  const r = await rfm(app);
+  assert.equal(r.customers, 3);
+  const c = await cohorts(app);
+  assert.deepEqual(c.cohorts.map((x) => [x.cohort, x.size]), [['2024-01', 1], ['2024-02', 1], ['2024-03', 1]]);
 }));

@@ -7,23 +7,24 @@ import { ORDER_FILTER } from '../filters.ts';
  * each cell counts the customers of the cohort who ordered in period cohort + k. Cohorts whose start falls in
  * [$from, $to] are kept; their later periods are not cut at $to.
  *
- * Two sources with one meaning: the per-customer-month aggregate (month periods, no order-level filter) and the
+ * Two sources with one meaning: the per-customer-month aggregate, which carries each customer's cohort month (month
+ * periods, no order-level filter: one grouped scan, no join), and the
  * orders themselves (any period, channel / store / staff filters: the cohort is then the first order in scope).
  */
 const FROM_AGGREGATE = {
   duckdb: `with cp as (
-      select m.customer_id, m.month as p, date_trunc('month', a.first_order_date)::date as cohort
+      select m.month as p, m.cohort
       from insight_customer_month m
-      join insight_customer_agg a on a.workspace_id = m.workspace_id and a.customer_id = m.customer_id
       where m.workspace_id = $ws
         and ($city::varchar is null or m.customer_id in (select id from customers where workspace_id = $ws and city in (select unnest(string_split($city, ',')))))
         and ($segment::varchar is null or m.customer_id in (select customer_id from customer_tags where workspace_id = $ws and tag = $segment))
-    )
-    select cohort::varchar as cohort, date_diff('month', cohort, p) as k, count(*) as customers,
-      (select max(p) from cp)::varchar as last_period
-    from cp
+    ),
+    cells as (select cohort, p, count(*) as customers from cp group by all)
+    select cohort::varchar as cohort, date_diff('month', cohort, p) as k, customers,
+      (select max(p) from cells)::varchar as last_period
+    from cells
     where ($from::date is null or cohort >= date_trunc('month', $from::date)) and ($to::date is null or cohort <= $to::date)
-    group by all order by 1, 2`,
+    order by 1, 2`,
 };
 
 const FROM_ORDERS = {

@@ -6,12 +6,14 @@ import { CUSTOMER_FILTER, ORDER_FILTER } from '../filters.ts';
  * Customer-base and engagement KPIs of one window (docs/metrics.md, 客户 / 触达 / 内容 / 社群 / 转化): the customer
  * base, active customers, messages, content, groups, coupons and the two conversion funnels. Events are bucketed by
  * events.event_date (local day); coupons and registrations by their local day in the workspace zone ($tz).
- * "Ordered after X" means an order (not cancelled) on the day of X or within $attr_days days after it.
+ * "Ordered after X" means an order (not cancelled) on the day of X or within $attr_days days after it; only the orders
+ * of customers with an event in the window are read for it. Active customers are those with an event or an order in
+ * the window; the ordering ones come from the per-customer aggregate when the window holds every order and no
+ * order-level filter applies (`whole`, see kpiOrderCustomers.ts), else from the orders.
  */
 const LOCAL = (col: string) => `timezone($tz, timezone('UTC', ${col}))::date`;
 
-const SQL = {
-  duckdb: `with c as (
+const sql = (ordering: string) => `with c as (
       select c.id, c.registered_at, a.first_order_date, least(${LOCAL('c.registered_at')}, ${LOCAL('c.acquired_at')}, a.first_order_date) as known_since
       from customers c left join insight_customer_agg a on a.workspace_id = c.workspace_id and a.customer_id = c.id
       where c.workspace_id = $ws and c.status in ('active', 'restricted') and ${CUSTOMER_FILTER}
@@ -25,6 +27,7 @@ const SQL = {
       select distinct customer_id, order_date from orders
       where workspace_id = $ws and status <> 'cancelled' and customer_id is not null
         and order_date between $from::date and $to::date + $attr_days::integer
+        and customer_id in (select customer_id from e)
     ),
     firsts as (select customer_id, type, min(event_date) as d from e group by customer_id, type),
     readers as (select customer_id, d from firsts where type = 'content_read'),
@@ -44,8 +47,7 @@ const SQL = {
       (select count(*) from (
         select customer_id from e
         union
-        select o.customer_id from orders o where o.workspace_id = $ws and o.status <> 'cancelled' and o.customer_id is not null
-          and o.order_date between $from::date and $to::date and ${ORDER_FILTER}
+        ${ordering}
       )) as active_customers,
       (select count(*) from e where type = 'message_delivered') as messages_delivered,
       (select count(*) from e where type = 'message_opened') as messages_opened,
@@ -67,8 +69,17 @@ const SQL = {
       (select count(*) from viewers) as viewers,
       (select count(*) from carters) as carters,
       (select count(*) from carters k where exists (select 1 from od where od.customer_id = k.customer_id
-        and od.order_date between k.d and $to::date)) as cart_ordered`,
+        and od.order_date between k.d and $to::date)) as cart_ordered`;
+
+/** Who ordered in the window: all customers with an order (the window holds every order, no order-level filter), or from the orders. */
+const ORDERING = {
+  whole: `select a.customer_id from insight_customer_agg a where a.workspace_id = $ws
+          and ($city::varchar is null or a.customer_id in (select id from customers where workspace_id = $ws and city in (select unnest(string_split($city, ',')))))
+          and ($segment::varchar is null or a.customer_id in (select customer_id from customer_tags where workspace_id = $ws and tag = $segment))`,
+  orders: `select o.customer_id from orders o where o.workspace_id = $ws and o.status <> 'cancelled' and o.customer_id is not null
+          and o.order_date between $from::date and $to::date and ${ORDER_FILTER}`,
 };
+const SQL = { whole: { duckdb: sql(ORDERING.whole) }, orders: { duckdb: sql(ORDERING.orders) } };
 
 export interface EngagementKpiRow {
   customers_total: number;
@@ -93,7 +104,7 @@ export interface EngagementKpiRow {
   cart_ordered: number;
 }
 
-export async function engagementKpis(w: Warehouse, params: Record<string, unknown>): Promise<EngagementKpiRow> {
-  const [r] = await query(w, SQL, 'engagementKpis', params);
+export async function engagementKpis(w: Warehouse, params: Record<string, unknown>, source: 'whole' | 'orders'): Promise<EngagementKpiRow> {
+  const [r] = await query(w, SQL[source], 'engagementKpis', params);
   return numbers<EngagementKpiRow>(r);
 }
