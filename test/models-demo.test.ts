@@ -41,9 +41,12 @@ test('Gamma-Gamma\'s population mean spend per order is the planted ¥150 within
   assert.ok(Math.abs(gg.meanSpend - want) / want < 0.1, `mean spend ${gg.meanSpend} vs ${want}`);
 });
 
-// The demo's purchases are BG/NBD by construction, so little beyond the BG/NBD P(no order) is predictable: measured on
-// this store, held-out AUC is 0.752 for a 30-day window, 0.741 for 60 and 0.737 for 90 (0.762 / 0.758 / 0.736 at
-// 5,000 people, seed 1). The 30-day window is the one that clears 0.75 here; the margin is small.
+// The demo's purchases are BG/NBD by construction (memoryless, a constant rate until a silent drop-out), its content
+// reads are independent of buying, and its views/carts only precede an order by ≤ 15 days: so the BG/NBD P(no order)
+// is close to the best possible score and the ceiling is low. Measured on this store (3,000 people, seed 11), held-out
+// AUC 0.7525 for a 30-day window, 0.741 for 60, 0.740 for 90 (with the "since the last order" and "overdue"
+// features; 0.7519 / 0.741 / 0.737 without); at 5,000 people, seed 1: 0.775 / 0.764 / 0.741 (0.762 / 0.758 / 0.736
+// without). The AUC's sampling error on ~2,000 test customers is ≈ 0.01, so the margin here stays small.
 test('the churn model, trained on one window and tested on the next, scores AUC ≥ 0.75 with a useful top decile', async () => {
   const churn = await fitChurnModel(app, { windowDays: 30 });
   assert.ok(churn.auc >= 0.75, `AUC ${churn.auc}`);
