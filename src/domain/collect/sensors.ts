@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import type { CollectedBatch, CollectedItem, SeenIdentifier } from './event.ts';
 import { localDay } from './event.ts';
@@ -115,7 +115,7 @@ export function messageId(r: Rec): string {
 }
 
 function digestId(json: string): string {
-  return `sa-${createHash('sha1').update(json).digest('base64url')}`;
+  return `sa-${hash('sha1', json, 'base64url')}`;
 }
 
 /** item_set / item_delete: `item_type` and `item_id` name the item (a product, an article …). */
