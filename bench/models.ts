@@ -116,7 +116,7 @@ export const modelsBenchmark: Benchmark = {
 
       // An import of 1 % more orders (existing customers, after the calibration end), then the incremental refresh.
       await app.db.run(`insert into orders (workspace_id, order_id, customer_id, ordered_at, order_date, status, gross_amount, source)
-        select 1, 'inc' || i, 1 + (i * 7919) % $n, ($start::date + 370 + i % 30)::timestamp, $start::date + 370 + i % 30, 'paid', 100, 'bench'
+        select 1, 'inc' || i, 1 + (i * 7919) % $n::bigint, ($start::date + (370 + i % 30)::integer)::timestamp, $start::date + (370 + i % 30)::integer, 'paid', 100, 'bench'
         from range($k) t(i)`, { n, k: Math.round(purchases / 100), start: START });
       const r0 = performance.now();
       const inc = await refreshPurchaseSummary(app.db, app.workspaceId);
