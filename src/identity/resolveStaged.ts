@@ -5,7 +5,9 @@ import { rankOf, type MergeRules } from '../domain/identity/rules.ts';
 import { tempAppender, pages } from './temp.ts';
 import { applyMerges } from './merges.ts';
 import { encryptMany } from './bulkCipher.ts';
-import { listValue } from '@duckdb/node-api';
+import { listValue, DuckDBTimestampValue } from '@duckdb/node-api';
+
+const IDENTIFIER_COLUMNS = 'workspace_id,id_type,namespace,id_hash,id_cipher,id_masked,customer_id,source,first_seen_at';
 
 export interface ResolveStats {
   customersCreated: number;
@@ -114,7 +116,7 @@ export async function resolveStaged(app: App, p: string, rules: MergeRules, o: {
      select s.id_type, s.namespace, s.id_hash, s.existing, coalesce(s.existing, c.id) from ${p}_simple s left join ${p}_newc c on c.newkey = s.first_row`,
   );
   // A customers file inserts its new customers with their attributes itself (writeCustomers reads `<p>_newc`).
-  if (created && !o.deferNewCustomers) await db.run(`insert into customers (workspace_id, id) select $ws, id from ${p}_newc order by id`, { ws });
+  if (created && !o.deferNewCustomers) await db.run(`insert into customers (workspace_id, id) select $ws, id from ${p}_newc`, { ws });
 
   // New identifiers: their normalised value encrypted (for display), stored with hash and mask.
   await db.run(
@@ -123,24 +125,34 @@ export async function resolveStaged(app: App, p: string, rules: MergeRules, o: {
        from ${p}_nc nc join ${p}_idv v using (id_type, namespace, id_hash) where nc.existing is null group by all)`,
   );
   const nnew = await db.scalar(`select count(*) from ${p}_newids`);
-  await db.run(`create temp table ${p}_cip (k bigint, id_cipher varchar)`);
-  const ca = await tempAppender(db, `${p}_cip`);
-  for await (const page of pages<{ k: number; norm: string }>(db, `select k, norm from ${p}_newids where k between $a and $b`, nnew, 100_000)) {
+  // Straight into the table with the appender (it writes inside this connection's transaction): no staging
+  // table of ciphertexts and no join to bring them back.
+  const order = (await db.all<{ c: string }>(`select column_name as c from duckdb_columns() where table_name = 'customer_identifiers' and schema_name = 'main' and not internal and database_name = current_database() order by column_index`)).map((r) => r.c).join(',');
+  if (order !== IDENTIFIER_COLUMNS) throw new Error(`customer_identifiers columns are ${order}; the appender in resolveStaged expects ${IDENTIFIER_COLUMNS}`);
+  const ci = await db.appender('customer_identifiers');
+  const now = new DuckDBTimestampValue(BigInt(Date.now()) * 1000n);
+  for await (const page of pages<{ id_type: string; namespace: string; id_hash: string; customer_id: number; norm: string; id_masked: string | null }>(
+    db, `select id_type, namespace, id_hash, customer_id, norm, id_masked from ${p}_newids where k between $a and $b`, nnew, 100_000,
+  )) {
     const ciphers = encryptMany(app.keys, page.map((r) => r.norm));
     for (let i = 0; i < page.length; i++) {
-      ca.appendBigInt(BigInt(page[i].k));
-      ca.appendVarchar(ciphers[i]);
-      ca.endRow();
+      const r = page[i];
+      ci.appendInteger(ws);
+      ci.appendVarchar(r.id_type);
+      ci.appendVarchar(r.namespace);
+      ci.appendVarchar(r.id_hash);
+      ci.appendVarchar(ciphers[i]);
+      if (r.id_masked === null) ci.appendNull();
+      else ci.appendVarchar(r.id_masked);
+      ci.appendBigInt(BigInt(r.customer_id));
+      if (o.source === null) ci.appendNull();
+      else ci.appendVarchar(o.source);
+      ci.appendTimestamp(now);
+      ci.endRow();
     }
-    ca.flushSync();
+    ci.flushSync();
   }
-  ca.closeSync();
-  await db.run(
-    `insert into customer_identifiers (workspace_id, id_type, namespace, id_hash, id_cipher, id_masked, customer_id, source)
-     select $ws, n.id_type, n.namespace, n.id_hash, c.id_cipher, n.id_masked, n.customer_id, $source
-     from ${p}_newids n join ${p}_cip c using (k)`,
-    { ws, source: o.source },
-  );
+  ci.closeSync();
 
   const merged = await applyMerges(app, p, merges.map((m) => ({ survivor: m.survivor, merged: m.merged, rule: m.rule, via: m.via })), o.source);
 

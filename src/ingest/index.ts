@@ -55,8 +55,17 @@ export async function importFiles(app: App, opts: ImportOptions): Promise<Import
   const restore = await capMemory(app);
   try {
     for (const file of files) {
-      const s = await importOne(app, file, { ...opts, mapping, preset, rules, tz, identity, onRows: (n) => opts.onProgress?.((done += n)) });
-      summaries.push(s);
+      // Some operators cannot spill (large updates, list aggregates): when the capped buffer pool runs out, the
+      // file's transaction has rolled back, so it is retried with twice the memory rather than failed.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const s = await importOne(app, file, { ...opts, mapping, preset, rules, tz, identity, onRows: (n) => opts.onProgress?.((done += n)) });
+          summaries.push(attempt ? { ...s, memoryRetries: attempt } : s);
+          break;
+        } catch (e) {
+          if (attempt >= 3 || !/Out of Memory/i.test(String((e as Error).message)) || !(await raiseMemory(app))) throw e;
+        }
+      }
     }
     if (!opts.dryRun) await refreshInsightAggregates(app);
   } finally {
@@ -149,6 +158,16 @@ async function importOne(app: App, file: string, o: OneOpts): Promise<FileSummar
  * 640MB) so large staging data spills to its temp directory instead of growing the process; the previous limit
  * is restored afterwards.
  */
+/** Doubles DuckDB's memory limit (for a retry after Out of Memory); false when it cannot be read. */
+async function raiseMemory(app: App): Promise<boolean> {
+  const cur = await app.db.get<{ cur: string }>(`select current_setting('memory_limit') as cur`).catch(() => undefined);
+  const m = cur && /^([\d.]+)\s*([KMGT]i?B)$/i.exec(cur.cur.trim());
+  if (!m) return false;
+  const mib = Number(m[1]) * ({ k: 1 / 1024, m: 1, g: 1024, t: 1024 * 1024 } as Record<string, number>)[m[2][0].toLowerCase()];
+  await app.db.run(`set memory_limit = '${Math.ceil(mib * 2)}MiB'`);
+  return true;
+}
+
 async function capMemory(app: App): Promise<() => Promise<void>> {
   const want = process.env.SIYU_IMPORT_MEMORY_LIMIT ?? '640MB';
   // Inside `siyu serve` the buffer pool is shared with everything else the server runs: leave it alone there.

@@ -49,6 +49,8 @@ export interface FileSummary {
   maskedIdentifiers?: number;
   /** Seconds per step: read (stage), map (coerce and validate), identify (hash distinct identifiers), resolve, write. */
   timings?: Record<string, number>;
+  /** Times the file was retried with twice DuckDB's memory limit after running out (Out of Memory). */
+  memoryRetries?: number;
   seconds: number;
 }
 

@@ -1,5 +1,5 @@
 import type { App } from '../../app/context.ts';
-import { encrypt, keyedHash } from '../../domain/privacy/cipher.ts';
+import { encrypt, decrypt, keyedHash } from '../../domain/privacy/cipher.ts';
 import { encryptMany } from '../../identity/bulkCipher.ts';
 import { maskName } from '../../domain/privacy/mask.ts';
 import { tempAppender, pages } from '../../identity/temp.ts';
@@ -56,16 +56,44 @@ export async function writeCustomers(app: App, p: string, present: Set<string>):
   }
   // What this file changes, for the summary: rows whose customer is new, gained an identifier, was merged or gets
   // a different attribute value count as imported, the other good rows as unchanged (rows = imported + unchanged
-  // + rejected). Names are compared by their masked form (ciphertext differs on every encryption).
+  // + rejected).
   const differs = attrs.map(([k]) => (k === 'traits'
     ? `(x.traits is not null and (c.traits is null or json_merge_patch(c.traits, x.traits)::varchar <> c.traits::varchar))`
     : `(x.${k} is not null and x.${k} is distinct from c.${k})`));
-  differs.push('(x.name_masked is not null and x.name_masked is distinct from c.name_masked)', '(x.birthday_cipher is not null and c.birthday_cipher is null)');
+  differs.push('(x.name_cipher is not null and c.name_cipher is null)', '(x.birthday_cipher is not null and c.birthday_cipher is null)');
+  // A name or birthday the customer already has: decrypted here (in memory, never stored) and compared.
+  await db.run(`create temp table ${p}_piichg (customer_id bigint)`);
+  await db.run(
+    `create temp table ${p}_piiold as select (row_number() over ())::bigint as k, u.customer_id, u._name, c.name_cipher as old_name, u._birthday, c.birthday_cipher as old_birthday
+     from ${p}_cust u join customers c on c.workspace_id = $ws and c.id = u.customer_id
+     where (u._name is not null and c.name_cipher is not null) or (u._birthday is not null and c.birthday_cipher is not null)`,
+    { ws: app.workspaceId },
+  );
+  const nold = await db.scalar(`select count(*) from ${p}_piiold`);
+  if (nold) {
+    const pc = await tempAppender(db, `${p}_piichg`);
+    const same = (cipher: string | null, plain: string | null) => {
+      if (!cipher || !plain) return true;
+      try {
+        return decrypt(app.keys, cipher) === plain;
+      } catch {
+        return false;
+      }
+    };
+    for await (const page of pages<{ customer_id: number; _name: string | null; old_name: string | null; _birthday: string | null; old_birthday: string | null }>(db, `select customer_id, _name, old_name, _birthday, old_birthday from ${p}_piiold where k between $a and $b`, nold, 100_000)) {
+      for (const r of page) {
+        if (same(r.old_name, r._name) && same(r.old_birthday, r._birthday)) continue;
+        pc.appendBigInt(BigInt(r.customer_id));
+        pc.endRow();
+      }
+    }
+    pc.closeSync();
+  }
   const extra = (await db.all<{ t: string }>(`select table_name as t from duckdb_tables() where temporary and table_name in ($a, $b, $c)`, { a: `${p}_newc`, b: `${p}_newids`, c: `${p}_mg` })).map((r) => r.t);
   const also = extra.map((t) => (t.endsWith('_newc') ? ` union select id from ${t}` : t.endsWith('_newids') ? ` union select customer_id from ${t}` : ` union select final from ${t}`)).join('');
   await db.run(
-    `create temp table ${p}_chg as select x.customer_id from (select u.*, pii.name_masked, pii.birthday_cipher from ${p}_cust u left join ${p}_cpii pii using (customer_id)) x
-     join customers c on c.workspace_id = $ws and c.id = x.customer_id where ${differs.join(' or ')}${also}`,
+    `create temp table ${p}_chg as select x.customer_id from (select u.*, pii.name_cipher, pii.name_masked, pii.birthday_cipher from ${p}_cust u left join ${p}_cpii pii using (customer_id)) x
+     join customers c on c.workspace_id = $ws and c.id = x.customer_id where ${differs.join(' or ')}${also} union select customer_id from ${p}_piichg`,
     { ws: app.workspaceId },
   );
   const good = await db.scalar(`select count(*) from ${p}_rows r where ${GOOD}`);
@@ -81,13 +109,14 @@ export async function writeCustomers(app: App, p: string, present: Set<string>):
       { ws: app.workspaceId },
     );
   }
-  // Existing customers: only those with something new (a different value, or a name or birthday given).
+  // Existing customers: only those with something new (updating every row of a re-import costs memory DuckDB cannot
+  // spill); a name or birthday is re-encrypted only when it changed.
   const sets = attrs.map(([k]) => (k === 'traits' ? `traits = case when x.traits is null then customers.traits when customers.traits is null then x.traits else json_merge_patch(customers.traits, x.traits) end` : `${k} = coalesce(x.${k}, customers.${k})`));
   sets.push('name_cipher = coalesce(x.name_cipher, customers.name_cipher)', 'name_masked = coalesce(x.name_masked, customers.name_masked)', 'birthday_cipher = coalesce(x.birthday_cipher, customers.birthday_cipher)', 'updated_at = current_timestamp');
   await db.run(
     `update customers set ${sets.join(', ')} from ${x} x
      where customers.workspace_id = $ws and customers.id = x.customer_id
-       and (x.customer_id in (select customer_id from ${p}_chg) or x.name_cipher is not null or x.birthday_cipher is not null)`,
+       and x.customer_id in (select customer_id from ${p}_chg)${fresh ? ` and x.customer_id not in (select id from ${fresh})` : ''}`,
     { ws: app.workspaceId },
   );
   return { imported, unchanged: good - imported };
