@@ -5,7 +5,10 @@ import { CUSTOMER_FILTER, ORDER_FILTER } from '../filters.ts';
 /**
  * Customer-base and engagement KPIs of one window (docs/metrics.md, 客户 / 触达 / 内容 / 社群 / 转化): the customer
  * base, active customers, messages, content, groups, coupons and the two conversion funnels. Events are bucketed by
- * events.event_date (local day); coupons and registrations by their local day in the workspace zone ($tz).
+ * events.event_date (local day); coupons and registrations by their local day in the workspace zone ($tz). The customer
+ * base counts customers first seen (registered, acquired or first order) by $to, or never dated; written as those
+ * registered or acquired by then (or undated) corrected by the few whose first order decides, so the base does not
+ * join every customer to the aggregate.
  * "Ordered after X" means an order (not cancelled) on the day of X or within $attr_days days after it; only the orders
  * of customers with an event in the window are read for it. Active customers are those with an event or an order in
  * the window; the ordering ones come from the per-customer aggregate when the window holds every order and no
@@ -14,10 +17,11 @@ import { CUSTOMER_FILTER, ORDER_FILTER } from '../filters.ts';
 const LOCAL = (col: string) => `timezone($tz, timezone('UTC', ${col}))::date`;
 
 const sql = (ordering: string) => `with c as (
-      select c.id, c.registered_at, a.first_order_date, least(${LOCAL('c.registered_at')}, ${LOCAL('c.acquired_at')}, a.first_order_date) as known_since
-      from customers c left join insight_customer_agg a on a.workspace_id = c.workspace_id and a.customer_id = c.id
+      select c.id, ${LOCAL('c.registered_at')} as reg_day, least(${LOCAL('c.registered_at')}, ${LOCAL('c.acquired_at')}) as seen
+      from customers c
       where c.workspace_id = $ws and c.status in ('active', 'restricted') and ${CUSTOMER_FILTER}
     ),
+    a as (select customer_id, first_order_date from insight_customer_agg where workspace_id = $ws),
     e as (
       select e.customer_id, e.type, e.event_date
       from events e join c on c.id = e.customer_id
@@ -33,7 +37,7 @@ const sql = (ordering: string) => `with c as (
     readers as (select customer_id, d from firsts where type = 'content_read'),
     viewers as (select customer_id, d from firsts where type = 'product_view'),
     carters as (select v.customer_id, f.d from viewers v join firsts f on f.customer_id = v.customer_id and f.type = 'add_to_cart' and f.d >= v.d),
-    reg as (select id, first_order_date from c where ${LOCAL('registered_at')} between $from::date and $to::date),
+    reg as (select c.id, a.first_order_date from c left join a on a.customer_id = c.id where c.reg_day between $from::date and $to::date),
     cp as (
       select cp.redeemed_at from coupons cp join c on c.id = cp.customer_id
       where cp.workspace_id = $ws and ${LOCAL('cp.issued_at')} between $from::date and $to::date
@@ -43,7 +47,9 @@ const sql = (ordering: string) => `with c as (
       where m.workspace_id = $ws and ${LOCAL('m.joined_at')} <= $to::date and (m.left_at is null or ${LOCAL('m.left_at')} > $to::date)
     )
     select
-      (select count(*) from c where coalesce(known_since, $to::date) <= $to::date) as customers_total,
+      (select count(*) from c where seen is null or seen <= $to::date)
+        - (select count(*) from c join a on a.customer_id = c.id where c.seen is null and a.first_order_date > $to::date)
+        + (select count(*) from c join a on a.customer_id = c.id where c.seen > $to::date and a.first_order_date <= $to::date) as customers_total,
       (select count(*) from (
         select customer_id from e
         union
