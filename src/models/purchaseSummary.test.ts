@@ -17,10 +17,10 @@ async function both(app: App, end: string): Promise<[string[], string[], string]
     const s = await calibrationSummaries(app.db, app.workspaceId, end, { triplets: true, spend: true, fromOrders });
     const t = s.triplets!;
     const g = s.spend!;
-    // Summed per printed key: from the orders, float sums can split one zbar into rows a few ULPs apart.
+    // Summed per key (zbar as the repeat value in cents): from the orders, float sums can split one zbar into rows a few ULPs apart.
     const w = new Map<string, number>();
     t.x.forEach((x, i) => { const k = `t ${x} ${t.tx[i].toFixed(6)} ${t.T[i].toFixed(6)}`; w.set(k, (w.get(k) ?? 0) + t.weight[i]); });
-    g.x.forEach((x, i) => { const k = `s ${x} ${g.zbar[i].toFixed(6)}`; w.set(k, (w.get(k) ?? 0) + g.weight[i]); });
+    g.x.forEach((x, i) => { const k = `s ${x} ${Math.round(x * g.zbar[i] * 100)}`; w.set(k, (w.get(k) ?? 0) + g.weight[i]); });
     return { source: s.source!, rows: [...w].map(([k, n]) => `${k} ${n}`).sort() };
   };
   const a = await rows(false);
