@@ -20,6 +20,7 @@ import { tempPrefix, dropTemp } from '../identity/temp.ts';
 import { withIdentityLock } from '../identity/lock.ts';
 import { recordRun } from './runs.ts';
 import { refreshInsightAggregates } from '../insight/aggregates.ts';
+import { refreshPurchaseSummary } from '../models/purchaseSummary.ts';
 import { resolveStaffNames } from './staffNames.ts';
 import { liveLock } from '../server/lock.ts';
 import type { ImportOptions, ImportSummary, FileSummary, IdentityStats } from './types.ts';
@@ -67,7 +68,10 @@ export async function importFiles(app: App, opts: ImportOptions): Promise<Import
         }
       }
     }
-    if (!opts.dryRun) await refreshInsightAggregates(app);
+    if (!opts.dryRun) {
+      await refreshInsightAggregates(app);
+      await refreshPurchaseSummary(app.db, app.workspaceId);
+    }
   } finally {
     await restore();
   }
