@@ -6,26 +6,41 @@ import { join } from 'node:path';
 import { openApp } from '../../src/app/context.ts';
 import { kpis, cohorts, rfm } from '../../src/insight/index.ts';
 import { haveApparel, haveCdnow, loadElog } from './cdnowFixture.ts';
+import { generateDemo } from '../../src/demo/generate.ts';
+import { loadDemo } from '../../src/demo/load.ts';
+import type { App } from '../../src/app/context.ts';
 import { exportOrders, havePandas, runPeer } from './peer.ts';
 
 const close = (a: number | null, b: number | null, tol: number, what: string) => {
   assert.ok(a !== null && b !== null && Math.abs(a - b) <= tol, `${what}: siyu ${a} vs pandas ${b}`);
 };
 
-for (const which of ['cdnow', 'apparel'] as const) {
-  const have = which === 'cdnow' ? haveCdnow() : haveApparel();
-  const skip = !have ? `dataset ${which} absent (../shared/datasets)` : !havePandas() ? 'python3-pandas absent (apt-get install python3-pandas)' : false;
-  test(`on the real ${which} log, Siyu and the pandas peer agree on every KPI, the cohort matrix and the RFM segments`, { skip }, async () => {
+/** The three order logs: the real CDNOW and apparel logs (../shared/datasets) and the demo brand through the importer. */
+const SOURCES = [
+  { which: 'cdnow', have: haveCdnow, load: (app: App) => loadElog(app, 'cdnow'), window: { from: '1997-04-01', to: '1997-12-31' } },
+  { which: 'apparel', have: haveApparel, load: (app: App) => loadElog(app, 'apparel'), window: { from: '2009-06-01', to: '2009-11-30' } },
+  { which: 'demo brand', have: () => true, load: loadDemoBrand, window: { from: '2025-06-01', to: '2026-05-31' } },
+] as const;
+
+async function loadDemoBrand(app: App): Promise<void> {
+  const files = join(app.dir, 'demo-files');
+  await generateDemo({ customers: 2000, seed: 5, out: files });
+  await loadDemo(app, files);
+}
+
+for (const { which, have, load, window } of SOURCES) {
+  const skip = !have() ? `dataset ${which} absent (../shared/datasets)` : !havePandas() ? 'python3-pandas absent (apt-get install python3-pandas)' : false;
+  test(`on the ${which} log, Siyu and the pandas peer agree on every KPI, the cohort matrix and the RFM segments`, { skip }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'siyu-peer-'));
     const app = await openApp({ dir });
     try {
-      await loadElog(app, which);
+      await load(app);
       const csv = join(dir, 'orders.csv');
       await exportOrders(app, csv);
-      const windows = which === 'cdnow' ? [{}, { from: '1997-04-01', to: '1997-12-31' }] : [{}, { from: '2009-06-01', to: '2009-11-30' }];
+      const windows: { from?: string; to?: string }[] = [{}, window];
       const peer = runPeer(csv);
       for (const w of windows) {
-        const p = w.from ? runPeer(csv, ['--from', w.from, '--to', w.to]) : peer;
+        const p = w.from && w.to ? runPeer(csv, ['--from', w.from, '--to', w.to]) : peer;
         const k = await kpis(app, w, { compare: false });
         for (const key of ['customers', 'orders', 'new_customers'] as const) assert.equal(k[key], p.kpi[key], `${key} ${JSON.stringify(w)}`);
         close(k.gmv, p.kpi.gmv, 0.005, 'gmv');
