@@ -8,7 +8,7 @@ import { gzipSync } from 'node:zlib';
  * built before the clock starts, so the sender's cost is only HTTP) and real SDK clients in child processes
  * (test/collect.sdkClient.ts). Plus the server-side gauges: CPU seconds of a process and its peak RSS.
  */
-export interface BlastResult { acked: number; seconds: number; eventsPerSec: number; p50: number; p99: number; rejected: number }
+export interface BlastResult { acked: number; seconds: number; eventsPerSec: number; p50: number; p99: number; rejected: number; /** bodies used */ sent: number }
 
 const PER = 100;
 
@@ -36,17 +36,30 @@ export function sensorsBodies(count: number, tag: string): string[] {
   });
 }
 
-/** Sends the bodies from `senders` concurrent connections for at most `seconds`; each answer comes after fsync. */
-export async function blast(url: string, headers: Record<string, string>, bodies: string[], seconds: number, senders = 16): Promise<BlastResult> {
+/**
+ * Sends the bodies from `senders` concurrent connections for at most `seconds`; each answer comes after fsync.
+ * Without `eventsPerSec` every sender sends as fast as answers come (the server's ceiling; latency is then mostly
+ * queueing). With it, the senders are paced to that offered rate in total, and each latency is measured from the
+ * moment its request was due, not when it left (so a stalled server's backlog counts against it: no coordinated
+ * omission).
+ */
+export async function blast(url: string, headers: Record<string, string>, bodies: string[], seconds: number, senders = 16, eventsPerSec?: number): Promise<BlastResult> {
   const latencies: number[] = [];
   let acked = 0;
   let rejected = 0;
   let k = 0;
   const t0 = performance.now();
   const until = t0 + seconds * 1000;
-  await Promise.all(Array.from({ length: senders }, async () => {
+  const interval = eventsPerSec ? (PER * senders * 1000) / eventsPerSec : 0;
+  await Promise.all(Array.from({ length: senders }, async (_, i) => {
+    let due = t0 + (interval * i) / senders;
     while (performance.now() < until && k < bodies.length) {
-      const s = performance.now();
+      if (interval) {
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((res) => setTimeout(res, wait));
+      }
+      const s = interval ? due : performance.now();
+      due += interval;
       const r = await fetch(url, { method: 'POST', headers, body: bodies[k++] });
       await r.arrayBuffer();
       latencies.push(performance.now() - s);
@@ -60,7 +73,7 @@ export async function blast(url: string, headers: Record<string, string>, bodies
   const secs = (performance.now() - t0) / 1000;
   latencies.sort((x, y) => x - y);
   const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
-  return { acked, seconds: secs, eventsPerSec: acked / secs, p50: q(0.5), p99: q(0.99), rejected };
+  return { acked, seconds: secs, eventsPerSec: acked / secs, p50: q(0.5), p99: q(0.99), rejected, sent: k };
 }
 
 export interface ClientRun { sdk: string; n: number; failed: number; seconds: number; cpu_ms: number }
