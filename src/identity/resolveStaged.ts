@@ -1,10 +1,10 @@
 import type { App } from '../app/context.ts';
 import { ID_TYPES, type IdType } from '../domain/privacy/normalize.ts';
+import { encryptMany } from '../domain/privacy/cipher.ts';
 import { resolveIdentities } from '../domain/identity/resolve.ts';
 import { rankOf, type MergeRules } from '../domain/identity/rules.ts';
 import { tempAppender, pages } from './temp.ts';
 import { applyMerges } from './merges.ts';
-import { encryptMany } from './bulkCipher.ts';
 import { listValue, DuckDBTimestampValue } from '@duckdb/node-api';
 
 const IDENTIFIER_COLUMNS = 'workspace_id,id_type,namespace,id_hash,id_cipher,id_masked,customer_id,source,first_seen_at';

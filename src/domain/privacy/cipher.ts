@@ -14,12 +14,24 @@ export function keyedHash(keys: Keys, type: string, normalized: string): string 
 
 /** AES-256-GCM under the active key: `keyid:base64(iv‖tag‖ciphertext)`. */
 export function encrypt(keys: Keys, plaintext: string): string {
+  return encryptMany(keys, [plaintext])[0];
+}
+
+/**
+ * AES-256-GCM of many values at once (批量加密), each `keyid:base64(iv‖tag‖ct)` with its own fresh 96-bit IV: one
+ * call to the random source for all the IVs (a call per value was two thirds of the cost of bulk imports).
+ */
+export function encryptMany(keys: Keys, plaintexts: readonly string[]): string[] {
   const key = keys.aes.get(keys.activeKeyId);
   if (!key) throw new Error(`active key ${keys.activeKeyId} missing from keyring`);
-  const iv = randomBytes(12);
-  const c = createCipheriv('aes-256-gcm', key, iv);
-  const body = Buffer.concat([c.update(plaintext, 'utf8'), c.final()]);
-  return `${keys.activeKeyId}:${Buffer.concat([iv, c.getAuthTag(), body]).toString('base64')}`;
+  const ivs = randomBytes(12 * plaintexts.length);
+  const prefix = `${keys.activeKeyId}:`;
+  return plaintexts.map((plaintext, i) => {
+    const iv = ivs.subarray(12 * i, 12 * i + 12);
+    const c = createCipheriv('aes-256-gcm', key, iv);
+    const body = Buffer.concat([c.update(plaintext, 'utf8'), c.final()]);
+    return prefix + Buffer.concat([iv, c.getAuthTag(), body]).toString('base64');
+  });
 }
 
 export function decrypt(keys: Keys, value: string): string {

@@ -1,6 +1,5 @@
 import type { App } from '../../app/context.ts';
-import { encrypt, decrypt, keyedHash } from '../../domain/privacy/cipher.ts';
-import { encryptMany } from '../../identity/bulkCipher.ts';
+import { encrypt, encryptMany, decrypt, keyedHash } from '../../domain/privacy/cipher.ts';
 import { maskName } from '../../domain/privacy/mask.ts';
 import { tempAppender, pages } from '../../identity/temp.ts';
 import { cols, GOOD, type WriteResult } from './sql.ts';
@@ -91,14 +90,15 @@ export async function writeCustomers(app: App, p: string, present: Set<string>):
   }
   const extra = (await db.all<{ t: string }>(`select table_name as t from duckdb_tables() where temporary and table_name in ($a, $b, $c)`, { a: `${p}_newc`, b: `${p}_newids`, c: `${p}_mg` })).map((r) => r.t);
   const also = extra.map((t) => (t.endsWith('_newc') ? ` union select id from ${t}` : t.endsWith('_newids') ? ` union select customer_id from ${t}` : ` union select final from ${t}`)).join('');
+  // The file's value per customer, its name and birthday encrypted.
+  const x = `(select u.*, pii.name_cipher, pii.name_masked, pii.birthday_cipher from ${p}_cust u left join ${p}_cpii pii using (customer_id))`;
   await db.run(
-    `create temp table ${p}_chg as select x.customer_id from (select u.*, pii.name_cipher, pii.name_masked, pii.birthday_cipher from ${p}_cust u left join ${p}_cpii pii using (customer_id)) x
+    `create temp table ${p}_chg as select x.customer_id from ${x} x
      join customers c on c.workspace_id = $ws and c.id = x.customer_id where ${differs.join(' or ')}${also} union select customer_id from ${p}_piichg`,
     { ws: app.workspaceId },
   );
   const good = await db.scalar(`select count(*) from ${p}_rows r where ${GOOD}`);
   const imported = await db.scalar(`select count(*) from ${p}_rows r join ${p}_rc rc using (_row) where ${GOOD} and rc.customer_id in (select customer_id from ${p}_chg)`);
-  const x = `(select u.*, pii.name_cipher, pii.name_masked, pii.birthday_cipher from ${p}_cust u left join ${p}_cpii pii using (customer_id))`;
   // New customers (created by this file's identity resolution): inserted whole, one INSERT … SELECT.
   const fresh = extra.find((t) => t.endsWith('_newc'));
   if (fresh) {
