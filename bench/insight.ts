@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openApp } from '../src/app/context.ts';
 import { Database } from '../src/store/duckdb/database.ts';
-import { refreshInsightAggregates } from '../src/insight/aggregates.ts';
+import { refreshAggregates } from '../src/insight/aggregates.ts';
 import { splitSql } from '../src/store/migrations/migrate.ts';
 import { paths } from '../src/config.ts';
 import type { Benchmark, BenchRow } from './list.ts';
@@ -60,7 +60,7 @@ export const insightBenchmark: Benchmark = {
           round(5 + (hash(i * 13 + 2) % 40000) / 100.0, 2)::decimal(18,2) as amt
         from range($m) t(i))`, { n: customers, m: orders });
     const t0 = performance.now();
-    await refreshInsightAggregates(app);
+    await refreshAggregates(app);
     const aggSeconds = (performance.now() - t0) / 1000;
     await app.db.run('checkpoint');
     const csv = join(ctx.dir, 'orders.csv');

@@ -19,7 +19,7 @@ import { loadRules } from '../identity/rules.ts';
 import { tempPrefix, dropTemp } from '../identity/temp.ts';
 import { withIdentityLock } from '../identity/lock.ts';
 import { recordRun } from './runs.ts';
-import { refreshInsightAggregates } from '../insight/aggregates.ts';
+import { refreshAggregates } from '../insight/aggregates.ts';
 import { refreshPurchaseSummary } from '../models/purchaseSummary.ts';
 import { resolveStaffNames } from './staffNames.ts';
 import { liveLock } from '../server/lock.ts';
@@ -69,7 +69,7 @@ export async function importFiles(app: App, opts: ImportOptions): Promise<Import
       }
     }
     if (!opts.dryRun) {
-      await refreshInsightAggregates(app);
+      await refreshAggregates(app);
       await refreshPurchaseSummary(app.db, app.workspaceId);
     }
   } finally {
@@ -162,16 +162,6 @@ async function importOne(app: App, file: string, o: OneOpts): Promise<FileSummar
  * 640MB) so large staging data spills to its temp directory instead of growing the process; the previous limit
  * is restored afterwards.
  */
-/** Doubles DuckDB's memory limit (for a retry after Out of Memory); false when it cannot be read. */
-async function raiseMemory(app: App): Promise<boolean> {
-  const cur = await app.db.get<{ cur: string }>(`select current_setting('memory_limit') as cur`).catch(() => undefined);
-  const m = cur && /^([\d.]+)\s*([KMGT]i?B)$/i.exec(cur.cur.trim());
-  if (!m) return false;
-  const mib = Number(m[1]) * ({ k: 1 / 1024, m: 1, g: 1024, t: 1024 * 1024 } as Record<string, number>)[m[2][0].toLowerCase()];
-  await app.db.run(`set memory_limit = '${Math.ceil(mib * 2)}MiB'`);
-  return true;
-}
-
 async function capMemory(app: App): Promise<() => Promise<void>> {
   const want = process.env.SIYU_IMPORT_MEMORY_LIMIT ?? '640MB';
   // Inside `siyu serve` the buffer pool is shared with everything else the server runs: leave it alone there.
@@ -182,4 +172,14 @@ async function capMemory(app: App): Promise<() => Promise<void>> {
   return async () => {
     await app.db.run(`set memory_limit = '${row.cur.replace(/'/g, '')}'`).catch(() => undefined);
   };
+}
+
+/** Doubles DuckDB's memory limit (for a retry after Out of Memory); false when it cannot be read. */
+async function raiseMemory(app: App): Promise<boolean> {
+  const cur = await app.db.get<{ cur: string }>(`select current_setting('memory_limit') as cur`).catch(() => undefined);
+  const m = cur && /^([\d.]+)\s*([KMGT]i?B)$/i.exec(cur.cur.trim());
+  if (!m) return false;
+  const mib = Number(m[1]) * ({ k: 1 / 1024, m: 1, g: 1024, t: 1024 * 1024 } as Record<string, number>)[m[2][0].toLowerCase()];
+  await app.db.run(`set memory_limit = '${Math.ceil(mib * 2)}MiB'`);
+  return true;
 }

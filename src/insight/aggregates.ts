@@ -6,7 +6,7 @@ import { query } from './queries/query.ts';
  * Per-customer and per-customer-month order totals (insight_customer_agg, insight_customer_month with the cohort
  * month) and a per-day × channel × store × guide rollup of order totals (insight_daily), kept up to date from a
  * watermark on orders.imported_at. KPIs, cohorts, RFM, lifecycle and tiers read these instead of scanning every
- * order. The importer calls `refreshInsightAggregates(app)` after each load; every insight command still checks
+ * order. The importer calls `refreshAggregates(app)` after each load; every insight command still checks
  * first (a no-op costing one scan of three columns when nothing changed).
  *
  * Incremental: customers with an order imported at or after the watermark get their rows recomputed from their
@@ -109,12 +109,4 @@ export async function refreshAggregates(app: App, opts: { full?: boolean } = {})
     await rebuild('full');
   }
   return { mode, ms: Date.now() - t0 };
-}
-
-/**
- * The one entry point loaders call after they write orders (the importer after each run): brings the insight
- * aggregates up to date so the next question reads them without catching up first.
- */
-export async function refreshInsightAggregates(app: App): Promise<RefreshResult> {
-  return refreshAggregates(app);
 }
