@@ -152,3 +152,23 @@ test('schema checks per event name: violations are counted per problem, the even
   assert.deepEqual(v, [['web', 'Order Completed', 'missing order_id', 2], ['web', 'Order Completed', 'total is string, not number', 1]]);
   assert.equal(await h.app.db.scalar(`select count(*) from events where type = 'Order Completed'`), 4);
 });
+
+test('a message sent again in a later load is stored once and counted as a duplicate; the new messages beside it are stored', async () => {
+  const src = await h.source('resend-api');
+  const a = `Basic ${Buffer.from(`${src.write_key}:`).toString('base64')}`;
+  const send = (ids: string[]) => fetch(`${h.url}/v1/batch`, { method: 'POST', headers: { authorization: a, 'content-type': 'application/json' }, body: JSON.stringify({ batch: ids.map((messageId) => ({ type: 'track', userId: 'u', event: 'Resent', messageId })) }) });
+  assert.equal((await send(['r1', 'r2', 'r3'])).status, 200);
+  await h.drained();
+  // The next load meets stored ids (the plain insert refuses them; the loader loads the same records again ignoring them).
+  const loader = runningCollector(h.dir)!.loader;
+  const redone = loader.totals.redone;
+  assert.equal((await send(['r2', 'r4', 'r3', 'r5'])).status, 200);
+  await h.drained();
+  assert.equal(loader.totals.redone, redone + 1, 'the load met the stored ids and was redone ignoring them');
+  assert.equal((await send(['r6'])).status, 200);
+  await h.drained();
+  assert.deepEqual(await storedCounts(h.app, 'resend-api'), { rows: 6, distinct: 6 });
+  const st = await h.app.db.get<{ events: number; duplicates: number }>('select events, duplicates from collect_source_stats where source_id = $s', { s: src.id });
+  assert.deepEqual({ events: Number(st?.events), duplicates: Number(st?.duplicates) }, { events: 6, duplicates: 2 });
+  assert.equal(runningCollector(h.dir)!.loader.totals.errors, 0);
+});
