@@ -29,26 +29,26 @@ export async function resolveBatch(app: App, records: IdentityRecord[]): Promise
   const rules = await loadRules(app);
   try {
     return await withIdentityLock(() => db.transaction(async () => {
-      await db.run(`create temp table ${p}_idv (id_type varchar, namespace varchar, id_hash varchar, norm varchar, id_masked varchar)`);
-      await db.run(`create temp table ${p}_rid (_row bigint, id_type varchar, namespace varchar, id_hash varchar, source varchar)`);
-      const v = await tempAppender(db, `${p}_idv`);
+      await db.run(`create temp table ${p}_ids (key bigint, id_type varchar, namespace varchar, id_hash varchar, norm varchar, id_masked varchar)`);
+      await db.run(`create temp table ${p}_rid (_row bigint, key bigint)`);
+      const v = await tempAppender(db, `${p}_ids`);
       const r = await tempAppender(db, `${p}_rid`);
-      const seen = new Set<string>();
+      const keyOf = new Map<string, number>();
       records.forEach((rec, i) => {
         for (const id of rec.identifiers) {
           const norm = normalizeIdentifier(id.type, id.value);
           if (norm === null) continue;
           const ns = id.namespace ?? '';
           const hash = keyedHash(app.keys, id.type, norm);
+          const name = `${id.type}\u0000${ns}\u0000${hash}`;
+          const seen = keyOf.get(name);
+          const key = seen ?? keyOf.size + 1;
           r.appendBigInt(BigInt(i + 1));
-          r.appendVarchar(id.type);
-          r.appendVarchar(ns);
-          r.appendVarchar(hash);
-          r.appendVarchar(rec.source);
+          r.appendBigInt(BigInt(key));
           r.endRow();
-          const key = `${id.type}\u0000${ns}\u0000${hash}`;
-          if (seen.has(key)) continue;
-          seen.add(key);
+          if (seen !== undefined) continue;
+          keyOf.set(name, key);
+          v.appendBigInt(BigInt(key));
           v.appendVarchar(id.type);
           v.appendVarchar(ns);
           v.appendVarchar(hash);

@@ -3,11 +3,9 @@ import { ID_TYPES, type IdType } from '../domain/privacy/normalize.ts';
 import { encryptMany } from '../domain/privacy/cipher.ts';
 import { resolveIdentities } from '../domain/identity/resolve.ts';
 import { rankOf, type MergeRules } from '../domain/identity/rules.ts';
-import { tempAppender, pages } from './temp.ts';
+import { tempAppender, pages, pipelinePages } from './temp.ts';
 import { applyMerges } from './merges.ts';
-import { listValue, DuckDBTimestampValue } from '@duckdb/node-api';
-
-const IDENTIFIER_COLUMNS = 'workspace_id,id_type,namespace,id_hash,id_cipher,id_masked,customer_id,source,first_seen_at';
+import { listValue } from '@duckdb/node-api';
 
 export interface ResolveStats {
   customersCreated: number;
@@ -17,10 +15,12 @@ export interface ResolveStats {
 }
 
 /**
- * Resolves the records of one batch against the store, set-based (身份识别). Expects two temp tables:
- *   `<p>_rid(_row, id_type, namespace, id_hash)`   — each record's usable identifiers (keyed hashes)
- *   `<p>_idv(id_type, namespace, id_hash, norm, id_masked)` — the normalised value of each, for encrypting new ones
- * and leaves `<p>_rc(_row, customer_id)` and `<p>_newc(newkey, id)`, the customers it created.
+ * Resolves the records of one batch against the store, set-based (身份识别). Expects two temp tables (or views):
+ *   `<p>_ids(key, id_type, namespace, id_hash, norm, id_masked)` — the batch's distinct usable identifiers, each
+ *     under an integer key (keyed hash; the normalised value only for encrypting new ones)
+ *   `<p>_rid(_row, key)` — each record's identifiers
+ * and leaves `<p>_rc(_row, customer_id)` and `<p>_newc(newkey, id)`, the customers it created. Everything over the
+ * batch's rows joins on the integer key; the hashes are compared only with the store's identifiers.
  *
  * Only the part of the graph a link can change goes through union-find (`<p>_nodes`): identifiers seen together on
  * a row with another one, plus every identifier of the existing customers those touch. All other identifiers of
@@ -36,24 +36,28 @@ export async function resolveStaged(app: App, p: string, rules: MergeRules, o: {
   // The batch's distinct identifiers and the customer already holding each.
   await db.run(
     `create temp table ${p}_b as
-     select b.id_type, b.namespace, b.id_hash, b.first_row, ci.customer_id as existing
-     from (select id_type, namespace, id_hash, min(_row) as first_row from ${p}_rid group by all) b
-     left join customer_identifiers ci on ci.workspace_id = $ws and ci.id_type = b.id_type and ci.namespace = b.namespace and ci.id_hash = b.id_hash`,
+     select b.key, i.id_type, i.namespace, i.id_hash, b.first_row, ci.customer_id as existing
+     from (select key, min(_row) as first_row from ${p}_rid group by key) b join ${p}_ids i using (key)
+     left join customer_identifiers ci on ci.workspace_id = $ws and ci.id_type = i.id_type and ci.namespace = i.namespace and ci.id_hash = i.id_hash`,
     { ws },
   );
   // Rows that link two or more identifiers: none when the file carries one identifier type (orders by member no.).
-  const multi = (await db.scalar(`select count(distinct id_type) from ${p}_rid`)) > 1;
+  const multi = (await db.scalar(`select count(distinct id_type) from ${p}_b`)) > 1;
   await db.run(`create temp table ${p}_mr as select _row from ${p}_rid where ${multi} group by _row having count(*) > 1`);
+  const linked = multi && (await db.scalar(`select count(*) from ${p}_mr`)) > 0;
+  // The graph: identifiers on linking rows, and every identifier of the existing customers those touch (`key` is
+  // null for the ones not in this batch).
   await db.run(
     `create temp table ${p}_nodes as
-     with m as (select distinct id_type, namespace, id_hash from ${p}_rid where _row in (select _row from ${p}_mr)),
-     mb as (select b.id_type, b.namespace, b.id_hash, b.existing, b.first_row from ${p}_b b semi join m using (id_type, namespace, id_hash)),
-     touched as (select ci.id_type, ci.namespace, ci.id_hash, ci.customer_id as existing, b.first_row from customer_identifiers ci
+     with m as (select distinct key from ${p}_rid where _row in (select _row from ${p}_mr)),
+     mb as (select b.key, b.id_type, b.namespace, b.id_hash, b.existing, b.first_row from ${p}_b b semi join m using (key)),
+     touched as (select b.key, ci.id_type, ci.namespace, ci.id_hash, ci.customer_id as existing, b.first_row from customer_identifiers ci
                  left join ${p}_b b using (id_type, namespace, id_hash)
-                 where ci.workspace_id = $ws and ci.customer_id in (select existing from mb where existing is not null)),
-     allnodes as (select id_type, namespace, id_hash, any_value(existing) as existing, min(first_row) as first_row from (select * from mb union all select * from touched) group by all)
+                 where ${linked} and ci.workspace_id = $ws and ci.customer_id in (select existing from mb where existing is not null)),
+     allnodes as (select id_type, namespace, id_hash, any_value(key) as key, any_value(existing) as existing, min(first_row) as first_row
+                  from (select * from mb union all select * from touched) group by id_type, namespace, id_hash)
      select (row_number() over (order by first_row nulls last, id_type, id_hash) - 1)::integer as node, (row_number() over (order by first_row nulls last, id_type, id_hash))::bigint as k,
-            id_type, namespace, id_hash, existing, first_row, list_position($types, id_type)::integer - 1 as type_idx
+            key, id_type, namespace, id_hash, existing, first_row, list_position($types, id_type)::integer - 1 as type_idx
      from allnodes`,
     { ws, types: listValue(typeList) },
   );
@@ -75,7 +79,7 @@ export async function resolveStaged(app: App, p: string, rules: MergeRules, o: {
       `create temp table ${p}_recs as select (row_number() over (order by first_row))::bigint as k, nodes from (
          select nodes, first_row from (
            select list(distinct n.node order by n.node) as nodes, min(r._row) as first_row from ${p}_rid r
-           join ${p}_nodes n using (id_type, namespace, id_hash) where r._row in (select _row from ${p}_mr) group by r._row having count(distinct n.node) > 1)
+           join ${p}_nodes n using (key) where r._row in (select _row from ${p}_mr) group by r._row having count(distinct n.node) > 1)
          qualify row_number() over (partition by nodes order by first_row) = 1)`,
     );
     const nrec = await db.scalar(`select count(*) from ${p}_recs`);
@@ -100,7 +104,7 @@ export async function resolveStaged(app: App, p: string, rules: MergeRules, o: {
 
   // Identifiers settled without the graph; then every new customer (a new component or a lone unseen identifier)
   // numbered from customer_id_seq in order of first appearance.
-  await db.run(`create temp table ${p}_simple as select b.* from ${p}_b b anti join ${p}_nodes n using (id_type, namespace, id_hash)`);
+  await db.run(`create temp table ${p}_simple as select b.* from ${p}_b b anti join ${p}_nodes n using (key)`);
   await db.run(
     `create temp table ${p}_newk as select newkey, row_number() over (order by fr, newkey) as ord from (
        select r.cust as newkey, min(n.first_row) as fr from ${p}_gres r join ${p}_nodes n using (node) where r.cust < 0 group by r.cust
@@ -111,48 +115,42 @@ export async function resolveStaged(app: App, p: string, rules: MergeRules, o: {
   await db.run(`create temp table ${p}_newc as select k.newkey, s.id from ${p}_newk k join (select id, row_number() over (order by id) as ord from ${p}_seq) s using (ord)`);
   await db.run(
     `create temp table ${p}_nc as
-     select n.id_type, n.namespace, n.id_hash, n.existing, case when r.cust < 0 then c.id else r.cust end as customer_id from ${p}_nodes n join ${p}_gres r using (node) left join ${p}_newc c on c.newkey = r.cust
+     select n.key, n.id_type, n.existing, case when r.cust < 0 then c.id else r.cust end as customer_id from ${p}_nodes n join ${p}_gres r using (node) left join ${p}_newc c on c.newkey = r.cust
+     where n.key is not null
      union all
-     select s.id_type, s.namespace, s.id_hash, s.existing, coalesce(s.existing, c.id) from ${p}_simple s left join ${p}_newc c on c.newkey = s.first_row`,
+     select s.key, s.id_type, s.existing, coalesce(s.existing, c.id) from ${p}_simple s left join ${p}_newc c on c.newkey = s.first_row`,
   );
   // A customers file inserts its new customers with their attributes itself (writeCustomers reads `<p>_newc`).
   if (created && !o.deferNewCustomers) await db.run(`insert into customers (workspace_id, id) select $ws, id from ${p}_newc`, { ws });
 
   // New identifiers: their normalised value encrypted (for display), stored with hash and mask.
   await db.run(
-    `create temp table ${p}_newids as select (row_number() over ())::bigint as k, * from (
-       select nc.id_type, nc.namespace, nc.id_hash, nc.customer_id, any_value(v.norm) as norm, any_value(v.id_masked) as id_masked
-       from ${p}_nc nc join ${p}_idv v using (id_type, namespace, id_hash) where nc.existing is null group by all)`,
+    `create temp table ${p}_newids as select (row_number() over ())::bigint as k, i.id_type, i.namespace, i.id_hash, nc.customer_id, i.norm, i.id_masked
+     from ${p}_nc nc join ${p}_ids i using (key) where nc.existing is null`,
   );
   const nnew = await db.scalar(`select count(*) from ${p}_newids`);
-  // Straight into the table with the appender (it writes inside this connection's transaction): no staging
-  // table of ciphertexts and no join to bring them back.
-  const order = (await db.all<{ c: string }>(`select column_name as c from duckdb_columns() where table_name = 'customer_identifiers' and schema_name = 'main' and not internal and database_name = current_database() order by column_index`)).map((r) => r.c).join(',');
-  if (order !== IDENTIFIER_COLUMNS) throw new Error(`customer_identifiers columns are ${order}; the appender in resolveStaged expects ${IDENTIFIER_COLUMNS}`);
-  const ci = await db.appender('customer_identifiers');
-  const now = new DuckDBTimestampValue(BigInt(Date.now()) * 1000n);
-  for await (const page of pages<{ id_type: string; namespace: string; id_hash: string; customer_id: number; norm: string; id_masked: string | null }>(
-    db, `select id_type, namespace, id_hash, customer_id, norm, id_masked from ${p}_newids where k between $a and $b`, nnew, 100_000,
-  )) {
-    const ciphers = encryptMany(app.keys, page.map((r) => r.norm));
-    for (let i = 0; i < page.length; i++) {
-      const r = page[i];
-      ci.appendInteger(ws);
-      ci.appendVarchar(r.id_type);
-      ci.appendVarchar(r.namespace);
-      ci.appendVarchar(r.id_hash);
-      ci.appendVarchar(ciphers[i]);
-      if (r.id_masked === null) ci.appendNull();
-      else ci.appendVarchar(r.id_masked);
-      ci.appendBigInt(BigInt(r.customer_id));
-      if (o.source === null) ci.appendNull();
-      else ci.appendVarchar(o.source);
-      ci.appendTimestamp(now);
-      ci.endRow();
-    }
-    ci.flushSync();
-  }
-  ci.closeSync();
+  // JS only encrypts (while DuckDB reads the next page); DuckDB joins the ciphertexts back and writes the rows,
+  // in parallel.
+  await db.run(`create temp table ${p}_cipher (k bigint, id_cipher varchar)`);
+  const ca = await tempAppender(db, `${p}_cipher`);
+  await pipelinePages<{ k: number; norm: string }, string[]>(
+    db, `select k, norm from ${p}_newids where k between $a and $b`, nnew, 100_000,
+    (page) => encryptMany(app.keys, page.map((r) => r.norm)),
+    (page, ciphers) => {
+      for (let i = 0; i < page.length; i++) {
+        ca.appendBigInt(BigInt(page[i].k));
+        ca.appendVarchar(ciphers[i]);
+        ca.endRow();
+      }
+      ca.flushSync();
+    },
+  );
+  ca.closeSync();
+  await db.run(
+    `insert into customer_identifiers (workspace_id, id_type, namespace, id_hash, id_cipher, id_masked, customer_id, source, first_seen_at)
+     select $ws, n.id_type, n.namespace, n.id_hash, c.id_cipher, n.id_masked, n.customer_id, $source, now() from ${p}_newids n join ${p}_cipher c using (k)`,
+    { ws, source: o.source },
+  );
 
   const merged = await applyMerges(app, p, merges.map((m) => ({ survivor: m.survivor, merged: m.merged, rule: m.rule, via: m.via })), o.source);
 
@@ -184,12 +182,12 @@ export async function resolveStaged(app: App, p: string, rules: MergeRules, o: {
   const ranks = typeList.map((t) => rankOf(rules, t as IdType));
   if (multi) {
     await db.run(
-      `create temp table ${p}_rc as select r._row, arg_min(nc.customer_id, $ranks[list_position($types, r.id_type)]) as customer_id
-       from ${p}_rid r join ${p}_nc nc using (id_type, namespace, id_hash) group by r._row`,
+      `create temp table ${p}_rc as select r._row, arg_min(nc.customer_id, $ranks[list_position($types, nc.id_type)]) as customer_id
+       from ${p}_rid r join ${p}_nc nc using (key) group by r._row`,
       { ranks: listValue(ranks), types: listValue(typeList) },
     );
   } else {
-    await db.run(`create temp table ${p}_rc as select r._row, nc.customer_id from ${p}_rid r join ${p}_nc nc using (id_type, namespace, id_hash)`);
+    await db.run(`create temp table ${p}_rc as select r._row, nc.customer_id from ${p}_rid r join ${p}_nc nc using (key)`);
   }
   return { customersCreated: created, merged, conflicts: conflicts.length, identifiersAdded: nnew };
 }

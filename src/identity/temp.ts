@@ -35,6 +35,22 @@ export async function* pages<T extends Record<string, unknown>>(db: Database, sq
   }
 }
 
+/**
+ * Pages through like `pages`, handing each page to `work` while DuckDB reads the next one (on its own threads),
+ * then to `sink`, which may write on the connection: it never runs during a read.
+ */
+export async function pipelinePages<T extends Record<string, unknown>, R>(db: Database, sql: string, total: number, size: number, work: (page: T[]) => R, sink: (page: T[], result: R) => void): Promise<void> {
+  const it = pages<T>(db, sql, total, size)[Symbol.asyncIterator]();
+  let cur = await it.next();
+  while (!cur.done) {
+    const reading = it.next();
+    const result = work(cur.value);
+    const next = await reading;
+    sink(cur.value, result);
+    cur = next;
+  }
+}
+
 export async function dropTemp(db: Database, prefix: string): Promise<void> {
   const views = await db.all<{ t: string }>(`select view_name as t from duckdb_views() where temporary and starts_with(view_name, $p || '_')`, { p: prefix });
   for (const { t } of views) await db.run(`drop view if exists ${t}`);

@@ -1,9 +1,8 @@
 import type { App } from '../app/context.ts';
-import { normalizeIdentifier, type IdType } from '../domain/privacy/normalize.ts';
-import { keyedHash } from '../domain/privacy/cipher.ts';
-import { maskIdentifier } from '../domain/privacy/mask.ts';
+import type { IdType } from '../domain/privacy/normalize.ts';
+import { digestIdentifier, type IdentifierDigest } from '../domain/privacy/digest.ts';
 import { IDENTIFIER_COLUMNS, NAMESPACE_COLUMNS, type Entity } from './canonical.ts';
-import { tempAppender, pages } from '../identity/temp.ts';
+import { tempAppender, pipelinePages } from '../identity/temp.ts';
 
 /** Identifier types that only say "this device": alone they do not make a customer on events (anonymous_key). */
 export const WEAK_TYPES: IdType[] = ['anonymous_id', 'device_id'];
@@ -15,9 +14,13 @@ export interface IdentifierScan {
 }
 
 /**
- * Hashes only the DISTINCT identifier values of the good rows (far fewer than rows): `<p>_idv(id_type, namespace,
- * raw, norm, id_hash, id_masked, status)` with status ok | invalid | masked, then `<p>_rid(_row, id_type, namespace,
- * id_hash)` joining them back to rows. Masked phones (138****5678) and invalid values are never join keys.
+ * Hashes only the DISTINCT identifier values of the good rows (far fewer than rows) and gives each an integer key,
+ * so that everything after works on integers instead of 64-character hashes:
+ *   `<p>_idv(k, id_type, namespace, raw, norm, id_hash, id_masked, status, key)` — one row per distinct raw value,
+ *     status ok | invalid | masked; `key` (ok only) is the same for raw values that normalise alike (138… and +86138…);
+ *   `<p>_ids(key, id_type, namespace, id_hash, norm, id_masked)` — one row per usable identifier (a view);
+ *   `<p>_rid(_row, key)` — each row's usable identifiers.
+ * Masked phones (138****5678) and invalid values are never join keys.
  */
 export async function scanIdentifiers(app: App, p: string, entity: Entity, present: Set<string>): Promise<IdentifierScan> {
   const db = app.db;
@@ -26,48 +29,59 @@ export async function scanIdentifiers(app: App, p: string, entity: Entity, prese
     const ns = (NAMESPACE_COLUMNS as Record<string, string>)[c];
     return ns && present.has(ns) ? `coalesce(${ns}, '')` : `''`;
   };
-  await db.run(`create temp table ${p}_idv (id_type varchar, namespace varchar, raw varchar, norm varchar, id_hash varchar, id_masked varchar, status varchar)`);
-  await db.run(`create temp table ${p}_rid (_row bigint, id_type varchar, namespace varchar, id_hash varchar)`);
-  if (!columns.length) return { columns, invalid: {}, masked: 0 };
-  const union = columns.map((c) => `select distinct '${c}' as id_type, ${nsOf(c)} as namespace, ${c} as raw from ${p}_rows where len(_errors) = 0 and ${c} is not null`).join(' union all ');
+  await db.run(`create temp table ${p}_rid (_row bigint, key bigint)`);
+  const union = columns.length
+    ? columns.map((c) => `select distinct '${c}' as id_type, ${nsOf(c)} as namespace, ${c} as raw from ${p}_rows where len(_errors) = 0 and ${c} is not null`).join(' union all ')
+    : `select null::varchar as id_type, null::varchar as namespace, null::varchar as raw where false`;
   await db.run(`create temp table ${p}_idraw as select (row_number() over ())::bigint as k, * from (${union})`);
   const total = await db.scalar(`select count(*) from ${p}_idraw`);
-  const a = await tempAppender(db, `${p}_idv`);
+  // What JS computes per distinct value, appended by k (the type, namespace and raw value stay in SQL and are
+  // joined back by k).
+  await db.run(`create temp table ${p}_idh (k bigint, norm varchar, id_hash varchar, id_masked varchar, status varchar)`);
+  const a = await tempAppender(db, `${p}_idh`);
   const invalid: Record<string, number> = {};
   let masked = 0;
-  for await (const page of pages<{ id_type: IdType; namespace: string; raw: string }>(db, `select id_type, namespace, raw from ${p}_idraw where k between $a and $b`, total, 200_000)) {
-    for (const r of page) {
-      const norm = normalizeIdentifier(r.id_type, r.raw);
-      a.appendVarchar(r.id_type);
-      a.appendVarchar(r.namespace);
-      a.appendVarchar(r.raw);
-      if (norm === null) {
-        const isMasked = /\*{2,}/.test(r.raw);
-        if (isMasked) masked++;
-        else invalid[r.id_type] = (invalid[r.id_type] ?? 0) + 1;
-        a.appendNull();
-        a.appendNull();
-        a.appendVarchar(isMasked ? r.raw : '***');
-        a.appendVarchar(isMasked ? 'masked' : 'invalid');
-      } else {
-        a.appendVarchar(norm);
-        a.appendVarchar(keyedHash(app.keys, r.id_type, norm));
-        a.appendVarchar(maskIdentifier(r.id_type, norm));
-        a.appendVarchar('ok');
+  let renamed = 0;
+  await pipelinePages<{ k: number; id_type: IdType; raw: string }, IdentifierDigest[]>(
+    db, `select k, id_type, raw from ${p}_idraw where k between $a and $b`, total, 200_000,
+    (page) => page.map((r) => digestIdentifier(app.keys, r.id_type, r.raw)),
+    (page, digests) => {
+      for (let i = 0; i < page.length; i++) {
+        const r = page[i];
+        const d = digests[i];
+        a.appendBigInt(BigInt(r.k));
+        if (d.status === 'masked') masked++;
+        else if (d.status === 'invalid') invalid[r.id_type] = (invalid[r.id_type] ?? 0) + 1;
+        else if (d.norm !== r.raw) renamed++;
+        if (d.norm === null) a.appendNull();
+        else a.appendVarchar(d.norm);
+        if (d.hash === null) a.appendNull();
+        else a.appendVarchar(d.hash);
+        a.appendVarchar(d.masked);
+        a.appendVarchar(d.status);
+        a.endRow();
       }
-      a.endRow();
-    }
-    a.flushSync();
-  }
+      a.flushSync();
+    },
+  );
   a.closeSync();
+  // Two raw values can only share a normalised value when normalising changed one of them: only then is the key
+  // the first k of each hash (a window over the hashes) rather than k itself.
+  const key = renamed ? `case when h.id_hash is not null then min(r.k) over (partition by r.id_type, r.namespace, h.id_hash) end` : `case when h.id_hash is not null then r.k end`;
+  await db.run(
+    `create temp table ${p}_idv as select r.k, r.id_type, r.namespace, r.raw, h.norm, h.id_hash, h.id_masked, h.status, ${key} as key
+     from ${p}_idraw r join ${p}_idh h using (k)`,
+  );
   await db.run(`drop table ${p}_idraw`);
+  await db.run(`drop table ${p}_idh`);
+  await db.run(`create temp view ${p}_ids as select key, id_type, namespace, id_hash, norm, id_masked from ${p}_idv where key = k`);
   const weakOnly = entity === 'events' ? `and (${columns.filter((c) => !WEAK_TYPES.includes(c)).map((c) => `r.${c} is not null`).join(' or ') || 'false'})` : '';
   for (const c of columns) {
     const weak = WEAK_TYPES.includes(c) ? weakOnly : '';
     await db.run(
-      `insert into ${p}_rid select r._row, v.id_type, v.namespace, v.id_hash from ${p}_rows r
+      `insert into ${p}_rid select r._row, v.key from ${p}_rows r
        join ${p}_idv v on v.id_type = '${c}' and v.namespace = ${nsOf(c).replace(/\b([a-z_]+),/, 'r.$1,')} and v.raw = r.${c}
-       where len(r._errors) = 0 and v.status = 'ok' ${weak}`,
+       where len(r._errors) = 0 and v.key is not null ${weak}`,
     );
   }
   return { columns, invalid, masked };

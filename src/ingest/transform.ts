@@ -112,15 +112,18 @@ export async function transform(db: Database, p: string, staged: StagedFile, ent
   const typed: string[] = ['m.*'];
   const errors: string[] = [];
   const localDays: string[] = [];
-  const fmt = (c: string) => (mapping.formats?.[c] ? `coalesce(try_strptime(m.${c}, ${param(mapping.formats[c])}), siyu_local_ts(m.${c}))` : `siyu_local_ts(m.${c})`);
+  const fmt = (c: string, v = `m.${c}`) => (mapping.formats?.[c] ? `coalesce(try_strptime(${v}, ${param(mapping.formats[c])}), siyu_local_ts(${v}))` : `siyu_local_ts(${v})`);
   const cols = [...present].concat([...linePresent].map((c) => `line_${c}`));
   for (const c of cols) {
     const kind: ColumnKind = entity === 'consents' && c === 'status' ? 'consent_status' : COLUMN_KINDS[c.startsWith('line_') && linePresent.has(c.slice(5)) ? c.slice(5) : c] ?? 'text';
     const t = typedExpr(kind, c, fmt(c));
     if (!t) continue;
     typed.push(`${t} as t_${c}`);
-    // The local day from the UTC value already computed (one parse per value instead of two).
-    if (kind === 'timestamp' && (c === 'ordered_at' || c === 'occurred_at')) localDays.push(`cast(timezone($tz, timezone('UTC', t_${c})) as date) as d_${c}`);
+    // The local day: a value without an offset was written in local time, so it is the day as written (a parse,
+    // cheaper than the two time-zone conversions back from UTC that a value with an offset needs).
+    if (kind === 'timestamp' && (c === 'ordered_at' || c === 'occurred_at')) {
+      localDays.push(`case when t_${c} is null then null when siyu_has_offset(${c}) then cast(timezone($tz, timezone('UTC', t_${c})) as date) else cast(${fmt(c, c)} as date) end as d_${c}`);
+    }
     if (!['province', 'city', 'name'].includes(kind)) errors.push(`case when m.${c} is not null and (${t}) is null then '${c}: not ${article(kind)}' end`);
   }
   const absent = REQUIRED_COLUMNS[entity].filter((c) => !present.has(c) && !(entity === 'order_lines' && c === 'amount' && present.has('unit_price')));
