@@ -27,8 +27,9 @@ import { chromiumPath, launchChromium } from '../src/report/render/browser.ts';
  * send_interval is longer than a loaded server's answer (the SDK resends whatever is still queued when the interval
  * passes, so a short interval turns into duplicates the server must discard), storage_length large enough that
  * one POST carries ≈ 200 records, and two visitors in their own browser contexts (own cookies, localStorage and
- * renderer process) use both cores. All told ≈ 0.8 ms renderer + 0.4 ms browser/network + 0.4–0.7 ms server CPU
- * per event: ≈ 75 s for 100,000 on 2 busy cores.
+ * renderer process) use both cores (a third adds nothing: the run is CPU-bound). All told ≈ 0.8 ms renderer +
+ * 0.4 ms browser/network + 0.3–0.5 ms server CPU per event: 100,000 sent in ≈ 80 s, the whole file ≈ 100 s, at
+ * load average 4–6 on 2 cores.
  */
 const N = Number(process.env.SIYU_COLLECT_BROWSER_N ?? 100);
 const BIG = Number(process.env.SIYU_COLLECT_BROWSER_BIG ?? 100_000);
@@ -158,7 +159,7 @@ test(`sa-sdk-javascript in Chromium, batch-send mode, ${PAGES} returning visitor
     assert.deepEqual(got, { n: BIG, d: BIG }, note);
     assert.equal(sent.reduce((a, s) => a + s.tracked, 0), BIG);
     // Batched: far fewer requests than events (a fallback to one request per event would show here).
-    assert.ok(requests < BIG / 20, note);
+    assert.ok(requests <= Math.max(10, BIG / 20), note);
     t.diagnostic(`${BIG} events, ${note}`);
   } finally {
     h.server.server.off('request', count);
