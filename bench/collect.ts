@@ -41,7 +41,7 @@ export const collectBenchmark: Benchmark = {
     try {
       await up(base);
       const need = Math.ceil((SECONDS * (45_000 + SUSTAINED)) / 100);
-      const blasts: [string, string, string, Record<string, string>, string[]][] = [
+      const blasts: [string, string, string, Record<string, string>, Buffer[]][] = [
         ['Segment /v1/batch', 'bench-seg', `${base}/v1/batch`, { authorization: `Basic ${Buffer.from(`${keys['bench-seg']}:`).toString('base64')}`, 'content-type': 'application/json' }, segmentBodies(need, 'b')],
         ['神策 /sa', 'bench-sa', `${base}/sa?project=bench-sa&token=${keys['bench-sa']}`, { 'content-type': 'application/x-www-form-urlencoded' }, sensorsBodies(need, 'b')],
       ];
@@ -53,13 +53,13 @@ export const collectBenchmark: Benchmark = {
         want[source] = r.acked;
         ctx.log(`${label}: ${r.acked} events in ${r.seconds.toFixed(1)} s, ${r.rejected} requests refused; server CPU ${cpu.toFixed(1)} s; load average before ${load}`);
         rows.push({ metric: `${label} raw-wire blast: acknowledged events/s (16 senders × 100-event requests)`, value: r.eventsPerSec, unit: 'events/s', note: `target ≥ 30,000; ${r.acked} acknowledged in ${r.seconds.toFixed(1)} s; load average before: ${load}` });
-        rows.push({ metric: `${label} raw-wire blast: request latency p50 / p99`, value: r.p99, unit: 'ms (p99)', note: `p50 ${r.p50.toFixed(1)} ms; target p99 < 100 ms` });
+        rows.push({ metric: `${label} raw-wire blast: request latency p50 / p99`, value: r.p99, unit: 'ms (p99)', note: `p50 ${r.p50.toFixed(1)} ms; the sender's own event-loop delay p99 ${r.senderDelayP99.toFixed(1)} ms` });
         rows.push({ metric: `${label} raw-wire blast: server CPU per event`, value: (cpu / r.acked) * 1e6, unit: 'µs', note: `${cpu.toFixed(1)} CPU s in the server process (all its threads) over ${r.seconds.toFixed(1)} s` });
         // The target's own shape: 30,000 events/s offered steadily (not a saturating blast), latency from when each request was due.
         const paced: BlastResult = await blast(url, headers, bodies.slice(r.sent), SECONDS, 16, SUSTAINED);
         want[source] += paced.acked;
         rows.push({ metric: `${label} sustained ${SUSTAINED.toLocaleString('en')} events/s offered: acknowledged events/s`, value: paced.eventsPerSec, unit: 'events/s', note: `${paced.rejected} requests refused; load average before: ${loadAverage()}` });
-        rows.push({ metric: `${label} sustained ${SUSTAINED.toLocaleString('en')} events/s offered: request latency p99`, value: paced.p99, unit: 'ms (p99)', note: `p50 ${paced.p50.toFixed(1)} ms, from when each request was due; target p99 < 100 ms` });
+        rows.push({ metric: `${label} sustained ${SUSTAINED.toLocaleString('en')} events/s offered: request latency p99`, value: paced.p99, unit: 'ms (p99)', note: `p50 ${paced.p50.toFixed(1)} ms, from when each request was due; the sender's own event-loop delay p99 ${paced.senderDelayP99.toFixed(1)} ms; target p99 < 100 ms` });
       }
 
       const load = loadAverage();

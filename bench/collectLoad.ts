@@ -2,37 +2,39 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 /**
  * Load generators for the collection benchmark: a raw-wire blast (request bodies in the SDKs' exact wire format,
- * built before the clock starts, so the sender's cost is only HTTP) and real SDK clients in child processes
+ * built and encoded before the clock starts, held as Buffers outside the sender's JS heap so its garbage collector
+ * does not pause over hundreds of MB of bodies, so the sender's cost is only HTTP) and real SDK clients in child processes
  * (test/collect.sdkClient.ts). Plus the server-side gauges: CPU seconds of a process and its peak RSS.
  */
-export interface BlastResult { acked: number; seconds: number; eventsPerSec: number; p50: number; p99: number; rejected: number; /** bodies used */ sent: number }
+export interface BlastResult { acked: number; seconds: number; eventsPerSec: number; p50: number; p99: number; rejected: number; /** bodies used */ sent: number; /** the sender's own event-loop delay p99, ms (its stalls count in the latencies) */ senderDelayP99: number }
 
 const PER = 100;
 
 /** `count` distinct /v1/batch bodies of 100 messages, as @segment/analytics-node sends them. */
-export function segmentBodies(count: number, tag: string): string[] {
+export function segmentBodies(count: number, tag: string): Buffer[] {
   const now = new Date().toISOString();
-  return Array.from({ length: count }, (_, k) => JSON.stringify({
+  return Array.from({ length: count }, (_, k) => Buffer.from(JSON.stringify({
     batch: Array.from({ length: PER }, (_, i) => ({
       type: 'track', event: 'Product Viewed', userId: `user-${(k * PER + i) % 5000}`, messageId: `${tag}-${k}-${i}`, timestamp: now,
       properties: { sku: `SKU-${i % 97}`, price: (i % 50) + 9.9 }, context: { library: { name: '@segment/analytics-node', version: '2.1.3' } }, _metadata: { jsRuntime: 'node' },
     })),
     sentAt: now,
-  }));
+  })));
 }
 
 /** `count` distinct 神策 form bodies (gzip'd, base64 data_list of 100 records), as sa-sdk-node sends them. */
-export function sensorsBodies(count: number, tag: string): string[] {
+export function sensorsBodies(count: number, tag: string): Buffer[] {
   const time = Date.now();
   return Array.from({ length: count }, (_, k) => {
     const list = Array.from({ length: PER }, (_, i) => ({
       _track_id: Math.floor(Math.random() * 1e10), type: 'track', event: 'ViewProduct', time, distinct_id: `sa-user-${(k * PER + i) % 5000}`,
       properties: { sku: `SKU-${i % 97}`, price: (i % 50) + 9.9, seq: `${tag}-${k}-${i}`, $lib: 'Node', $lib_version: '1.2.6' }, lib: { $lib: 'Node', $lib_version: '1.2.6', $lib_method: 'code' },
     }));
-    return new URLSearchParams({ data_list: gzipSync(JSON.stringify(list)).toString('base64'), gzip: '1' }).toString();
+    return Buffer.from(new URLSearchParams({ data_list: gzipSync(JSON.stringify(list)).toString('base64'), gzip: '1' }).toString());
   });
 }
 
@@ -43,11 +45,13 @@ export function sensorsBodies(count: number, tag: string): string[] {
  * moment its request was due, not when it left (so a stalled server's backlog counts against it: no coordinated
  * omission).
  */
-export async function blast(url: string, headers: Record<string, string>, bodies: string[], seconds: number, senders = 16, eventsPerSec?: number): Promise<BlastResult> {
+export async function blast(url: string, headers: Record<string, string>, bodies: Buffer[], seconds: number, senders = 16, eventsPerSec?: number): Promise<BlastResult> {
   const latencies: number[] = [];
   let acked = 0;
   let rejected = 0;
   let k = 0;
+  const delay = monitorEventLoopDelay({ resolution: 5 });
+  delay.enable();
   const t0 = performance.now();
   const until = t0 + seconds * 1000;
   const interval = eventsPerSec ? (PER * senders * 1000) / eventsPerSec : 0;
@@ -60,7 +64,7 @@ export async function blast(url: string, headers: Record<string, string>, bodies
       }
       const s = interval ? due : performance.now();
       due += interval;
-      const r = await fetch(url, { method: 'POST', headers, body: bodies[k++] });
+      const r = await fetch(url, { method: 'POST', headers, body: bodies[k++] as Uint8Array<ArrayBuffer> });
       await r.arrayBuffer();
       latencies.push(performance.now() - s);
       if (r.status === 200) acked += PER;
@@ -71,9 +75,10 @@ export async function blast(url: string, headers: Record<string, string>, bodies
     }
   }));
   const secs = (performance.now() - t0) / 1000;
+  delay.disable();
   latencies.sort((x, y) => x - y);
   const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
-  return { acked, seconds: secs, eventsPerSec: acked / secs, p50: q(0.5), p99: q(0.99), rejected, sent: k };
+  return { acked, seconds: secs, eventsPerSec: acked / secs, p50: q(0.5), p99: q(0.99), rejected, sent: k, senderDelayP99: delay.percentile(99) / 1e6 };
 }
 
 export interface ClientRun { sdk: string; n: number; failed: number; seconds: number; cpu_ms: number }

@@ -10,6 +10,7 @@ import { toEntry, type WalEntry } from './entry.ts';
 import { sourceByKey, type Source } from './sources.ts';
 import { LiveTail } from './tail.ts';
 import { IdentityApplier } from './identityApplier.ts';
+import { lowerHelperThreads } from './threadPriority.ts';
 
 /**
  * The running collection pipeline of one server: write keys → sources, accepted batches → write-ahead log
@@ -30,6 +31,7 @@ export class Collector {
   private readonly byKey = new Map<string, Source>();
   private readonly names = new Map<number, string>();
   private identityDb: Database | null = null;
+  private stopLowering: () => void = () => undefined;
   private constructor(
     readonly app: App,
     private readonly db: Database,
@@ -65,6 +67,7 @@ export class Collector {
     const pending = new Set(replay.map((r) => r.segment));
     for (const s of segments) if (!pending.has(s)) self.segmentDone(s);
     for (const s of offsets.keys()) if (!segments.includes(s)) await db.run('delete from collect_wal_offsets where segment = $s', { s });
+    self.stopLowering = lowerHelperThreads();
     running.set(app.dir, self);
     return self;
   }
@@ -118,6 +121,7 @@ export class Collector {
 
   /** Stores what is acknowledged, then closes the log (graceful shutdown). */
   async stop(): Promise<void> {
+    this.stopLowering();
     await this.wal.close();
     await this.loader.stop();
     await this.identity.stop();

@@ -4,6 +4,7 @@ import type { WalRecord } from './wal.ts';
 import type { WalEntry } from './entry.ts';
 import { logError } from '../logging.ts';
 import { schemaProblems, type EventSchema } from '../domain/collect/schema.ts';
+import { countSource, countViolation, insertFacts, moveOffset, upsertItems, type Violation } from './loadRows.ts';
 
 /**
  * Moves acknowledged (write-ahead-logged) entries into the warehouse `events` table. Each load is one transaction:
@@ -163,7 +164,7 @@ export class Loader {
       this.staged = true;
     }
     await this.refreshSchemas(c);
-    const violations = new Map<string, { source: number; event: string; problem: string; count: number; example: string; at: number }>();
+    const violations = new Map<string, Violation>();
     const seen = new Set<string>();
     const perSource = new Map<number, { events: number; lastSeen: number; facts: number }>();
     const offsets = new Map<string, number>();
@@ -217,20 +218,12 @@ export class Loader {
         const inserted = await this.insertSource(c, sourceId, ignoreDuplicates);
         stored += inserted;
         events += st.events;
-        await this.countSource(c, sourceId, inserted, st.events - inserted, st.facts, st.lastSeen);
+        await countSource(c, this.workspaceId, sourceId, inserted, st.events - inserted, st.facts, st.lastSeen);
       }
-      await this.insertFacts(c, batch);
-      await this.upsertItems(c, batch);
-      for (const v of violations.values()) {
-        await c.run(
-          `insert into collect_schema_violations (workspace_id, source_id, event, problem, count, example_event_id, first_seen_at, last_seen_at)
-           values ($ws, $sid, $e, $p, $n, $x, epoch_ms(cast($at as bigint)), epoch_ms(cast($at as bigint)))
-           on conflict (workspace_id, source_id, event, problem) do update set count = collect_schema_violations.count + excluded.count,
-             example_event_id = excluded.example_event_id, last_seen_at = excluded.last_seen_at`,
-          { ws: this.workspaceId, sid: v.source, e: v.event, p: v.problem, n: v.count, x: v.example, at: v.at },
-        );
-      }
-      for (const [segment, end] of offsets) await this.moveOffset(c, segment, end);
+      this.totals.facts += await insertFacts(c, this.workspaceId, batch);
+      await upsertItems(c, this.workspaceId, batch);
+      for (const v of violations.values()) await countViolation(c, this.workspaceId, v);
+      for (const [segment, end] of offsets) await moveOffset(c, segment, end);
       await c.run('delete from temp.collect_stage');
       await c.run('commit');
       this.totals.loads++;
@@ -244,30 +237,6 @@ export class Loader {
     }
     // A segment the log has moved past, and whose last frame is now stored, is no longer needed.
     for (const segment of offsets.keys()) if (this.queue[0]?.segment !== segment) this.onSegmentDone(segment);
-  }
-
-  /*
-   * The per-source counters and the log offsets are one row each, updated by every load: an `update` first (a
-   * single-row `insert … on conflict do update` costs DuckDB about six times as much CPU), an insert only for a
-   * row not there yet. The loader is the only writer of both for its sources, inside its own transaction.
-   */
-  private async countSource(c: DuckDBConnection, sourceId: number, stored: number, duplicates: number, facts: number, lastSeen: number): Promise<void> {
-    const p = { ws: this.workspaceId, sid: sourceId, n: stored, d: duplicates, f: facts, seen: lastSeen };
-    const r = await c.run(
-      `update collect_source_stats set events = events + $n, duplicates = duplicates + $d, profile_updates = profile_updates + $f,
-         last_seen_at = greatest(last_seen_at, epoch_ms(cast($seen as bigint)))
-       where workspace_id = $ws and source_id = $sid`,
-      p,
-    );
-    if (r.rowsChanged > 0) return;
-    await c.run(`insert into collect_source_stats (workspace_id, source_id, events, duplicates, profile_updates, last_seen_at) values ($ws, $sid, $n, $d, $f, epoch_ms(cast($seen as bigint)))`, p);
-  }
-
-  private async moveOffset(c: DuckDBConnection, segment: string, end: number): Promise<void> {
-    const p = { s: segment, o: BigInt(end) } as never;
-    const r = await c.run('update collect_wal_offsets set loaded_offset = greatest(loaded_offset, $o), updated_at = now() where segment = $s', p);
-    if (r.rowsChanged > 0) return;
-    await c.run('insert into collect_wal_offsets (segment, loaded_offset, updated_at) values ($s, $o, now())', p);
   }
 
   /** Writes the counted rejections (outside any load: the loop is the connection's only user). */
@@ -285,29 +254,6 @@ export class Loader {
     } catch (e) {
       logError('collect.loader.errors', e, { sources: deltas.size });
     }
-  }
-
-  /** 神策 items: the latest record per item (by its time) wins; a delete leaves a tombstone. */
-  private async upsertItems(c: DuckDBConnection, batch: WalRecord<WalEntry>[]): Promise<void> {
-    const latest = new Map<string, { s: number; t: string; i: string; d: boolean; p: string | null; at: number }>();
-    for (const r of batch) {
-      for (const [t, i, d, p, at] of r.entry.i ?? []) {
-        const k = `${t}\u0000${i}`;
-        const prev = latest.get(k);
-        if (!prev || at >= prev.at) latest.set(k, { s: r.entry.s, t, i, d: d === 1, p, at });
-      }
-    }
-    if (!latest.size) return;
-    await c.run(
-      `insert into collect_items (workspace_id, item_type, item_id, source_id, properties, deleted, updated_ms, updated_at)
-       select $ws, x->>'t', x->>'i', cast(x->>'s' as integer), case when cast(x->>'d' as boolean) then null else cast(x->>'p' as json) end,
-              cast(x->>'d' as boolean), cast(x->>'at' as bigint), epoch_ms(cast(x->>'at' as bigint))
-       from (select unnest(from_json(cast($j as json), '["json"]')) as x)
-       on conflict (workspace_id, item_type, item_id) do update set source_id = excluded.source_id, properties = excluded.properties,
-         deleted = excluded.deleted, updated_ms = excluded.updated_ms, updated_at = excluded.updated_at
-       where excluded.updated_ms >= collect_items.updated_ms`,
-      { ws: this.workspaceId, j: JSON.stringify([...latest.values()]) },
-    );
   }
 
   /** Makes the next load re-read the event schemas. */
@@ -336,17 +282,6 @@ export class Loader {
       { ws: this.workspaceId, sid: sourceId, source: this.sourceName(sourceId) },
     );
     return r.rowsChanged;
-  }
-
-  private async insertFacts(c: DuckDBConnection, batch: WalRecord<WalEntry>[]): Promise<void> {
-    const facts = batch.flatMap((r) => r.entry.f.map((f) => ({ s: r.entry.s, f })));
-    if (!facts.length) return;
-    this.totals.facts += facts.length;
-    await c.run(
-      `insert into collect_identity_facts (workspace_id, source_id, kind, fact)
-       select $ws, cast(x->>'s' as integer), x->>'k', x->'f' from (select unnest(from_json(cast($j as json), '["json"]')) as x)`,
-      { ws: this.workspaceId, j: JSON.stringify(facts.map((x) => ({ s: x.s, k: x.f.kind, f: x.f }))) },
-    );
   }
 }
 

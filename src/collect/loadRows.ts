@@ -1,0 +1,87 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { WalRecord } from './wal.ts';
+import type { WalEntry } from './entry.ts';
+
+/**
+ * The small rows a load writes beside the events, inside its transaction: per-source counters, write-ahead-log
+ * offsets, identity facts, 神策 items and schema-violation counts.
+ */
+
+export interface Violation {
+  source: number;
+  event: string;
+  problem: string;
+  count: number;
+  example: string;
+  at: number;
+}
+
+/** Adds a load's schema violations to their per-(source, event, problem) counts. */
+export async function countViolation(c: DuckDBConnection, workspaceId: number, v: Violation): Promise<void> {
+  await c.run(
+    `insert into collect_schema_violations (workspace_id, source_id, event, problem, count, example_event_id, first_seen_at, last_seen_at)
+     values ($ws, $sid, $e, $p, $n, $x, epoch_ms(cast($at as bigint)), epoch_ms(cast($at as bigint)))
+     on conflict (workspace_id, source_id, event, problem) do update set count = collect_schema_violations.count + excluded.count,
+       example_event_id = excluded.example_event_id, last_seen_at = excluded.last_seen_at`,
+    { ws: workspaceId, sid: v.source, e: v.event, p: v.problem, n: v.count, x: v.example, at: v.at },
+  );
+}
+
+/*
+ * The per-source counters and the log offsets are one row each, updated by every load: an `update` first (a
+ * single-row `insert … on conflict do update` costs DuckDB about six times as much CPU), an insert only for a
+ * row not there yet. The loader is the only writer of both for its sources, inside its own transaction.
+ */
+export async function countSource(c: DuckDBConnection, workspaceId: number, sourceId: number, stored: number, duplicates: number, facts: number, lastSeen: number): Promise<void> {
+  const p = { ws: workspaceId, sid: sourceId, n: stored, d: duplicates, f: facts, seen: lastSeen };
+  const r = await c.run(
+    `update collect_source_stats set events = events + $n, duplicates = duplicates + $d, profile_updates = profile_updates + $f,
+       last_seen_at = greatest(last_seen_at, epoch_ms(cast($seen as bigint)))
+     where workspace_id = $ws and source_id = $sid`,
+    p,
+  );
+  if (r.rowsChanged > 0) return;
+  await c.run(`insert into collect_source_stats (workspace_id, source_id, events, duplicates, profile_updates, last_seen_at) values ($ws, $sid, $n, $d, $f, epoch_ms(cast($seen as bigint)))`, p);
+}
+
+export async function moveOffset(c: DuckDBConnection, segment: string, end: number): Promise<void> {
+  const p = { s: segment, o: BigInt(end) } as never;
+  const r = await c.run('update collect_wal_offsets set loaded_offset = greatest(loaded_offset, $o), updated_at = now() where segment = $s', p);
+  if (r.rowsChanged > 0) return;
+  await c.run('insert into collect_wal_offsets (segment, loaded_offset, updated_at) values ($s, $o, now())', p);
+}
+
+/** 神策 items: the latest record per item (by its time) wins; a delete leaves a tombstone. */
+export async function upsertItems(c: DuckDBConnection, workspaceId: number, batch: WalRecord<WalEntry>[]): Promise<void> {
+  const latest = new Map<string, { s: number; t: string; i: string; d: boolean; p: string | null; at: number }>();
+  for (const r of batch) {
+    for (const [t, i, d, p, at] of r.entry.i ?? []) {
+      const k = `${t}\u0000${i}`;
+      const prev = latest.get(k);
+      if (!prev || at >= prev.at) latest.set(k, { s: r.entry.s, t, i, d: d === 1, p, at });
+    }
+  }
+  if (!latest.size) return;
+  await c.run(
+    `insert into collect_items (workspace_id, item_type, item_id, source_id, properties, deleted, updated_ms, updated_at)
+     select $ws, x->>'t', x->>'i', cast(x->>'s' as integer), case when cast(x->>'d' as boolean) then null else cast(x->>'p' as json) end,
+            cast(x->>'d' as boolean), cast(x->>'at' as bigint), epoch_ms(cast(x->>'at' as bigint))
+     from (select unnest(from_json(cast($j as json), '["json"]')) as x)
+     on conflict (workspace_id, item_type, item_id) do update set source_id = excluded.source_id, properties = excluded.properties,
+       deleted = excluded.deleted, updated_ms = excluded.updated_ms, updated_at = excluded.updated_at
+     where excluded.updated_ms >= collect_items.updated_ms`,
+    { ws: workspaceId, j: JSON.stringify([...latest.values()]) },
+  );
+}
+
+/** Stores the identity facts of a load (applied later by the IdentityApplier); returns how many. */
+export async function insertFacts(c: DuckDBConnection, workspaceId: number, batch: WalRecord<WalEntry>[]): Promise<number> {
+  const facts = batch.flatMap((r) => r.entry.f.map((f) => ({ s: r.entry.s, f })));
+  if (!facts.length) return 0;
+  await c.run(
+    `insert into collect_identity_facts (workspace_id, source_id, kind, fact)
+     select $ws, cast(x->>'s' as integer), x->>'k', x->'f' from (select unnest(from_json(cast($j as json), '["json"]')) as x)`,
+    { ws: workspaceId, j: JSON.stringify(facts.map((x) => ({ s: x.s, k: x.f.kind, f: x.f }))) },
+  );
+  return facts.length;
+}
