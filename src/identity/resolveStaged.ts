@@ -33,26 +33,38 @@ export async function resolveStaged(app: App, p: string, rules: MergeRules, o: {
   const db = app.db;
   const ws = app.workspaceId;
   const typeList = ID_TYPES as string[];
-  // The batch's distinct identifiers and the customer already holding each.
+  // The batch's distinct identifiers and the customer already holding each (integers only: the temp tables over
+  // millions of identifiers stay small; type and hash are read from `<p>_ids` where needed).
   await db.run(
     `create temp table ${p}_b as
-     select b.key, i.id_type, i.namespace, i.id_hash, b.first_row, ci.customer_id as existing
-     from (select key, min(_row) as first_row from ${p}_rid group by key) b join ${p}_ids i using (key)
+     select b.key, b.first_row, b.nrows, ci.customer_id as existing
+     from (select key, min(_row) as first_row, count(*) as nrows from ${p}_rid group by key) b join ${p}_ids i using (key)
      left join customer_identifiers ci on ci.workspace_id = $ws and ci.id_type = i.id_type and ci.namespace = i.namespace and ci.id_hash = i.id_hash`,
     { ws },
   );
   // Rows that link two or more identifiers: none when the file carries one identifier type (orders by member no.).
-  const multi = (await db.scalar(`select count(distinct id_type) from ${p}_b`)) > 1;
+  const multi = (await db.scalar(`select count(distinct id_type) from ${p}_ids`)) > 1;
   await db.run(`create temp table ${p}_mr as select _row from ${p}_rid where ${multi} group by _row having count(*) > 1`);
+  // A linking row whose identifiers are all new, seen on no other row, of distinct types that link (in the rules'
+  // priority), is a new customer of its own: no union-find needed (most rows of a first import). Its identifiers
+  // share their first row, which numbers that customer below.
+  if (multi) {
+    await db.run(
+      `delete from ${p}_mr where _row in (
+         select r._row from ${p}_rid r join ${p}_b b using (key) join ${p}_ids i using (key) semi join ${p}_mr m using (_row) group by r._row
+         having max(b.nrows) = 1 and count(b.existing) = 0 and count(distinct i.id_type) = count(*) and bool_and(list_contains($linking, i.id_type)))`,
+      { linking: listValue(rules.priority) },
+    );
+  }
   const linked = multi && (await db.scalar(`select count(*) from ${p}_mr`)) > 0;
   // The graph: identifiers on linking rows, and every identifier of the existing customers those touch (`key` is
   // null for the ones not in this batch).
   await db.run(
     `create temp table ${p}_nodes as
      with m as (select distinct key from ${p}_rid where _row in (select _row from ${p}_mr)),
-     mb as (select b.key, b.id_type, b.namespace, b.id_hash, b.existing, b.first_row from ${p}_b b semi join m using (key)),
+     mb as (select b.key, i.id_type, i.namespace, i.id_hash, b.existing, b.first_row from ${p}_b b join ${p}_ids i using (key) semi join m using (key)),
      touched as (select b.key, ci.id_type, ci.namespace, ci.id_hash, ci.customer_id as existing, b.first_row from customer_identifiers ci
-                 left join ${p}_b b using (id_type, namespace, id_hash)
+                 left join (select b.key, b.first_row, i.id_type, i.namespace, i.id_hash from ${p}_b b join ${p}_ids i using (key)) b using (id_type, namespace, id_hash)
                  where ${linked} and ci.workspace_id = $ws and ci.customer_id in (select existing from mb where existing is not null)),
      allnodes as (select id_type, namespace, id_hash, any_value(key) as key, any_value(existing) as existing, min(first_row) as first_row
                   from (select * from mb union all select * from touched) group by id_type, namespace, id_hash)
@@ -108,25 +120,24 @@ export async function resolveStaged(app: App, p: string, rules: MergeRules, o: {
   await db.run(
     `create temp table ${p}_newk as select newkey, row_number() over (order by fr, newkey) as ord from (
        select r.cust as newkey, min(n.first_row) as fr from ${p}_gres r join ${p}_nodes n using (node) where r.cust < 0 group by r.cust
-       union all select first_row as newkey, first_row as fr from ${p}_simple where existing is null)`,
+       union all select distinct first_row as newkey, first_row as fr from ${p}_simple where existing is null)`,
   );
   const created = await db.scalar(`select count(*) from ${p}_newk`);
   await db.run(`create temp table ${p}_seq as select nextval('customer_id_seq') as id from range($k)`, { k: created });
   await db.run(`create temp table ${p}_newc as select k.newkey, s.id from ${p}_newk k join (select id, row_number() over (order by id) as ord from ${p}_seq) s using (ord)`);
   await db.run(
     `create temp table ${p}_nc as
-     select n.key, n.id_type, n.existing, case when r.cust < 0 then c.id else r.cust end as customer_id from ${p}_nodes n join ${p}_gres r using (node) left join ${p}_newc c on c.newkey = r.cust
+     select n.key, n.existing, case when r.cust < 0 then c.id else r.cust end as customer_id from ${p}_nodes n join ${p}_gres r using (node) left join ${p}_newc c on c.newkey = r.cust
      where n.key is not null
      union all
-     select s.key, s.id_type, s.existing, coalesce(s.existing, c.id) from ${p}_simple s left join ${p}_newc c on c.newkey = s.first_row`,
+     select s.key, s.existing, coalesce(s.existing, c.id) from ${p}_simple s left join ${p}_newc c on c.newkey = s.first_row`,
   );
   // A customers file inserts its new customers with their attributes itself (writeCustomers reads `<p>_newc`).
   if (created && !o.deferNewCustomers) await db.run(`insert into customers (workspace_id, id) select $ws, id from ${p}_newc`, { ws });
 
   // New identifiers: their normalised value encrypted (for display), stored with hash and mask.
   await db.run(
-    `create temp table ${p}_newids as select (row_number() over ())::bigint as k, i.id_type, i.namespace, i.id_hash, nc.customer_id, i.norm, i.id_masked
-     from ${p}_nc nc join ${p}_ids i using (key) where nc.existing is null`,
+    `create temp table ${p}_newids as select (row_number() over ())::bigint as k, nc.key, nc.customer_id, i.norm from ${p}_nc nc join ${p}_ids i using (key) where nc.existing is null`,
   );
   const nnew = await db.scalar(`select count(*) from ${p}_newids`);
   // JS only encrypts (while DuckDB reads the next page); DuckDB joins the ciphertexts back and writes the rows,
@@ -134,7 +145,7 @@ export async function resolveStaged(app: App, p: string, rules: MergeRules, o: {
   await db.run(`create temp table ${p}_cipher (k bigint, id_cipher varchar)`);
   const ca = await tempAppender(db, `${p}_cipher`);
   await pipelinePages<{ k: number; norm: string }, string[]>(
-    db, `select k, norm from ${p}_newids where k between $a and $b`, nnew, 100_000,
+    db, `select k, norm from ${p}_newids where k between $a and $b`, nnew, 50_000,
     (page) => encryptMany(app.keys, page.map((r) => r.norm)),
     (page, ciphers) => {
       for (let i = 0; i < page.length; i++) {
@@ -148,7 +159,7 @@ export async function resolveStaged(app: App, p: string, rules: MergeRules, o: {
   ca.closeSync();
   await db.run(
     `insert into customer_identifiers (workspace_id, id_type, namespace, id_hash, id_cipher, id_masked, customer_id, source, first_seen_at)
-     select $ws, n.id_type, n.namespace, n.id_hash, c.id_cipher, n.id_masked, n.customer_id, $source, now() from ${p}_newids n join ${p}_cipher c using (k)`,
+     select $ws, i.id_type, i.namespace, i.id_hash, c.id_cipher, i.id_masked, n.customer_id, $source, now() from ${p}_newids n join ${p}_cipher c using (k) join ${p}_ids i using (key)`,
     { ws, source: o.source },
   );
 
@@ -182,8 +193,8 @@ export async function resolveStaged(app: App, p: string, rules: MergeRules, o: {
   const ranks = typeList.map((t) => rankOf(rules, t as IdType));
   if (multi) {
     await db.run(
-      `create temp table ${p}_rc as select r._row, arg_min(nc.customer_id, $ranks[list_position($types, nc.id_type)]) as customer_id
-       from ${p}_rid r join ${p}_nc nc using (key) group by r._row`,
+      `create temp table ${p}_rc as select r._row, arg_min(nc.customer_id, $ranks[list_position($types, i.id_type)]) as customer_id
+       from ${p}_rid r join ${p}_nc nc using (key) join ${p}_ids i using (key) group by r._row`,
       { ranks: listValue(ranks), types: listValue(typeList) },
     );
   } else {

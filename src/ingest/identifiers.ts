@@ -43,7 +43,7 @@ export async function scanIdentifiers(app: App, p: string, entity: Entity, prese
   let masked = 0;
   let renamed = 0;
   await pipelinePages<{ k: number; id_type: IdType; raw: string }, IdentifierDigest[]>(
-    db, `select k, id_type, raw from ${p}_idraw where k between $a and $b`, total, 200_000,
+    db, `select k, id_type, raw from ${p}_idraw where k between $a and $b`, total, 50_000,
     (page) => page.map((r) => digestIdentifier(app.keys, r.id_type, r.raw)),
     (page, digests) => {
       for (let i = 0; i < page.length; i++) {

@@ -159,11 +159,11 @@ async function importOne(app: App, file: string, o: OneOpts): Promise<FileSummar
 
 /**
  * Memory flat in file size: while a CLI import runs, DuckDB's buffer pool is capped (SIYU_IMPORT_MEMORY_LIMIT, default
- * 640MB) so large staging data spills to its temp directory instead of growing the process; the previous limit
+ * 256MB) so large staging data spills to its temp directory instead of growing the process; the previous limit
  * is restored afterwards.
  */
 async function capMemory(app: App): Promise<() => Promise<void>> {
-  const want = process.env.SIYU_IMPORT_MEMORY_LIMIT ?? '640MB';
+  const want = process.env.SIYU_IMPORT_MEMORY_LIMIT ?? '256MB';
   // Inside `siyu serve` the buffer pool is shared with everything else the server runs: leave it alone there.
   if (liveLock(app.dir)) return async () => undefined;
   const row = await app.db.get<{ cur: string }>(`select current_setting('memory_limit') as cur`).catch(() => undefined);
