@@ -115,12 +115,13 @@ async function importOne(app: App, file: string, o: OneOpts): Promise<FileSummar
           await db.run(`update ${p}_rows set _errors = list_append(_errors, $r) where len(_errors) = 0 and _row not in (select _row from ${p}_rid)`,
             { r: scan.columns.length ? 'identifiers: none usable (missing, invalid or masked)' : 'identifiers: the file maps no identifier column (member_no, phone, email, unionid …)' });
         }
-        rejected = (await db.scalar(`select count(*) from ${p}_rows where len(_errors) > 0`)) + staged.structural.length;
+        const bad = await db.scalar(`select count(*) from ${p}_rows where len(_errors) > 0`);
+        rejected = bad + staged.structural.length;
         scanned = scan;
         for (const [k, v] of Object.entries(scan.invalid)) o.identity.invalidIdentifiers[k] = (o.identity.invalidIdentifiers[k] ?? 0) + v;
         o.identity.maskedIdentifiers += scan.masked;
         if (o.strict && rejected) throw new Rollback();
-        await db.run(`delete from ${p}_rid where _row in (select _row from ${p}_rows where len(_errors) > 0)`);
+        if (bad) await db.run(`delete from ${p}_rid where _row in (select _row from ${p}_rows where len(_errors) > 0)`);
         Object.assign(idStats, await resolveStaged(app, p, o.rules, { source, deferNewCustomers: o.entity === 'customers' }));
         lap('resolve');
         Object.assign(result, await writeEntity(app, p, o.entity, t, { source, customersCreated: idStats.customersCreated }));
