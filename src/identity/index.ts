@@ -1,7 +1,6 @@
 import type { App } from '../app/context.ts';
-import { normalizeIdentifier, type IdType } from '../domain/privacy/normalize.ts';
-import { keyedHash } from '../domain/privacy/cipher.ts';
-import { maskIdentifier } from '../domain/privacy/mask.ts';
+import type { IdType } from '../domain/privacy/normalize.ts';
+import { digestIdentifier } from '../domain/privacy/digest.ts';
 import { resolveStaged } from './resolveStaged.ts';
 import { loadRules } from './rules.ts';
 import { tempPrefix, tempAppender, dropTemp } from './temp.ts';
@@ -36,11 +35,10 @@ export async function resolveBatch(app: App, records: IdentityRecord[]): Promise
       const keyOf = new Map<string, number>();
       records.forEach((rec, i) => {
         for (const id of rec.identifiers) {
-          const norm = normalizeIdentifier(id.type, id.value);
-          if (norm === null) continue;
+          const d = digestIdentifier(app.keys, id.type, id.value);
+          if (d.status !== 'ok') continue;
           const ns = id.namespace ?? '';
-          const hash = keyedHash(app.keys, id.type, norm);
-          const name = `${id.type}\u0000${ns}\u0000${hash}`;
+          const name = `${id.type}\u0000${ns}\u0000${d.hash}`;
           const seen = keyOf.get(name);
           const key = seen ?? keyOf.size + 1;
           r.appendBigInt(BigInt(i + 1));
@@ -51,9 +49,9 @@ export async function resolveBatch(app: App, records: IdentityRecord[]): Promise
           v.appendBigInt(BigInt(key));
           v.appendVarchar(id.type);
           v.appendVarchar(ns);
-          v.appendVarchar(hash);
-          v.appendVarchar(norm);
-          v.appendVarchar(maskIdentifier(id.type, norm));
+          v.appendVarchar(d.hash!);
+          v.appendVarchar(d.norm!);
+          v.appendVarchar(d.masked);
           v.endRow();
         }
       });

@@ -62,9 +62,10 @@ export async function resolveStaged(app: App, p: string, rules: MergeRules, o: {
   await db.run(
     `create temp table ${p}_nodes as
      with m as (select distinct key from ${p}_rid where _row in (select _row from ${p}_mr)),
-     mb as (select b.key, i.id_type, i.namespace, i.id_hash, b.existing, b.first_row from ${p}_b b join ${p}_ids i using (key) semi join m using (key)),
+     bi as (select b.key, i.id_type, i.namespace, i.id_hash, b.existing, b.first_row from ${p}_b b join ${p}_ids i using (key)),
+     mb as (select * from bi semi join m using (key)),
      touched as (select b.key, ci.id_type, ci.namespace, ci.id_hash, ci.customer_id as existing, b.first_row from customer_identifiers ci
-                 left join (select b.key, b.first_row, i.id_type, i.namespace, i.id_hash from ${p}_b b join ${p}_ids i using (key)) b using (id_type, namespace, id_hash)
+                 left join bi b using (id_type, namespace, id_hash)
                  where ${linked} and ci.workspace_id = $ws and ci.customer_id in (select existing from mb where existing is not null)),
      allnodes as (select id_type, namespace, id_hash, any_value(key) as key, any_value(existing) as existing, min(first_row) as first_row
                   from (select * from mb union all select * from touched) group by id_type, namespace, id_hash)

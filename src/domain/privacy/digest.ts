@@ -14,10 +14,10 @@ export interface IdentifierDigest {
   masked: string;
 }
 
-export function digestIdentifier(keys: Keys, type: IdType, raw: string): IdentifierDigest {
+export function digestIdentifier(keys: Keys, type: IdType, raw: unknown): IdentifierDigest {
   const norm = normalizeIdentifier(type, raw);
   if (norm === null) {
-    const isMasked = /\*{2,}/.test(raw);
+    const isMasked = typeof raw === 'string' && /\*{2,}/.test(raw);
     return { status: isMasked ? 'masked' : 'invalid', norm: null, hash: null, masked: isMasked ? raw : '***' };
   }
   return { status: 'ok', norm, hash: keyedHash(keys, type, norm), masked: maskIdentifier(type, norm) };
