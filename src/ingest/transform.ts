@@ -119,11 +119,7 @@ export async function transform(db: Database, p: string, staged: StagedFile, ent
     const t = typedExpr(kind, c, fmt(c));
     if (!t) continue;
     typed.push(`${t} as t_${c}`);
-    // The local day: a value without an offset was written in local time, so it is the day as written (a parse,
-    // cheaper than the two time-zone conversions back from UTC that a value with an offset needs).
-    if (kind === 'timestamp' && (c === 'ordered_at' || c === 'occurred_at')) {
-      localDays.push(`case when t_${c} is null then null when siyu_has_offset(${c}) then cast(timezone($tz, timezone('UTC', t_${c})) as date) else cast(${fmt(c, c)} as date) end as d_${c}`);
-    }
+    if (kind === 'timestamp' && (c === 'ordered_at' || c === 'occurred_at')) localDays.push(`siyu_local_day(${c}, ${fmt(c, c)}, t_${c}, $tz) as d_${c}`);
     if (!['province', 'city', 'name'].includes(kind)) errors.push(`case when m.${c} is not null and (${t}) is null then '${c}: not ${article(kind)}' end`);
   }
   const absent = REQUIRED_COLUMNS[entity].filter((c) => !present.has(c) && !(entity === 'order_lines' && c === 'amount' && present.has('unit_price')));

@@ -33,7 +33,10 @@ const MACROS = [
        then try_strptime(regexp_replace(regexp_replace(s, 'Z$', '+0000'), '\\s+([+-])', '\\1'), ['%Y-%m-%d %H:%M:%S%z', '%Y-%m-%dT%H:%M:%S%z', '%Y-%m-%dT%H:%M:%S.%f%z', '%Y/%m/%d %H:%M:%S%z', '%Y-%m-%d %H:%M%z'])
      else timezone(tz, lts) end`,
   `create or replace temp macro siyu_utc(s, lts, tz) as timezone('UTC', siyu_instant(s, lts, tz))`,
-  `create or replace temp macro siyu_local_date(s, lts, tz) as cast(timezone(tz, siyu_instant(s, lts, tz)) as date)`,
+  // The local day of a value already read as utc (siyu_utc): one written without an offset was written in local
+  // time, so it is the day as written (lts), cheaper than the two time-zone conversions back from UTC.
+  `create or replace temp macro siyu_local_day(s, lts, utc, tz) as case
+     when utc is null then null when siyu_has_offset(s) then cast(timezone(tz, timezone('UTC', utc)) as date) else cast(lts as date) end`,
   `create or replace temp macro siyu_gender(s) as case
      when lower(s) in ('男', 'm', 'male', '先生', '1', 'man') then 'male'
      when lower(s) in ('女', 'f', 'female', '女士', '2', 'woman') then 'female'
