@@ -62,6 +62,8 @@ export async function blast(url: string, headers: Record<string, string>, bodies
         const wait = due - performance.now();
         if (wait > 0) await new Promise((res) => setTimeout(res, wait));
       }
+      // Another sender may have taken the last body while this one waited.
+      if (k >= bodies.length) break;
       const s = interval ? due : performance.now();
       due += interval;
       const r = await fetch(url, { method: 'POST', headers, body: bodies[k++] as Uint8Array<ArrayBuffer> });

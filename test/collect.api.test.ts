@@ -172,3 +172,20 @@ test('a message sent again in a later load is stored once and counted as a dupli
   assert.deepEqual({ events: Number(st?.events), duplicates: Number(st?.duplicates) }, { events: 6, duplicates: 2 });
   assert.equal(runningCollector(h.dir)!.loader.totals.errors, 0);
 });
+
+test('a message repeated within one load (one batch, or two requests loaded together) is stored once, with its properties, and counted as a duplicate', async () => {
+  const src = await h.source('repeat-api');
+  const a = `Basic ${Buffer.from(`${src.write_key}:`).toString('base64')}`;
+  const send = (ids: string[]) => fetch(`${h.url}/v1/batch`, { method: 'POST', headers: { authorization: a, 'content-type': 'application/json' }, body: JSON.stringify({ batch: ids.map((messageId, i) => ({ type: 'track', userId: 'u', event: 'Repeated', messageId, properties: { n: i, note: '含"引号"\\与换行\n' } })) }) });
+  const loader = runningCollector(h.dir)!.loader;
+  const redone = loader.totals.redone;
+  const [r1, r2] = await Promise.all([send(['p1', 'p2', 'p1']), send(['p3', 'p2'])]);
+  assert.deepEqual([r1.status, r2.status], [200, 200]);
+  await h.drained();
+  assert.equal(loader.totals.redone, redone, 'repeats inside a load are dropped before the insert, not by redoing it');
+  assert.deepEqual(await storedCounts(h.app, 'repeat-api'), { rows: 3, distinct: 3 });
+  const st = await h.app.db.get<{ events: number; duplicates: number }>('select events, duplicates from collect_source_stats where source_id = $s', { s: src.id });
+  assert.deepEqual({ events: Number(st?.events), duplicates: Number(st?.duplicates) }, { events: 3, duplicates: 2 });
+  const p3 = await h.app.db.get<{ note: string; type: string }>(`select properties->>'note' as note, type from events where source = 'repeat-api' and event_id like '%p3%'`);
+  assert.deepEqual(p3, { note: '含"引号"\\与换行\n', type: 'Repeated' });
+});

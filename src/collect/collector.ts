@@ -6,7 +6,7 @@ import type { CollectedBatch } from '../domain/collect/event.ts';
 import { UserError } from '../errors.ts';
 import { WriteAheadLog } from './wal.ts';
 import { Loader } from './loader.ts';
-import { toEntry, type WalEntry } from './entry.ts';
+import { decodeKept, keptOf, toEntry, type WalKept } from './entry.ts';
 import { sourceByKey, type Source } from './sources.ts';
 import { LiveTail } from './tail.ts';
 import { IdentityApplier } from './identityApplier.ts';
@@ -36,7 +36,7 @@ export class Collector {
     readonly app: App,
     private readonly db: Database,
     readonly timezone: string,
-    readonly wal: WriteAheadLog<WalEntry>,
+    readonly wal: WriteAheadLog<WalKept>,
     readonly loader: Loader,
     readonly maxBacklog: number,
     readonly identity: IdentityApplier,
@@ -51,7 +51,7 @@ export class Collector {
     const names = new Map((await db.all<{ id: number; name: string }>('select id, name from collect_sources where workspace_id = $ws', { ws: app.workspaceId })).map((r) => [r.id, r.name]));
     let self: Collector | null = null;
     const loader = new Loader(db, app.workspaceId, (id) => self?.names.get(id) ?? names.get(id) ?? String(id), (segment) => self?.segmentDone(segment));
-    const { wal, replay, segments } = await WriteAheadLog.open<WalEntry>(paths.wal(app.dir), offsets, (records) => loader.push(records), opts.segmentBytes);
+    const { wal, replay, segments } = await WriteAheadLog.open(paths.wal(app.dir), offsets, (records) => loader.push(records), decodeKept, opts.segmentBytes);
     const identityDb = await app.db.fork();
     const identity = new IdentityApplier(app, identityDb, (id) => self?.names.get(id) ?? names.get(id) ?? String(id));
     self = new Collector(app, db, tz, wal, loader, opts.maxBacklog ?? 200_000, identity);
@@ -97,7 +97,8 @@ export class Collector {
   async accept(source: Source, batch: CollectedBatch, receivedAt: number): Promise<void> {
     if (!batch.events.length && !batch.facts.length && !batch.items?.length) return;
     this.checkBackpressure();
-    await this.wal.append(toEntry(source.id, receivedAt, batch));
+    const entry = toEntry(source.id, receivedAt, batch);
+    await this.wal.append(JSON.stringify(entry), keptOf(entry));
     this.tail.add(source.id, batch, receivedAt);
   }
 

@@ -1,6 +1,7 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
+import { blobValue, type DuckDBConnection } from '@duckdb/node-api';
+import { schemaProblems, type EventSchema } from '../domain/collect/schema.ts';
 import type { WalRecord } from './wal.ts';
-import type { WalEntry } from './entry.ts';
+import type { WalEntry, WalKept } from './entry.ts';
 
 /**
  * The small rows a load writes beside the events, inside its transaction: per-source counters, write-ahead-log
@@ -52,13 +53,13 @@ export async function moveOffset(c: DuckDBConnection, segment: string, end: numb
 }
 
 /** 神策 items: the latest record per item (by its time) wins; a delete leaves a tombstone. */
-export async function upsertItems(c: DuckDBConnection, workspaceId: number, batch: WalRecord<WalEntry>[]): Promise<void> {
+export async function upsertItems(c: DuckDBConnection, workspaceId: number, batch: WalRecord<WalKept>[]): Promise<void> {
   const latest = new Map<string, { s: number; t: string; i: string; d: boolean; p: string | null; at: number }>();
   for (const r of batch) {
-    for (const [t, i, d, p, at] of r.entry.i ?? []) {
+    for (const [t, i, d, p, at] of r.kept.i ?? []) {
       const k = `${t}\u0000${i}`;
       const prev = latest.get(k);
-      if (!prev || at >= prev.at) latest.set(k, { s: r.entry.s, t, i, d: d === 1, p, at });
+      if (!prev || at >= prev.at) latest.set(k, { s: r.kept.s, t, i, d: d === 1, p, at });
     }
   }
   if (!latest.size) return;
@@ -75,8 +76,8 @@ export async function upsertItems(c: DuckDBConnection, workspaceId: number, batc
 }
 
 /** Stores the identity facts of a load (applied later by the IdentityApplier); returns how many. */
-export async function insertFacts(c: DuckDBConnection, workspaceId: number, batch: WalRecord<WalEntry>[]): Promise<number> {
-  const facts = batch.flatMap((r) => r.entry.f.map((f) => ({ s: r.entry.s, f })));
+export async function insertFacts(c: DuckDBConnection, workspaceId: number, batch: WalRecord<WalKept>[]): Promise<number> {
+  const facts = batch.flatMap((r) => r.kept.f.map((f) => ({ s: r.kept.s, f })));
   if (!facts.length) return 0;
   await c.run(
     `insert into collect_identity_facts (workspace_id, source_id, kind, fact)
@@ -84,4 +85,43 @@ export async function insertFacts(c: DuckDBConnection, workspaceId: number, batc
     { ws: workspaceId, j: JSON.stringify(facts.map((x) => ({ s: x.s, k: x.f.kind, f: x.f }))) },
   );
   return facts.length;
+}
+
+/**
+ * Stages a load's events in `temp.collect_stage` in one statement: the entries' JSON, exactly as the write-ahead log
+ * holds it, goes to DuckDB whole and is unpacked there (on DuckDB's threads, not the thread answering requests).
+ * An event id repeated within the load is staged once.
+ */
+export async function stageEvents(c: DuckDBConnection, batch: WalRecord<WalKept>[]): Promise<void> {
+  const parts: Buffer[] = [Buffer.from('[')];
+  for (let k = 0; k < batch.length; k++) {
+    if (k) parts.push(comma);
+    parts.push(batch[k].payload);
+  }
+  parts.push(Buffer.from(']'));
+  await c.run(
+    `insert into temp.collect_stage
+     select s, e[1], e[2], e[3], e[4], cast(round(cast(e[5] as double)) as bigint), e[6], e[7], r
+     from (select rec.s as s, rec.r as r, unnest(rec.e) as e
+           from (select unnest(from_json(decode($j), '[{"s":"INTEGER","r":"BIGINT","e":[["VARCHAR"]]}]')) as rec))
+     qualify row_number() over (partition by e[1]) = 1`,
+    { j: blobValue(Buffer.concat(parts)) },
+  );
+}
+
+const comma = Buffer.from(',');
+
+/** Counts one logged entry's events against their event schemas (only when some event has a schema). */
+export function findViolations(schemas: Map<string, EventSchema>, payload: Buffer, into: Map<string, Violation>): void {
+  const entry = JSON.parse(payload.toString('utf8')) as WalEntry;
+  for (const [eventId, , , type, , , props] of entry.e) {
+    const schema = schemas.get(type);
+    if (!schema) continue;
+    for (const problem of schemaProblems(schema, JSON.parse(props) as Record<string, unknown>)) {
+      const k = `${entry.s}\u0000${type}\u0000${problem}`;
+      const v = into.get(k) ?? { source: entry.s, event: type, problem, count: 0, example: eventId, at: entry.r };
+      v.count++;
+      into.set(k, v);
+    }
+  }
 }

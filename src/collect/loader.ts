@@ -1,14 +1,14 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Database } from '../store/duckdb/database.ts';
 import type { WalRecord } from './wal.ts';
-import type { WalEntry } from './entry.ts';
+import type { WalKept } from './entry.ts';
 import { logError } from '../logging.ts';
-import { schemaProblems, type EventSchema } from '../domain/collect/schema.ts';
-import { countSource, countViolation, insertFacts, moveOffset, upsertItems, type Violation } from './loadRows.ts';
+import type { EventSchema } from '../domain/collect/schema.ts';
+import { countSource, countViolation, findViolations, insertFacts, moveOffset, stageEvents, upsertItems, type Violation } from './loadRows.ts';
 
 /**
  * Moves acknowledged (write-ahead-logged) entries into the warehouse `events` table. Each load is one transaction:
- * the events (appended to a staging table, then `insert or ignore` into `events`, whose primary key de-duplicates
+ * the events (the log's JSON text unpacked by DuckDB into a staging table, then inserted into `events`, whose primary key de-duplicates
  * the messageId per source), the identity facts, the per-source counters and the WAL offsets all commit together,
  * so a crash at any point replays exactly what is not yet stored.
  */
@@ -19,7 +19,7 @@ export interface LoadResult {
 }
 
 export class Loader {
-  private queue: WalRecord<WalEntry>[] = [];
+  private queue: WalRecord<WalKept>[] = [];
   private queuedEvents = 0;
   private running = false;
   private wake: (() => void) | null = null;
@@ -59,10 +59,10 @@ export class Loader {
     return this.queuedEvents;
   }
 
-  push(records: WalRecord<WalEntry>[]): void {
+  push(records: WalRecord<WalKept>[]): void {
     for (const r of records) {
       this.queue.push(r);
-      this.queuedEvents += r.entry.e.length;
+      this.queuedEvents += r.kept.n;
     }
     this.wake?.();
   }
@@ -106,12 +106,12 @@ export class Loader {
         const wait = Math.max(this.queuedEvents < 2_000 ? 20 : 0, this.loadEveryMs - (performance.now() - this.lastLoadAt));
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       }
-      const batch: WalRecord<WalEntry>[] = [];
+      const batch: WalRecord<WalKept>[] = [];
       let n = 0;
       while (this.queue.length && n < this.maxEventsPerLoad) {
         const r = this.queue.shift()!;
         batch.push(r);
-        n += r.entry.e.length;
+        n += r.kept.n;
       }
       this.busy = true;
       try {
@@ -139,7 +139,7 @@ export class Loader {
    * loads: resent messages come in bursts (an SDK retrying after a timeout), and `or ignore` costs DuckDB about three
    * times the plain insert, CPU the HTTP path needs.
    */
-  private async load(batch: WalRecord<WalEntry>[]): Promise<void> {
+  private async load(batch: WalRecord<WalKept>[]): Promise<void> {
     if (this.ignoreLoads > 0) {
       this.ignoreLoads--;
       return this.loadOnce(batch, true);
@@ -157,7 +157,7 @@ export class Loader {
   /** Loads left that use `insert or ignore` (set after a duplicate messageId was met). */
   private ignoreLoads = 0;
 
-  private async loadOnce(batch: WalRecord<WalEntry>[], ignoreDuplicates: boolean): Promise<void> {
+  private async loadOnce(batch: WalRecord<WalKept>[], ignoreDuplicates: boolean): Promise<void> {
     const c = this.db.connection;
     if (!this.staged) {
       await c.run(`create temp table if not exists collect_stage (source_id integer, event_id varchar, anonymous_key varchar, user_key varchar, type varchar, occurred_ms bigint, event_date varchar, properties varchar, received_ms bigint)`);
@@ -165,53 +165,21 @@ export class Loader {
     }
     await this.refreshSchemas(c);
     const violations = new Map<string, Violation>();
-    const seen = new Set<string>();
     const perSource = new Map<number, { events: number; lastSeen: number; facts: number }>();
     const offsets = new Map<string, number>();
+    for (const r of batch) {
+      const { s, r: received, n, f } = r.kept;
+      const st = perSource.get(s) ?? { events: 0, lastSeen: 0, facts: 0 };
+      perSource.set(s, st);
+      st.events += n;
+      st.lastSeen = Math.max(st.lastSeen, received);
+      st.facts += f.length;
+      offsets.set(r.segment, Math.max(offsets.get(r.segment) ?? 0, r.end));
+      if (this.schemas.size) findViolations(this.schemas, r.payload, violations);
+    }
     await c.run('begin transaction');
     try {
-      const app = await c.createAppender('collect_stage', 'main', 'temp');
-      let rows = 0;
-      for (const r of batch) {
-        // The appender's calls are synchronous: give the event loop (requests waiting on their fsync) a turn.
-        if (rows >= 2_000) {
-          rows = 0;
-          await new Promise((res) => setImmediate(res));
-        }
-        rows += r.entry.e.length;
-        const { s, r: received, e } = r.entry;
-        const st = perSource.get(s) ?? { events: 0, lastSeen: 0, facts: 0 };
-        perSource.set(s, st);
-        st.lastSeen = Math.max(st.lastSeen, received);
-        st.facts += r.entry.f.length;
-        for (const [eventId, anon, user, type, at, day, props] of e) {
-          st.events++;
-          if (seen.has(eventId)) continue;
-          seen.add(eventId);
-          const schema = this.schemas.size ? this.schemas.get(type) : undefined;
-          if (schema) {
-            for (const problem of schemaProblems(schema, JSON.parse(props) as Record<string, unknown>)) {
-              const k = `${s}\u0000${type}\u0000${problem}`;
-              const v = violations.get(k) ?? { source: s, event: type, problem, count: 0, example: eventId, at: received };
-              v.count++;
-              violations.set(k, v);
-            }
-          }
-          app.appendInteger(s);
-          app.appendVarchar(eventId);
-          if (anon === null) app.appendNull(); else app.appendVarchar(anon);
-          if (user === null) app.appendNull(); else app.appendVarchar(user);
-          app.appendVarchar(type);
-          app.appendBigInt(BigInt(Math.round(at)));
-          app.appendVarchar(day);
-          app.appendVarchar(props);
-          app.appendBigInt(BigInt(received));
-          app.endRow();
-        }
-        offsets.set(r.segment, Math.max(offsets.get(r.segment) ?? 0, r.end));
-      }
-      app.flushSync();
-      app.closeSync();
+      await stageEvents(c, batch);
       let stored = 0;
       let events = 0;
       for (const [sourceId, st] of perSource) {

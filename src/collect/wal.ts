@@ -12,21 +12,24 @@ import { crc32 } from 'node:zlib';
  * frame at the tail (a crash mid-write: never acknowledged) is cut off on replay. A new segment is started on every
  * open and when one grows past `segmentBytes`; the loader deletes segments it has fully loaded.
  */
-export interface WalRecord<T> {
+export interface WalRecord<K> {
   segment: string;
   /** Offset just past this frame: once loaded, the loader's offset for the segment moves here. */
   end: number;
-  entry: T;
+  /** What the writer asked to keep in memory beside the payload (small: the payload is the record). */
+  kept: K;
+  /** The record as written (UTF-8 JSON text), outside the JS heap until it is loaded. */
+  payload: Buffer;
 }
 
 interface Waiting {
   frame: Buffer;
-  entry: unknown;
+  kept: unknown;
   resolve: () => void;
   reject: (e: Error) => void;
 }
 
-export class WriteAheadLog<T> {
+export class WriteAheadLog<K> {
   private fh: FileHandle | null = null;
   private segment = '';
   private size = 0;
@@ -39,20 +42,20 @@ export class WriteAheadLog<T> {
 
   private constructor(
     readonly dir: string,
-    private readonly onDurable: (records: WalRecord<T>[]) => void,
+    private readonly onDurable: (records: WalRecord<K>[]) => void,
     private readonly segmentBytes: number,
   ) {}
 
   /**
-   * Opens the log: returns the records past each segment's loaded offset (to replay, oldest first), and a log
-   * that appends to a fresh segment.
+   * Opens the log: returns the records past each segment's loaded offset (to replay, oldest first; `decode` makes
+   * a payload's kept part), and a log that appends to a fresh segment.
    */
-  static async open<T>(dir: string, loaded: Map<string, number>, onDurable: (r: WalRecord<T>[]) => void, segmentBytes = 64 * 1024 * 1024): Promise<{ wal: WriteAheadLog<T>; replay: WalRecord<T>[]; segments: string[] }> {
+  static async open<K>(dir: string, loaded: Map<string, number>, onDurable: (r: WalRecord<K>[]) => void, decode: (payload: Buffer) => K, segmentBytes = 64 * 1024 * 1024): Promise<{ wal: WriteAheadLog<K>; replay: WalRecord<K>[]; segments: string[] }> {
     mkdirSync(dir, { recursive: true });
     const segments = listSegments(dir);
-    const replay: WalRecord<T>[] = [];
-    for (const s of segments) replay.push(...readSegment<T>(dir, s, loaded.get(s) ?? 0));
-    const wal = new WriteAheadLog<T>(dir, onDurable, segmentBytes);
+    const replay: WalRecord<K>[] = [];
+    for (const s of segments) replay.push(...readSegment(dir, s, loaded.get(s) ?? 0, decode));
+    const wal = new WriteAheadLog<K>(dir, onDurable, segmentBytes);
     wal.seq = segments.length ? Number(segments[segments.length - 1].slice(0, 8)) : 0;
     await wal.rotate();
     return { wal, replay, segments };
@@ -62,16 +65,19 @@ export class WriteAheadLog<T> {
     return this.segment;
   }
 
-  /** Appends one entry; resolves once it is on disk (fsync'd), after the loader has been handed it. */
-  append(entry: T): Promise<void> {
+  /**
+   * Appends one record (its text) and what to keep of it in memory; resolves once it is on disk (fsync'd), after
+   * the loader has been handed it.
+   */
+  append(text: string, kept: K): Promise<void> {
     if (this.broken) return Promise.reject(this.broken);
-    const payload = Buffer.from(JSON.stringify(entry), 'utf8');
+    const payload = Buffer.from(text, 'utf8');
     const frame = Buffer.allocUnsafe(8 + payload.length);
     frame.writeUInt32BE(payload.length, 0);
     frame.writeUInt32BE(crc32(payload), 4);
     payload.copy(frame, 8);
     return new Promise((resolve, reject) => {
-      this.queue.push({ frame, entry, resolve, reject });
+      this.queue.push({ frame, kept, resolve, reject });
       if (!this.flushing) void this.flush();
     });
   }
@@ -103,7 +109,7 @@ export class WriteAheadLog<T> {
         let end = start;
         const records = group.map((g) => {
           end += g.frame.length;
-          return { segment, end, entry: g.entry as T };
+          return { segment, end, kept: g.kept as K, payload: g.frame.subarray(8) };
         });
         this.onDurable(records);
         for (const g of group) g.resolve();
@@ -146,7 +152,7 @@ export function listSegments(dir: string): string[] {
 }
 
 /** The frames of a segment from an offset; a torn or corrupt tail is truncated away (it was never acknowledged). */
-export function readSegment<T>(dir: string, segment: string, from: number): WalRecord<T>[] {
+export function readSegment<K>(dir: string, segment: string, from: number, decode: (payload: Buffer) => K): WalRecord<K>[] {
   const fd = openSync(join(dir, segment), 'r+');
   try {
     const size = fstatSync(fd).size;
@@ -158,7 +164,7 @@ export function readSegment<T>(dir: string, segment: string, from: number): WalR
       if (n <= 0) break;
       got += n;
     }
-    const out: WalRecord<T>[] = [];
+    const out: WalRecord<K>[] = [];
     let p = 0;
     while (p + 8 <= got) {
       const len = buf.readUInt32BE(p);
@@ -167,7 +173,7 @@ export function readSegment<T>(dir: string, segment: string, from: number): WalR
       const payload = buf.subarray(p + 8, p + 8 + len);
       if (crc32(payload) !== sum) break;
       p += 8 + len;
-      out.push({ segment, end: from + p, entry: JSON.parse(payload.toString('utf8')) as T });
+      out.push({ segment, end: from + p, kept: decode(payload), payload });
     }
     if (from + p < size) ftruncateSync(fd, from + p);
     return out;
