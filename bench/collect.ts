@@ -66,6 +66,10 @@ export const collectBenchmark: Benchmark = {
         rows.push({ metric: `${label} sustained ${SUSTAINED.toLocaleString('en')} events/s offered: request latency p99`, value: paced.p99, unit: 'ms (p99)', note: `p50 ${paced.p50.toFixed(1)} ms, from when each request was due; the sender's own event-loop delay p99 ${paced.senderDelayP99.toFixed(1)} ms; target p99 < 100 ms` });
       }
 
+      // The real clients start on an idle loader: left behind by the blasts, it would answer them 429, and
+      // sa-sdk-node's submitter stops at its first failed request.
+      const caught = await caughtUp(base, ctx.dir, 'bench-sa', want['bench-sa']);
+      ctx.log(`real clients start ${caught.toFixed(1)} s after the blasts, once their events are stored`);
       const load = loadAverage();
       const c0 = cpuSeconds(pid);
       const t0 = performance.now();
