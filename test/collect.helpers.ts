@@ -19,8 +19,8 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
-  const dir = mkdtempSync(join(tmpdir(), 'siyu-collect-'));
+/** `dir`: an existing store to serve (its write-ahead log is replayed on start); a fresh one by default. */
+export async function startHarness(dir = mkdtempSync(join(tmpdir(), 'siyu-collect-'))): Promise<Harness> {
   const app = await openApp({ dir });
   const server = await buildServer(app);
   await server.listen({ port: 0, host: '127.0.0.1' });
