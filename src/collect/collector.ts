@@ -67,7 +67,7 @@ export class Collector {
     const pending = new Set(replay.map((r) => r.segment));
     for (const s of segments) if (!pending.has(s)) self.segmentDone(s);
     for (const s of offsets.keys()) if (!segments.includes(s)) await db.run('delete from collect_wal_offsets where segment = $s', { s });
-    self.stopLowering = lowerHelperThreads();
+    self.stopLowering = lowerHelperThreads([wal.writerThread]);
     running.set(app.dir, self);
     return self;
   }

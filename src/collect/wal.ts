@@ -1,12 +1,13 @@
 import { mkdirSync, readdirSync, openSync, readSync, closeSync, fstatSync, ftruncateSync, rmSync } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { LogFile } from './logFile.ts';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 
 /**
  * The write-ahead log (预写日志) of the collection API: a request is acknowledged only after its records are
  * written here and fsync'd. Many concurrent requests share one fsync (group commit): while one write+fdatasync
- * is in flight the next requests queue up, then go down together.
+ * is in flight the next requests queue up, then go down together. The writes and syncs run on the log's own
+ * thread (logFile.ts), not on libuv's pool where DuckDB's statements run.
  *
  * Files are segments `<dir>/NNNNNNNN.wal`, each a sequence of frames `u32 length ‖ u32 crc32 ‖ payload`; a torn
  * frame at the tail (a crash mid-write: never acknowledged) is cut off on replay. A new segment is started on every
@@ -30,7 +31,7 @@ interface Waiting {
 }
 
 export class WriteAheadLog<K> {
-  private fh: FileHandle | null = null;
+  private file: LogFile | null = null;
   private segment = '';
   private size = 0;
   private seq = 0;
@@ -56,6 +57,7 @@ export class WriteAheadLog<K> {
     const replay: WalRecord<K>[] = [];
     for (const s of segments) replay.push(...readSegment(dir, s, loaded.get(s) ?? 0, decode));
     const wal = new WriteAheadLog<K>(dir, onDurable, segmentBytes);
+    wal.file = await LogFile.start();
     wal.seq = segments.length ? Number(segments[segments.length - 1].slice(0, 8)) : 0;
     await wal.rotate();
     return { wal, replay, segments };
@@ -92,10 +94,8 @@ export class WriteAheadLog<K> {
         const segment = this.segment;
         const start = this.size;
         try {
-          if (!this.fh) throw new Error('write-ahead log is closed');
-          let written = 0;
-          while (written < buf.length) written += (await this.fh.write(buf, written, buf.length - written, null)).bytesWritten;
-          await this.fh.datasync();
+          if (!this.file) throw new Error('write-ahead log is closed');
+          await this.file.append(buf);
         } catch (e) {
           this.broken = e as Error;
           for (const g of group) g.reject(e as Error);
@@ -121,18 +121,22 @@ export class WriteAheadLog<K> {
   }
 
   private async rotate(): Promise<void> {
-    if (this.fh) await this.fh.close();
     this.seq++;
     this.segment = `${String(this.seq).padStart(8, '0')}.wal`;
-    this.fh = await open(join(this.dir, this.segment), 'a');
+    await this.file!.open(join(this.dir, this.segment));
     this.size = 0;
+  }
+
+  /** The id of the thread that writes and syncs the log (Linux; 0 elsewhere): it keeps the request thread's priority. */
+  get writerThread(): number {
+    return this.file?.tid ?? 0;
   }
 
   /** Waits for queued appends, then closes the file. */
   async close(): Promise<void> {
     while (this.flushing || this.queue.length) await new Promise((r) => setTimeout(r, 5));
-    await this.fh?.close();
-    this.fh = null;
+    await this.file?.close();
+    this.file = null;
   }
 
   /** Deletes a segment the loader has finished (never the one being written). */
