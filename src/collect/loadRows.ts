@@ -4,8 +4,9 @@ import type { WalRecord } from './wal.ts';
 import type { WalEntry, WalKept } from './entry.ts';
 
 /**
- * The small rows a load writes beside the events, inside its transaction: per-source counters, write-ahead-log
- * offsets, identity facts, 神策 items and schema-violation counts.
+ * What a load writes inside its transaction: the staged events (unpacked by DuckDB from the logged text), and the
+ * small rows beside them — per-source counters, write-ahead-log offsets, identity facts, 神策 items and
+ * schema-violation counts.
  */
 
 export interface Violation {
