@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { openApp } from '../src/app/context.ts';
 import { verifyAudit } from '../src/privacy/audit.ts';
 
@@ -33,6 +34,29 @@ test('unknown commands and bad options are user errors (exit 1), never stack tra
     assert.match(p.stderr, /--port must be a port number/);
     assert.match(p.stderr, /端口号/);
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('siyu serve on a port already in use says so in both languages and exits (it used to hang)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'siyu-'));
+  const busy = createServer();
+  await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+  try {
+    const port = (busy.address() as { port: number }).port;
+    const p = spawn(process.execPath, [bin, 'serve', '--port', String(port)], { env: { ...process.env, SIYU_DATA_DIR: dir }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    p.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => p.kill('SIGKILL'), 60_000);
+    const [code, signal] = await new Promise<[number | null, string | null]>((r) => p.once('exit', (c, s) => r([c, s])));
+    clearTimeout(timer);
+    assert.equal(signal, null, 'it exited by itself');
+    assert.equal(code, 1);
+    assert.match(stderr, /Cannot listen on 127\.0\.0\.1:\d+/);
+    assert.match(stderr, /无法监听/);
+    assert.doesNotMatch(stderr, /at .*\.ts:\d+/);
+  } finally {
+    busy.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -39,6 +39,8 @@ export function registerServe(program: Command, env: CommandEnv): void {
       try {
         await server.listen({ port, host: o.host });
       } catch (e) {
+        // Close what the server started (the collector's loader and log thread), or the process never exits.
+        await server.close().catch(() => undefined);
         removeLock(app.dir, lock);
         app.close();
         throw new UserError('listen_failed', `Cannot listen on ${o.host}:${port}: ${(e as Error).message}`, `无法监听 ${o.host}:${port}：${(e as Error).message}`);
