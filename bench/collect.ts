@@ -58,8 +58,8 @@ export const collectBenchmark: Benchmark = {
         rows.push({ metric: `${label} raw-wire blast: server CPU per event`, value: (cpu / r.acked) * 1e6, unit: 'µs', note: `${cpu.toFixed(1)} CPU s in the server process (all its threads) over ${r.seconds.toFixed(1)} s` });
         // The target's own shape: 30,000 events/s offered steadily (not a saturating blast), latency from when each request was due.
         // It starts once the loader has stored what the blast left queued (else its first seconds measure the 429s of that backlog).
-        const caught = await caughtUp(base, ctx.dir, source, want[source]);
-        ctx.log(`${label}: loader stored the blast's backlog ${caught.toFixed(1)} s after it ended`);
+        const caught = await storedAtLeast(base, ctx.dir, { [source]: want[source] });
+        ctx.log(`${label}: loader stored the blast's backlog ${caught.seconds.toFixed(1)} s after it ended`);
         const paced: BlastResult = await blast(url, headers, bodies.slice(r.sent), SECONDS, 16, SUSTAINED);
         want[source] += paced.acked;
         rows.push({ metric: `${label} sustained ${SUSTAINED.toLocaleString('en')} events/s offered: acknowledged events/s`, value: paced.eventsPerSec, unit: 'events/s', note: `${paced.rejected} requests refused; load average before: ${loadAverage()}` });
@@ -68,8 +68,8 @@ export const collectBenchmark: Benchmark = {
 
       // The real clients start on an idle loader: left behind by the blasts, it would answer them 429, and
       // sa-sdk-node's submitter stops at its first failed request.
-      const caught = await caughtUp(base, ctx.dir, 'bench-sa', want['bench-sa']);
-      ctx.log(`real clients start ${caught.toFixed(1)} s after the blasts, once their events are stored`);
+      const caught = await storedAtLeast(base, ctx.dir, { 'bench-sa': want['bench-sa'] });
+      ctx.log(`real clients start ${caught.seconds.toFixed(1)} s after the blasts, once their events are stored`);
       const load = loadAverage();
       const c0 = cpuSeconds(pid);
       const t0 = performance.now();
@@ -93,16 +93,10 @@ export const collectBenchmark: Benchmark = {
       rows.push({ metric: 'real clients: CPU per event in the clients / in the server', value: (clientCpu / total) * 1e6, unit: 'µs (clients)', note: `server ${((cpu / total) * 1e6).toFixed(1)} µs/event (${cpu.toFixed(1)} CPU s); the clients used ${clientCpu.toFixed(1)} CPU s` });
       rows.push({ metric: 'real clients: server capacity at its measured CPU per event, 2 cores', value: (2 / cpu) * total, unit: 'events/s', note: 'what the server would take if the clients ran elsewhere (an estimate from CPU time, not a measurement)' });
 
-      const t1 = Date.now();
-      let stored: Record<string, number> = {};
-      while (Date.now() - t1 < 120_000) {
-        stored = await storedBySource(base, ctx.dir);
-        if (Object.entries(want).every(([k, v]) => (stored[k] ?? 0) >= v)) break;
-        await new Promise((r) => setTimeout(r, 250));
-      }
+      const { seconds, stored } = await storedAtLeast(base, ctx.dir, want);
       const lost = Object.entries(want).reduce((a, [k, v]) => a + Math.max(0, v - (stored[k] ?? 0)), 0);
       const extra = Object.entries(want).reduce((a, [k, v]) => a + Math.max(0, (stored[k] ?? 0) - v), 0);
-      rows.push({ metric: 'acknowledged but not stored', value: lost, unit: 'events', note: `${Object.values(want).reduce((a, b) => a + b, 0)} acknowledged, ${extra} stored beyond that; loader caught up ${((Date.now() - t1) / 1000).toFixed(1)} s after the last client` });
+      rows.push({ metric: 'acknowledged but not stored', value: lost, unit: 'events', note: `${Object.values(want).reduce((a, b) => a + b, 0)} acknowledged, ${extra} stored beyond that; loader caught up ${seconds.toFixed(1)} s after the last client` });
       rows.push({ metric: 'server peak RSS', value: peakRssMiB(pid), unit: 'MiB' });
     } finally {
       server.kill('SIGTERM');
@@ -120,11 +114,15 @@ async function up(base: string): Promise<void> {
   throw new Error('siyu serve did not start');
 }
 
-/** Waits until a source has `n` events stored; returns the seconds it took. */
-async function caughtUp(base: string, dir: string, source: string, n: number): Promise<number> {
+/** Waits (at most 2 minutes) until each source has at least its events stored; the seconds it took and the counts. */
+async function storedAtLeast(base: string, dir: string, want: Record<string, number>): Promise<{ seconds: number; stored: Record<string, number> }> {
   const t0 = Date.now();
-  while (Date.now() - t0 < 120_000 && ((await storedBySource(base, dir))[source] ?? 0) < n) await new Promise((r) => setTimeout(r, 100));
-  return (Date.now() - t0) / 1000;
+  let stored = await storedBySource(base, dir);
+  while (Date.now() - t0 < 120_000 && !Object.entries(want).every(([k, v]) => (stored[k] ?? 0) >= v)) {
+    await new Promise((r) => setTimeout(r, 100));
+    stored = await storedBySource(base, dir);
+  }
+  return { seconds: (Date.now() - t0) / 1000, stored };
 }
 
 /** Stored events per source, read through the running server (forwarded `siyu sources list --json`). */

@@ -73,9 +73,12 @@ export class LogFile {
   }
 
   async close(): Promise<void> {
-    if (!this.dead) await this.call({ op: 'close' });
-    this.dead ??= new Error('write-ahead log is closed');
-    await this.worker.terminate();
+    try {
+      if (!this.dead) await this.call({ op: 'close' });
+    } finally {
+      this.dead ??= new Error('write-ahead log is closed');
+      await this.worker.terminate();
+    }
   }
 
   private call(msg: object): Promise<void> {

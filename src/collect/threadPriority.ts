@@ -10,14 +10,14 @@ import { getPriority, setPriority } from 'node:os';
  * so analytic queries keep their speed; under collection load they yield to the request path.
  *
  * `keep`: threads that answer requests as the main thread does (the write-ahead log's writer, logFile.ts) keep its
- * priority. The helper threads get the main thread's nice plus `nice` (default 19: the lowest, at most 19). Linux's setpriority on a thread id applies to that thread alone. New threads (DuckDB starts its own when its
- * `threads` setting grows) are picked up by a rescan every few seconds. `SIYU_HELPER_NICE=0` turns this off.
+ * priority. The helper threads get the main thread's nice plus `nice` (default 19: the lowest, at most 19). Linux's
+ * setpriority on a thread id applies to that thread alone. New threads (DuckDB starts its own when its `threads`
+ * setting grows) are picked up by a rescan every few seconds. `SIYU_HELPER_NICE=0` turns this off.
  */
 export function lowerHelperThreads(keep: number[] = [], nice = Number(process.env.SIYU_HELPER_NICE ?? 19), everyMs = 3000): () => void {
   if (process.platform !== 'linux' || !(nice > 0)) return () => undefined;
   // Relative to the main thread's own nice (an operator may already run the server niced).
   const target = Math.min(19, getPriority() + nice);
-  // Threads that serve requests like the main thread does (the write-ahead log's writer) keep its priority.
   const done = new Set<number>(keep);
   const scan = () => {
     let tids: string[];
