@@ -18,3 +18,14 @@ export const paths = {
 /** Times are stored in UTC and shown in the workspace's zone; Asia/Shanghai by default. */
 export const DEFAULT_TIMEZONE = 'Asia/Shanghai';
 export const DEFAULT_WORKSPACE = 1;
+
+/**
+ * The collector's operating limits, from the environment: `SIYU_COLLECT_MEMORY_MB`, logged text the loader holds in
+ * memory (default 64; a longer backlog is read back from the log), and `SIYU_COLLECT_MAX_BACKLOG`, events waiting
+ * to be loaded past which the API answers 429 (default 2,000,000). A value that is not a positive number is ignored.
+ */
+export function collectLimits(env: NodeJS.ProcessEnv = process.env): { memoryBytes?: number; maxBacklog?: number } {
+  const positive = (v: string | undefined) => (v && Number(v) > 0 ? Number(v) : undefined);
+  const mb = positive(env.SIYU_COLLECT_MEMORY_MB);
+  return { memoryBytes: mb && Math.round(mb * 1024 * 1024), maxBacklog: positive(env.SIYU_COLLECT_MAX_BACKLOG) };
+}

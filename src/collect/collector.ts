@@ -4,7 +4,7 @@ import { paths } from '../config.ts';
 import { IdHasher } from '../domain/collect/ids.ts';
 import type { CollectedBatch } from '../domain/collect/event.ts';
 import { UserError } from '../errors.ts';
-import { WriteAheadLog } from './wal.ts';
+import { WriteAheadLog, readFrames } from './wal.ts';
 import { Loader } from './loader.ts';
 import { decodeKept, keptOf, toEntry, type WalKept } from './entry.ts';
 import { sourceByKey, type Source } from './sources.ts';
@@ -18,8 +18,13 @@ import { lowerHelperThreads } from './threadPriority.ts';
  * holds beyond the loaded offsets (a crash or kill -9 left it there).
  */
 export interface CollectorOptions {
-  /** Events waiting to be loaded beyond which requests get 429 + Retry-After (memory stays bounded). */
+  /**
+   * Events waiting to be loaded beyond which requests get 429 + Retry-After. Memory does not grow with the backlog
+   * (see `memoryBytes`); this bounds the log's disk use and how far stored data may lag behind acknowledged data.
+   */
   maxBacklog?: number;
+  /** Logged text the loader holds in memory; records waiting beyond it are read back from the log when reached. */
+  memoryBytes?: number;
   segmentBytes?: number;
 }
 
@@ -50,11 +55,13 @@ export class Collector {
     const offsets = new Map((await db.all<{ segment: string; loaded_offset: number }>('select segment, loaded_offset from collect_wal_offsets')).map((r) => [r.segment, r.loaded_offset]));
     const names = new Map((await db.all<{ id: number; name: string }>('select id, name from collect_sources where workspace_id = $ws', { ws: app.workspaceId })).map((r) => [r.id, r.name]));
     let self: Collector | null = null;
-    const loader = new Loader(db, app.workspaceId, (id) => self?.names.get(id) ?? names.get(id) ?? String(id), (segment) => self?.segmentDone(segment));
-    const { wal, replay, segments } = await WriteAheadLog.open(paths.wal(app.dir), offsets, (records) => loader.push(records), decodeKept, opts.segmentBytes);
+    const walDir = paths.wal(app.dir);
+    const readBack = (segment: string, from: number, to: number, maxBytes: number) => readFrames(walDir, segment, from, to, maxBytes, decodeKept);
+    const loader = new Loader(db, app.workspaceId, (id) => self?.names.get(id) ?? names.get(id) ?? String(id), (segment) => self?.segmentDone(segment), readBack, opts.memoryBytes);
+    const { wal, replay, segments } = await WriteAheadLog.open(walDir, offsets, (records) => loader.push(records), decodeKept, opts.segmentBytes);
     const identityDb = await app.db.fork();
     const identity = new IdentityApplier(app, identityDb, (id) => self?.names.get(id) ?? names.get(id) ?? String(id));
-    self = new Collector(app, db, tz, wal, loader, opts.maxBacklog ?? 200_000, identity);
+    self = new Collector(app, db, tz, wal, loader, opts.maxBacklog ?? 2_000_000, identity);
     self.identityDb = identityDb;
     for (const [id, name] of names) self.names.set(id, name);
     for (const r of await db.all<{ source_id: number; errors: number; last_error: string | null; at: string | null }>('select source_id, errors, last_error, cast(last_error_at as varchar) as at from collect_source_errors where workspace_id = $ws', { ws: app.workspaceId })) {

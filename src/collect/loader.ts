@@ -11,6 +11,11 @@ import { countSource, countViolation, findViolations, insertFacts, moveOffset, s
  * the events (the log's JSON text unpacked by DuckDB into a staging table, then inserted into `events`, whose primary key de-duplicates
  * the messageId per source), the identity facts, the per-source counters and the WAL offsets all commit together,
  * so a crash at any point replays exactly what is not yet stored.
+ *
+ * What waits in memory is bounded by `memoryBytes` of logged text. Past it the loader keeps only where the waiting
+ * records lie in the log (`Spilled` stretches) and reads them back when it reaches them, like a consumer that has
+ * fallen behind reads from disk: a burst longer than the loader can keep up with costs disk, not memory, and is not
+ * refused (a refusal stops some clients for good — sa-sdk-node's submitter ends at its first failed request).
  */
 export interface LoadResult {
   events: number;
@@ -18,8 +23,22 @@ export interface LoadResult {
   duplicates: number;
 }
 
+/** A stretch of the log [from, to) whose records wait to be loaded but are not held in memory. */
+interface Spilled {
+  segment: string;
+  from: number;
+  to: number;
+}
+
+/** Reads back about `maxBytes` of records from a spilled stretch (at least one record). */
+export type ReadBack = (segment: string, from: number, to: number, maxBytes: number) => WalRecord<WalKept>[];
+
 export class Loader {
   private queue: WalRecord<WalKept>[] = [];
+  /** Log text held by `queue`. */
+  private heldBytes = 0;
+  /** Waiting records past the memory bound, oldest first; all of them come after everything in `queue`. */
+  private spilled: Spilled[] = [];
   private queuedEvents = 0;
   private running = false;
   private wake: (() => void) | null = null;
@@ -29,13 +48,15 @@ export class Loader {
   private schemasAt = 0;
   private idle: Promise<void> = Promise.resolve();
   /** Totals since start, for operations and the benchmark. */
-  readonly totals = { loads: 0, events: 0, stored: 0, duplicates: 0, facts: 0, errors: 0, lastLoadMs: 0, /** loads redone with `insert or ignore` after a duplicate messageId */ redone: 0 };
+  readonly totals = { loads: 0, events: 0, stored: 0, duplicates: 0, facts: 0, errors: 0, lastLoadMs: 0, /** loads redone with `insert or ignore` after a duplicate messageId */ redone: 0, /** records read back from the log (they waited past the memory bound) */ readBack: 0, /** the most log text held in memory at once */ peakHeldBytes: 0 };
 
   constructor(
     private readonly db: Database,
     private readonly workspaceId: number,
     private readonly sourceName: (id: number) => string,
     private readonly onSegmentDone: (segment: string) => void,
+    private readonly readBack: ReadBack,
+    private readonly memoryBytes = 64 * 1024 * 1024,
     private readonly maxEventsPerLoad = 20_000,
     private readonly loadEveryMs = 250,
   ) {}
@@ -61,10 +82,41 @@ export class Loader {
 
   push(records: WalRecord<WalKept>[]): void {
     for (const r of records) {
-      this.queue.push(r);
       this.queuedEvents += r.kept.n;
+      if (this.spilled.length || this.heldBytes + r.payload.length > this.memoryBytes) this.spill(r);
+      else this.hold(r);
     }
     this.wake?.();
+  }
+
+  private hold(r: WalRecord<WalKept>): void {
+    this.queue.push(r);
+    this.heldBytes += r.payload.length;
+    if (this.heldBytes > this.totals.peakHeldBytes) this.totals.peakHeldBytes = this.heldBytes;
+  }
+
+  /** Keeps only where the record lies in the log (contiguous records of a segment make one stretch). */
+  private spill(r: WalRecord<WalKept>): void {
+    const start = r.end - 8 - r.payload.length;
+    const last = this.spilled[this.spilled.length - 1];
+    if (last && last.segment === r.segment && last.to === start) last.to = r.end;
+    else this.spilled.push({ segment: r.segment, from: start, to: r.end });
+  }
+
+  /** Moves the oldest spilled records (about a load's worth of text) back into memory. */
+  private readSpilled(): void {
+    const s = this.spilled[0];
+    const budget = Math.max(1, Math.min(this.memoryBytes, 16 * 1024 * 1024));
+    const records = this.readBack(s.segment, s.from, s.to, budget);
+    s.from = records[records.length - 1].end;
+    if (s.from >= s.to) this.spilled.shift();
+    for (const r of records) this.hold(r);
+    this.totals.readBack += records.length;
+  }
+
+  /** The segment of the oldest record still to load. */
+  private get nextSegment(): string | undefined {
+    return this.queue[0]?.segment ?? this.spilled[0]?.segment;
   }
 
   start(): void {
@@ -82,7 +134,7 @@ export class Loader {
 
   /** Resolves once everything queued so far is stored (tests, shutdown). */
   async drain(): Promise<void> {
-    while (this.queue.length || this.busy) await new Promise((r) => setTimeout(r, 10));
+    while (this.queue.length || this.spilled.length || this.busy) await new Promise((r) => setTimeout(r, 10));
   }
 
   private busy = false;
@@ -90,6 +142,17 @@ export class Loader {
   private async loop(): Promise<void> {
     while (true) {
       if (this.errorDeltas.size) await this.writeErrors();
+      if (!this.queue.length && this.spilled.length) {
+        try {
+          this.readSpilled();
+        } catch (e) {
+          this.totals.errors++;
+          logError('collect.loader.readBack', e, { segment: this.spilled[0].segment, from: this.spilled[0].from });
+          if (this.stopped) return;
+          await new Promise((r) => setTimeout(r, 1000));
+          continue;
+        }
+      }
       if (!this.queue.length) {
         if (this.stopped) return;
         await new Promise<void>((r) => {
@@ -120,6 +183,7 @@ export class Loader {
         await this.load(batch);
         this.totals.lastLoadMs = performance.now() - t0;
         this.queuedEvents -= n;
+        for (const r of batch) this.heldBytes -= r.payload.length;
       } catch (e) {
         this.totals.errors++;
         logError('collect.loader', e, { records: batch.length, events: n });
@@ -204,7 +268,7 @@ export class Loader {
       throw e;
     }
     // A segment the log has moved past, and whose last frame is now stored, is no longer needed.
-    for (const segment of offsets.keys()) if (this.queue[0]?.segment !== segment) this.onSegmentDone(segment);
+    for (const segment of offsets.keys()) if (this.nextSegment !== segment) this.onSegmentDone(segment);
   }
 
   /** Writes the counted rejections (outside any load: the loop is the connection's only user). */

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, appendFileSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, appendFileSync, statSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { WriteAheadLog, readSegment, type WalRecord } from './wal.ts';
+import { WriteAheadLog, readSegment, readFrames, type WalRecord } from './wal.ts';
 
 const decode = (p: Buffer) => JSON.parse(p.toString('utf8')) as { n: number };
 const write = (wal: WriteAheadLog<{ n: number }>, n: number) => wal.append(JSON.stringify({ n }), { n });
@@ -44,6 +44,31 @@ test('a torn frame at the tail (a crash mid-write, never acknowledged) is cut of
     const third = await WriteAheadLog.open(dir, new Map([['00000001.wal', second.replay[1].end]]), () => undefined, decode);
     assert.deepEqual(third.replay.map((r) => r.kept.n), [2], 'only what is past the loaded offset');
     await third.wal.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('readFrames reads back a stretch within a byte budget, never past its end, a frame larger than the budget whole, and refuses a corrupt one', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'siyu-wal-'));
+  try {
+    const handed: WalRecord<{ n: number; pad?: string }>[] = [];
+    const { wal } = await WriteAheadLog.open(dir, new Map(), (r) => handed.push(...r), decode);
+    for (let n = 0; n < 10; n++) await wal.append(JSON.stringify({ n, pad: n === 5 ? 'x'.repeat(500) : '' }), { n });
+    const seg = wal.currentSegment;
+    const start = (i: number) => (i ? handed[i - 1].end : 0);
+    // Budget of ~2 small frames from frame 1; stretch ends after frame 8.
+    const two = readFrames(dir, seg, start(1), handed[8].end, handed[2].end - start(1), decode);
+    assert.deepEqual(two.map((r) => r.kept.n), [1, 2]);
+    assert.equal(two[1].end, handed[2].end);
+    assert.deepEqual(readFrames(dir, seg, start(6), handed[8].end, 1 << 20, decode).map((r) => r.kept.n), [6, 7, 8], 'stops at the stretch end');
+    assert.deepEqual(readFrames(dir, seg, start(5), handed[8].end, 10, decode).map((r) => r.kept.n), [5], 'a frame larger than the budget comes whole');
+    const file = join(dir, seg);
+    const bytes = readFileSync(file);
+    bytes[start(3) + 9] ^= 0xff;
+    writeFileSync(file, bytes);
+    assert.throws(() => readFrames(dir, seg, start(3), handed[8].end, 1 << 20, decode), /no readable frame at offset/);
+    await wal.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

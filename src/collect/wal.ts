@@ -161,27 +161,60 @@ export function readSegment<K>(dir: string, segment: string, from: number, decod
   try {
     const size = fstatSync(fd).size;
     if (from >= size) return [];
-    const buf = Buffer.allocUnsafe(size - from);
-    let got = 0;
-    while (got < buf.length) {
-      const n = readSync(fd, buf, got, buf.length - got, from + got);
-      if (n <= 0) break;
-      got += n;
-    }
-    const out: WalRecord<K>[] = [];
-    let p = 0;
-    while (p + 8 <= got) {
-      const len = buf.readUInt32BE(p);
-      const sum = buf.readUInt32BE(p + 4);
-      if (p + 8 + len > got) break;
-      const payload = buf.subarray(p + 8, p + 8 + len);
-      if (crc32(payload) !== sum) break;
-      p += 8 + len;
-      out.push({ segment, end: from + p, kept: decode(payload), payload });
-    }
-    if (from + p < size) ftruncateSync(fd, from + p);
-    return out;
+    const { records, end } = parseFrames(readAt(fd, from, size - from), segment, from, Infinity, decode);
+    if (end < size) ftruncateSync(fd, end);
+    return records;
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * Reads back acknowledged frames in [from, to) — a stretch the loader did not keep in memory — stopping after about
+ * `maxBytes` (always at least one frame). Never truncates: the stretch may lie in the segment still being written.
+ * A short or corrupt stretch is an error (the frames were fsync'd before they were acknowledged).
+ */
+export function readFrames<K>(dir: string, segment: string, from: number, to: number, maxBytes: number, decode: (payload: Buffer) => K): WalRecord<K>[] {
+  const fd = openSync(join(dir, segment), 'r');
+  try {
+    const want = Math.min(to - from, Math.max(maxBytes, 0));
+    let buf = readAt(fd, from, want);
+    let { records } = parseFrames(buf, segment, from, to, decode);
+    if (!records.length && want < to - from && buf.length >= 8) {
+      // One frame larger than the budget: read exactly it.
+      buf = readAt(fd, from, 8 + buf.readUInt32BE(0));
+      ({ records } = parseFrames(buf, segment, from, to, decode));
+    }
+    if (!records.length) throw new Error(`write-ahead log ${segment}: no readable frame at offset ${from}`);
+    return records;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function readAt(fd: number, from: number, length: number): Buffer {
+  const buf = Buffer.allocUnsafe(length);
+  let got = 0;
+  while (got < length) {
+    const n = readSync(fd, buf, got, length - got, from + got);
+    if (n <= 0) break;
+    got += n;
+  }
+  return buf.subarray(0, got);
+}
+
+/** The whole, intact frames at the start of `buf` (which begins at offset `from`), none ending past `to`. */
+function parseFrames<K>(buf: Buffer, segment: string, from: number, to: number, decode: (payload: Buffer) => K): { records: WalRecord<K>[]; end: number } {
+  const records: WalRecord<K>[] = [];
+  let p = 0;
+  while (p + 8 <= buf.length) {
+    const len = buf.readUInt32BE(p);
+    const sum = buf.readUInt32BE(p + 4);
+    if (p + 8 + len > buf.length || from + p + 8 + len > to) break;
+    const payload = buf.subarray(p + 8, p + 8 + len);
+    if (crc32(payload) !== sum) break;
+    p += 8 + len;
+    records.push({ segment, end: from + p, kept: decode(payload), payload });
+  }
+  return { records, end: from + p };
 }

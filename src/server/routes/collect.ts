@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../app/context.ts';
 import { Collector } from '../../collect/collector.ts';
+import { collectLimits } from '../../config.ts';
 import { bodyBytes, basicAuthKey, cors } from '../../collect/http.ts';
 import { segmentToBatch, SEGMENT_TYPES, type SegmentType } from '../../domain/collect/segment.ts';
 import { LIMITS, invalid, tooLarge } from '../../domain/collect/limits.ts';
@@ -17,7 +18,7 @@ import { wecomRoutes } from './collectWecom.ts';
  * (write-ahead log + loader) starts here and stops when the server closes.
  */
 export async function collectRoutes(server: FastifyInstance, app: App): Promise<void> {
-  const collector = await Collector.start(app);
+  const collector = await Collector.start(app, collectLimits());
   server.addHook('onClose', async () => collector.stop());
   await sourceRoutes(server, app);
   await server.register(async (scope) => {
