@@ -52,15 +52,17 @@ if (sdk === 'segment') {
   const per = 1_000;
   const submitter = sa.submitTo({ url: `${base}/sa?project=${sourceName}&token=${key}`, gzip: true, mode: 'track', timeout: 60_000 }, { count: per, timeSpan: 100 });
   let batches = 0;
+  // The submitter is an Rx subject: its first failed request ends it, and nothing after is sent — stop waiting then.
+  let ended = false;
   submitter.subscribe(() => batches++, () => {
-    batches++;
     failed++;
+    ended = true;
   });
   for (let i = 0; i < N; i++) {
     sa.track(`${prefix}sa-user-${i % 500}`, 'ViewProduct', { sku: `SKU-${i % 97}`, price: (i % 50) + 9.9, seq: i });
     if (i % 5_000 === 4_999) await new Promise((r) => setImmediate(r));
   }
-  while (batches < Math.ceil(N / per)) await new Promise((r) => setTimeout(r, 20));
+  while (!ended && batches < Math.ceil(N / per)) await new Promise((r) => setTimeout(r, 20));
 } else {
   console.error(`unknown sdk ${sdk}`);
   process.exit(2);

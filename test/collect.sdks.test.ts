@@ -13,6 +13,7 @@ import { sourcesReport } from '../src/collect/report.ts';
  */
 const N = Number(process.env.SIYU_COLLECT_N ?? 100_000);
 const client = join(import.meta.dirname, 'collect.sdkClient.ts');
+const CLIENT_LIMIT_MS = Math.max(300_000, N * 4);
 interface Sent { sdk: string; n: number; failed: number; seconds: number; cpu_ms: number }
 let h: Harness;
 let sent: Record<string, Promise<Sent>> = {};
@@ -22,8 +23,14 @@ function run(sdk: string, key: string, source = ''): Promise<Sent> {
     const p = spawn(process.execPath, ['--import', 'tsx', client, sdk, h.url, key, String(N), '', source], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     p.stdout.on('data', (d) => (out += d));
+    // A client that stops sending (an SDK that gives up after an error) fails its test instead of hanging the run.
+    const limit = setTimeout(() => p.kill('SIGKILL'), CLIENT_LIMIT_MS);
     p.on('error', reject);
-    p.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!) as Sent) : reject(new Error(`${sdk} client exited ${code}`))));
+    p.on('exit', (code, signal) => {
+      clearTimeout(limit);
+      if (code === 0) resolve(JSON.parse(out.trim().split('\n').pop()!) as Sent);
+      else reject(new Error(signal === 'SIGKILL' ? `${sdk} client still sending after ${CLIENT_LIMIT_MS / 1000} s: killed` : `${sdk} client exited ${code}`));
+    });
   });
 }
 
