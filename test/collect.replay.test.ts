@@ -7,7 +7,7 @@ import { openApp } from '../src/app/context.ts';
 import { paths } from '../src/config.ts';
 import { createSource } from '../src/collect/sources.ts';
 import { WriteAheadLog, listSegments } from '../src/collect/wal.ts';
-import { decodeKept, keptOf, toEntry } from '../src/collect/entry.ts';
+import { keptOf, toEntry, type WalKept } from '../src/collect/entry.ts';
 import { IdHasher } from '../src/domain/collect/ids.ts';
 import { segmentToBatch } from '../src/domain/collect/segment.ts';
 import { sensorsToBatch } from '../src/domain/collect/sensors.ts';
@@ -31,7 +31,7 @@ test('replay after a restart: logged events, identity facts and 神策 items are
     { type: 'identify', anonymousId: 'anon-r', userId: 'member-7', messageId: 'r-2', traits: { phone: '13912345678' } },
   ], { sourceId: web.id, hasher, receivedAt: at, timezone: 'Asia/Shanghai' });
   const sa = sensorsToBatch([{ type: 'item_set', item_type: 'product', item_id: 'SKU-9', time: at, properties: { price: 5, title: '茶叶' } }], { sourceId: mini.id, hasher, receivedAt: at, timezone: 'Asia/Shanghai' });
-  const { wal } = await WriteAheadLog.open(paths.wal(dir), new Map(), () => undefined, decodeKept);
+  const { wal } = await WriteAheadLog.open<WalKept>(paths.wal(dir), new Map(), () => undefined);
   for (const [id, batch] of [[web.id, seg], [mini.id, sa]] as const) {
     const entry = toEntry(id, at, batch);
     await wal.append(JSON.stringify(entry), keptOf(entry));

@@ -7,7 +7,9 @@ import { openApp } from '../src/app/context.ts';
 import { paths } from '../src/config.ts';
 import { createSource } from '../src/collect/sources.ts';
 import { Collector } from '../src/collect/collector.ts';
-import { listSegments } from '../src/collect/wal.ts';
+import { WriteAheadLog, listSegments } from '../src/collect/wal.ts';
+import { keptOf, toEntry, type WalKept } from '../src/collect/entry.ts';
+import { IdHasher } from '../src/domain/collect/ids.ts';
 import { segmentToBatch } from '../src/domain/collect/segment.ts';
 import { storedCounts } from './collect.helpers.ts';
 
@@ -19,9 +21,9 @@ import { storedCounts } from './collect.helpers.ts';
 test('a backlog past the memory bound is read back from the log: nothing refused, every event stored once, memory stays bounded', { timeout: 120_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'siyu-spill-'));
   const app = await openApp({ dir });
-  const memoryBytes = 8 * 1024;
+  const memoryBytes = 64 * 1024;
   const web = await createSource(app, 'web');
-  const c = await Collector.start(app, { memoryBytes, segmentBytes: 64 * 1024 });
+  const c = await Collector.start(app, { memoryBytes, segmentBytes: 256 * 1024 });
   try {
     const at = Date.parse('2026-11-20T10:00:00Z');
     const requests = 400;
@@ -38,11 +40,48 @@ test('a backlog past the memory bound is read back from the log: nothing refused
     assert.ok(c.loader.totals.readBack > 0, 'part of the backlog was read back from the log');
     assert.ok(c.loader.totals.peakHeldBytes <= 3 * memoryBytes, `held at most ${c.loader.totals.peakHeldBytes} bytes of text`);
     assert.equal(c.loader.totals.errors, 0);
+    assert.equal(c.loader.backlog, 0);
     const facts = await app.db.scalar(`select count(*)::integer from collect_identity_facts where source_id = $s`, { s: web.id });
     assert.equal(facts, 1, 'the identify read back from the log was kept as a fact');
     const counted = await app.db.scalar(`select events::integer from collect_source_stats where source_id = $s`, { s: web.id });
     assert.equal(counted, requests * per + 1);
     assert.deepEqual(listSegments(paths.wal(dir)), [c.wal.currentSegment], 'loaded segments are deleted, spilled ones included');
+  } finally {
+    await c.stop();
+    app.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/**
+ * A restart that finds a long backlog in the log (three segments) does not read it all into memory: it notes where
+ * the waiting frames lie and the loader reads them back as it reaches them.
+ */
+test('a restart with a backlog in the log reads it back a stretch at a time: every event stored once, memory bounded', { timeout: 120_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'siyu-spill-'));
+  const app = await openApp({ dir });
+  const web = await createSource(app, 'web');
+  const hasher = new IdHasher(app.keys);
+  const at = Date.parse('2026-11-20T10:00:00Z');
+  const { wal } = await WriteAheadLog.open<WalKept>(paths.wal(dir), new Map(), () => undefined, 32 * 1024);
+  const requests = 150;
+  const per = 20;
+  for (let k = 0; k < requests; k++) {
+    const msgs = Array.from({ length: per }, (_, i) => ({ type: 'track', anonymousId: `anon-${k % 5}`, event: 'Order Completed', messageId: `rs-${k}-${i}`, properties: { k, i } }));
+    const entry = toEntry(web.id, at, segmentToBatch(msgs, { sourceId: web.id, hasher, receivedAt: at, timezone: 'Asia/Shanghai' }));
+    await wal.append(JSON.stringify(entry), keptOf(entry));
+  }
+  await wal.close();
+  assert.ok(listSegments(paths.wal(dir)).length >= 3, 'the backlog spans several segments');
+  const memoryBytes = 16 * 1024;
+  const c = await Collector.start(app, { memoryBytes });
+  try {
+    await c.loader.drain();
+    assert.deepEqual(await storedCounts(app, 'web'), { rows: requests * per, distinct: requests * per });
+    assert.ok(c.loader.totals.peakHeldBytes <= 3 * memoryBytes, `held at most ${c.loader.totals.peakHeldBytes} bytes of text`);
+    assert.equal(c.loader.totals.readBack, requests);
+    assert.equal(c.loader.backlog, 0);
+    assert.deepEqual(listSegments(paths.wal(dir)), [c.wal.currentSegment]);
   } finally {
     await c.stop();
     app.close();

@@ -58,7 +58,7 @@ export class Collector {
     const walDir = paths.wal(app.dir);
     const readBack = (segment: string, from: number, to: number, maxBytes: number) => readFrames(walDir, segment, from, to, maxBytes, decodeKept);
     const loader = new Loader(db, app.workspaceId, (id) => self?.names.get(id) ?? names.get(id) ?? String(id), (segment) => self?.segmentDone(segment), readBack, opts.memoryBytes);
-    const { wal, replay, segments } = await WriteAheadLog.open(walDir, offsets, (records) => loader.push(records), decodeKept, opts.segmentBytes);
+    const { wal, replay, segments } = await WriteAheadLog.open<WalKept>(walDir, offsets, (records) => loader.push(records), opts.segmentBytes);
     const identityDb = await app.db.fork();
     const identity = new IdentityApplier(app, identityDb, (id) => self?.names.get(id) ?? names.get(id) ?? String(id));
     self = new Collector(app, db, tz, wal, loader, opts.maxBacklog ?? 2_000_000, identity);
@@ -67,7 +67,7 @@ export class Collector {
     for (const r of await db.all<{ source_id: number; errors: number; last_error: string | null; at: string | null }>('select source_id, errors, last_error, cast(last_error_at as varchar) as at from collect_source_errors where workspace_id = $ws', { ws: app.workspaceId })) {
       self.errors.set(r.source_id, { count: Number(r.errors), last: r.last_error ?? '', at: r.at ?? '' });
     }
-    loader.push(replay);
+    loader.resume(replay);
     loader.start();
     identity.start();
     // Segments with nothing left to load (all stored before the restart) go now.

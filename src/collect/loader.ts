@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Database } from '../store/duckdb/database.ts';
-import type { WalRecord } from './wal.ts';
+import type { LogStretch, WalRecord } from './wal.ts';
 import type { WalKept } from './entry.ts';
 import { logError } from '../logging.ts';
 import type { EventSchema } from '../domain/collect/schema.ts';
@@ -23,11 +23,12 @@ export interface LoadResult {
   duplicates: number;
 }
 
-/** A stretch of the log [from, to) whose records wait to be loaded but are not held in memory. */
-interface Spilled {
-  segment: string;
-  from: number;
-  to: number;
+/**
+ * A stretch of the log [from, to) whose records wait to be loaded but are not held in memory. `counted`: its events
+ * are in the backlog already (spilled on arrival); a stretch found on restart is counted as it is read back.
+ */
+interface Spilled extends LogStretch {
+  counted: boolean;
 }
 
 /** Reads back about `maxBytes` of records from a spilled stretch (at least one record). */
@@ -89,6 +90,12 @@ export class Loader {
     this.wake?.();
   }
 
+  /** Queues what a restart found in the log past the loaded offsets (read back as the loader reaches it). */
+  resume(stretches: LogStretch[]): void {
+    for (const s of stretches) this.spilled.push({ ...s, counted: false });
+    this.wake?.();
+  }
+
   private hold(r: WalRecord<WalKept>): void {
     this.queue.push(r);
     this.heldBytes += r.payload.length;
@@ -99,8 +106,8 @@ export class Loader {
   private spill(r: WalRecord<WalKept>): void {
     const start = r.end - 8 - r.payload.length;
     const last = this.spilled[this.spilled.length - 1];
-    if (last && last.segment === r.segment && last.to === start) last.to = r.end;
-    else this.spilled.push({ segment: r.segment, from: start, to: r.end });
+    if (last && last.counted && last.segment === r.segment && last.to === start) last.to = r.end;
+    else this.spilled.push({ segment: r.segment, from: start, to: r.end, counted: true });
   }
 
   /** Moves the oldest spilled records (about a load's worth of text) back into memory. */
@@ -110,7 +117,10 @@ export class Loader {
     const records = this.readBack(s.segment, s.from, s.to, budget);
     s.from = records[records.length - 1].end;
     if (s.from >= s.to) this.spilled.shift();
-    for (const r of records) this.hold(r);
+    for (const r of records) {
+      this.hold(r);
+      if (!s.counted) this.queuedEvents += r.kept.n;
+    }
     this.totals.readBack += records.length;
   }
 
@@ -165,7 +175,7 @@ export class Loader {
       // Let more requests arrive: fewer, larger transactions cost DuckDB less per event (each load has a fixed cost
       // of about 15 ms of CPU, and its commit). A lone request waits 20 ms; under a steady stream loads start at
       // most every `loadEveryMs`, unless half a load's worth is already waiting.
-      if (!this.stopped && this.queuedEvents < this.maxEventsPerLoad / 2) {
+      if (!this.stopped && !this.spilled.length && this.queuedEvents < this.maxEventsPerLoad / 2) {
         const wait = Math.max(this.queuedEvents < 2_000 ? 20 : 0, this.loadEveryMs - (performance.now() - this.lastLoadAt));
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       }

@@ -3,26 +3,29 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, appendFileSync, statSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { WriteAheadLog, readSegment, readFrames, type WalRecord } from './wal.ts';
+import { WriteAheadLog, readFrames, type LogStretch, type WalRecord } from './wal.ts';
 
 const decode = (p: Buffer) => JSON.parse(p.toString('utf8')) as { n: number };
 const write = (wal: WriteAheadLog<{ n: number }>, n: number) => wal.append(JSON.stringify({ n }), { n });
+/** The records of replay stretches, read back as the loader would. */
+const readAll = (dir: string, stretches: LogStretch[]) => stretches.flatMap((s) => readFrames(dir, s.segment, s.from, s.to, Infinity, decode));
 
 test('group commit: 500 concurrent appends share a handful of fsyncs and are handed over in order', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'siyu-wal-'));
   try {
     const handed: WalRecord<{ n: number }>[] = [];
-    const { wal, replay } = await WriteAheadLog.open(dir, new Map(), (r) => handed.push(...r), decode);
+    const { wal, replay } = await WriteAheadLog.open<{ n: number }>(dir, new Map(), (r) => handed.push(...r));
     assert.deepEqual(replay, []);
     await Promise.all(Array.from({ length: 500 }, (_, n) => write(wal, n)));
     assert.equal(wal.stats.frames, 500);
     assert.ok(wal.stats.fsyncs < 50, `${wal.stats.fsyncs} fsyncs for 500 appends`);
     assert.deepEqual(handed.map((r) => r.kept.n), Array.from({ length: 500 }, (_, n) => n));
     await wal.close();
-    const back = readSegment(dir, '00000001.wal', 0, decode);
+    const size = statSync(join(dir, '00000001.wal')).size;
+    const back = readFrames(dir, '00000001.wal', 0, size, Infinity, decode);
     assert.equal(back.length, 500);
-    assert.equal(back[499].end, statSync(join(dir, '00000001.wal')).size);
-    assert.deepEqual(readSegment(dir, '00000001.wal', back[249].end, decode).map((r) => r.kept.n)[0], 250);
+    assert.equal(back[499].end, size);
+    assert.deepEqual(readFrames(dir, '00000001.wal', back[249].end, size, Infinity, decode).map((r) => r.kept.n)[0], 250);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -31,18 +34,20 @@ test('group commit: 500 concurrent appends share a handful of fsyncs and are han
 test('a torn frame at the tail (a crash mid-write, never acknowledged) is cut off on replay; a new segment starts', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'siyu-wal-'));
   try {
-    const first = await WriteAheadLog.open(dir, new Map(), () => undefined, decode);
+    const first = await WriteAheadLog.open<{ n: number }>(dir, new Map(), () => undefined);
     for (let n = 0; n < 3; n++) await write(first.wal, n);
     await first.wal.close();
     const good = statSync(join(dir, '00000001.wal')).size;
     appendFileSync(join(dir, '00000001.wal'), Buffer.from([0, 0, 0, 50, 1, 2, 3, 4, 123, 34]));
-    const second = await WriteAheadLog.open(dir, new Map([['00000001.wal', 0]]), () => undefined, decode);
-    assert.deepEqual(second.replay.map((r) => r.kept.n), [0, 1, 2]);
+    const second = await WriteAheadLog.open(dir, new Map([['00000001.wal', 0]]), () => undefined);
+    assert.deepEqual(second.replay, [{ segment: '00000001.wal', from: 0, to: good }]);
+    const replayed = readAll(dir, second.replay);
+    assert.deepEqual(replayed.map((r) => r.kept.n), [0, 1, 2]);
     assert.equal(statSync(join(dir, '00000001.wal')).size, good);
     assert.equal(second.wal.currentSegment, '00000002.wal');
     await second.wal.close();
-    const third = await WriteAheadLog.open(dir, new Map([['00000001.wal', second.replay[1].end]]), () => undefined, decode);
-    assert.deepEqual(third.replay.map((r) => r.kept.n), [2], 'only what is past the loaded offset');
+    const third = await WriteAheadLog.open(dir, new Map([['00000001.wal', replayed[1].end]]), () => undefined);
+    assert.deepEqual(readAll(dir, third.replay).map((r) => r.kept.n), [2], 'only what is past the loaded offset');
     await third.wal.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -53,7 +58,7 @@ test('readFrames reads back a stretch within a byte budget, never past its end, 
   const dir = mkdtempSync(join(tmpdir(), 'siyu-wal-'));
   try {
     const handed: WalRecord<{ n: number; pad?: string }>[] = [];
-    const { wal } = await WriteAheadLog.open(dir, new Map(), (r) => handed.push(...r), decode);
+    const { wal } = await WriteAheadLog.open<{ n: number; pad?: string }>(dir, new Map(), (r) => handed.push(...r));
     for (let n = 0; n < 10; n++) await wal.append(JSON.stringify({ n, pad: n === 5 ? 'x'.repeat(500) : '' }), { n });
     const seg = wal.currentSegment;
     const start = (i: number) => (i ? handed[i - 1].end : 0);

@@ -23,6 +23,13 @@ export interface WalRecord<K> {
   payload: Buffer;
 }
 
+/** A stretch [from, to) of a segment's intact frames: what a restart finds past the loaded offset. */
+export interface LogStretch {
+  segment: string;
+  from: number;
+  to: number;
+}
+
 interface Waiting {
   frame: Buffer;
   kept: unknown;
@@ -48,14 +55,19 @@ export class WriteAheadLog<K> {
   ) {}
 
   /**
-   * Opens the log: returns the records past each segment's loaded offset (to replay, oldest first; `decode` makes
-   * a payload's kept part), and a log that appends to a fresh segment.
+   * Opens the log: returns where the frames past each segment's loaded offset lie (to replay, oldest first: the
+   * loader reads them back as it reaches them, so a long backlog is not all in memory at once), and a log that
+   * appends to a fresh segment. A torn tail is cut off here.
    */
-  static async open<K>(dir: string, loaded: Map<string, number>, onDurable: (r: WalRecord<K>[]) => void, decode: (payload: Buffer) => K, segmentBytes = 64 * 1024 * 1024): Promise<{ wal: WriteAheadLog<K>; replay: WalRecord<K>[]; segments: string[] }> {
+  static async open<K>(dir: string, loaded: Map<string, number>, onDurable: (r: WalRecord<K>[]) => void, segmentBytes = 64 * 1024 * 1024): Promise<{ wal: WriteAheadLog<K>; replay: LogStretch[]; segments: string[] }> {
     mkdirSync(dir, { recursive: true });
     const segments = listSegments(dir);
-    const replay: WalRecord<K>[] = [];
-    for (const s of segments) replay.push(...readSegment(dir, s, loaded.get(s) ?? 0, decode));
+    const replay: LogStretch[] = [];
+    for (const segment of segments) {
+      const from = loaded.get(segment) ?? 0;
+      const to = recoverSegment(dir, segment, from);
+      if (to > from) replay.push({ segment, from, to });
+    }
     const wal = new WriteAheadLog<K>(dir, onDurable, segmentBytes);
     wal.file = await LogFile.start();
     wal.seq = segments.length ? Number(segments[segments.length - 1].slice(0, 8)) : 0;
@@ -155,15 +167,18 @@ export function listSegments(dir: string): string[] {
   }
 }
 
-/** The frames of a segment from an offset; a torn or corrupt tail is truncated away (it was never acknowledged). */
-export function readSegment<K>(dir: string, segment: string, from: number, decode: (payload: Buffer) => K): WalRecord<K>[] {
+/**
+ * Checks a segment's frames from an offset and returns where the intact ones end; a torn or corrupt tail is
+ * truncated away (it was never acknowledged). Reads the segment once, keeping nothing.
+ */
+export function recoverSegment(dir: string, segment: string, from: number): number {
   const fd = openSync(join(dir, segment), 'r+');
   try {
     const size = fstatSync(fd).size;
-    if (from >= size) return [];
-    const { records, end } = parseFrames(readAt(fd, from, size - from), segment, from, Infinity, decode);
+    if (from >= size) return from;
+    const { end } = parseFrames(readAt(fd, from, size - from), segment, from, Infinity, () => null);
     if (end < size) ftruncateSync(fd, end);
-    return records;
+    return end;
   } finally {
     closeSync(fd);
   }
