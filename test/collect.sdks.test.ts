@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { startHarness, storedCounts, type Harness } from './collect.helpers.ts';
-import { sourcesReport } from '../src/collect/report.ts';
+import { collectorStatus, sourcesReport } from '../src/collect/report.ts';
 
 /**
  * The real SDKs brands already run — @segment/analytics-node, @rudderstack/rudder-sdk-node and 神策 sa-sdk-node —
@@ -87,4 +87,6 @@ test('sources list counts each source\'s stored events, and a re-sent batch is n
   // A client may re-send a batch whose answer it did not see in time (counted as duplicates, stored once).
   const by = Object.fromEntries(rows.map((r) => [r.name, r.name === 'resend' ? { events: r.events, duplicates: r.duplicates } : { events: r.events }]));
   assert.deepEqual(by, { 'web-seg': { events: N }, 'app-rudder': { events: N }, sa: { events: N }, resend: { events: 3, duplicates: 6 } });
+  const lag = collectorStatus(h.app);
+  assert.deepEqual({ waiting: lag?.waiting_events, disk: lag?.on_disk_bytes, refusedPast: lag?.max_backlog }, { waiting: 0, disk: 0, refusedPast: 2_000_000 });
 });

@@ -7,7 +7,9 @@ import { openApp } from '../src/app/context.ts';
 import { paths } from '../src/config.ts';
 import { createSource } from '../src/collect/sources.ts';
 import { Collector } from '../src/collect/collector.ts';
-import { WriteAheadLog, listSegments } from '../src/collect/wal.ts';
+import { WriteAheadLog, listSegments, readFrames, type WalRecord } from '../src/collect/wal.ts';
+import { Loader } from '../src/collect/loader.ts';
+import { describeCollector } from '../src/collect/report.ts';
 import { keptOf, toEntry, type WalKept } from '../src/collect/entry.ts';
 import { IdHasher } from '../src/domain/collect/ids.ts';
 import { segmentToBatch } from '../src/domain/collect/segment.ts';
@@ -84,6 +86,58 @@ test('a restart with a backlog in the log reads it back a stretch at a time: eve
     assert.deepEqual(listSegments(paths.wal(dir)), [c.wal.currentSegment]);
   } finally {
     await c.stop();
+    app.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/**
+ * What an operator sees of the lag: before the loader runs, the waiting events, the text held in memory (within the
+ * bound) and the rest left on disk; after it, nothing waiting and what was read back.
+ */
+test('the loader reports its lag: events waiting, text in memory within the bound, the rest on disk; nothing after it drains', { timeout: 120_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'siyu-spill-'));
+  const app = await openApp({ dir });
+  const web = await createSource(app, 'web');
+  const hasher = new IdHasher(app.keys);
+  const at = Date.parse('2026-11-20T10:00:00Z');
+  const handed: WalRecord<WalKept>[] = [];
+  const walDir = paths.wal(dir);
+  const { wal } = await WriteAheadLog.open<WalKept>(walDir, new Map(), (r) => handed.push(...r));
+  for (let k = 0; k < 40; k++) {
+    const msgs = Array.from({ length: 10 }, (_, i) => ({ type: 'track', userId: `u-${k}`, event: 'Coupon Used', messageId: `st-${k}-${i}`, properties: { i } }));
+    const entry = toEntry(web.id, at, segmentToBatch(msgs, { sourceId: web.id, hasher, receivedAt: at, timezone: 'Asia/Shanghai' }));
+    await wal.append(JSON.stringify(entry), keptOf(entry));
+  }
+  const db = await app.db.fork();
+  const memoryBytes = 4 * 1024;
+  const loader = new Loader(db, app.workspaceId, () => 'web', () => undefined, (seg, from, to, max) => readFrames(walDir, seg, from, to, max, (p) => keptOf(JSON.parse(p.toString('utf8')))), memoryBytes);
+  try {
+    loader.push(handed);
+    const total = handed.reduce((n, r) => n + r.payload.length + 8, 0);
+    const before = loader.status();
+    assert.equal(before.waiting_events, 400);
+    assert.ok(before.in_memory_bytes > 0 && before.in_memory_bytes <= memoryBytes, `${before.in_memory_bytes} bytes held`);
+    // The first records, up to the bound, are held; every frame after them is left on disk.
+    let held = 0;
+    let heldFrames = 0;
+    for (const r of handed) {
+      if (held + r.payload.length > memoryBytes) break;
+      held += r.payload.length;
+      heldFrames += 8 + r.payload.length;
+    }
+    assert.equal(before.in_memory_bytes, held);
+    assert.equal(before.on_disk_bytes, total - heldFrames, 'everything not held is on disk, framing included');
+    assert.match(describeCollector({ ...before, max_backlog: 2_000_000 }), /400 events waiting to be stored .* 429 past 2,000,000/);
+    loader.start();
+    await loader.drain();
+    const after = loader.status();
+    assert.deepEqual({ waiting: after.waiting_events, memory: after.in_memory_bytes, disk: after.on_disk_bytes, stored: after.stored }, { waiting: 0, memory: 0, disk: 0, stored: 400 });
+    assert.ok(after.read_back > 0);
+  } finally {
+    await loader.stop();
+    await wal.close();
+    db.close();
     app.close();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -5,7 +5,7 @@ import { IdHasher } from '../domain/collect/ids.ts';
 import type { CollectedBatch } from '../domain/collect/event.ts';
 import { UserError } from '../errors.ts';
 import { WriteAheadLog, readFrames } from './wal.ts';
-import { Loader } from './loader.ts';
+import { Loader, type LoaderStatus } from './loader.ts';
 import { decodeKept, keptOf, toEntry, type WalKept } from './entry.ts';
 import { sourceByKey, type Source } from './sources.ts';
 import { LiveTail } from './tail.ts';
@@ -26,6 +26,11 @@ export interface CollectorOptions {
   /** Logged text the loader holds in memory; records waiting beyond it are read back from the log when reached. */
   memoryBytes?: number;
   segmentBytes?: number;
+}
+
+export interface CollectorStatus extends LoaderStatus {
+  /** Waiting events past which requests are refused with 429. */
+  max_backlog: number;
 }
 
 export class Collector {
@@ -107,6 +112,11 @@ export class Collector {
     const entry = toEntry(source.id, receivedAt, batch);
     await this.wal.append(JSON.stringify(entry), keptOf(entry));
     this.tail.add(source.id, batch, receivedAt);
+  }
+
+  /** The loader's lag and the backlog limit (`siyu sources list`, `GET /api/v1/sources`). */
+  status(): CollectorStatus {
+    return { ...this.loader.status(), max_backlog: this.maxBacklog };
   }
 
   noteError(sourceId: number | null, code: string): void {

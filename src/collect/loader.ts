@@ -34,6 +34,19 @@ interface Spilled extends LogStretch {
 /** Reads back about `maxBytes` of records from a spilled stretch (at least one record). */
 export type ReadBack = (segment: string, from: number, to: number, maxBytes: number) => WalRecord<WalKept>[];
 
+export interface LoaderStatus {
+  waiting_events: number;
+  in_memory_bytes: number;
+  on_disk_bytes: number;
+  memory_limit_bytes: number;
+  loads: number;
+  stored: number;
+  duplicates: number;
+  read_back: number;
+  errors: number;
+  last_load_ms: number;
+}
+
 export class Loader {
   private queue: WalRecord<WalKept>[] = [];
   /** Log text held by `queue`. */
@@ -79,6 +92,15 @@ export class Loader {
   /** Events handed over but not yet stored: the backpressure signal. */
   get backlog(): number {
     return this.queuedEvents;
+  }
+
+  /**
+   * How far storing lags behind acknowledging, for operators: events waiting (those of a restart's replay counted
+   * once read), the logged text of them held in memory and left on disk, and the totals since start.
+   */
+  status(): LoaderStatus {
+    const onDisk = this.spilled.reduce((n, s) => n + (s.to - s.from), 0);
+    return { waiting_events: this.queuedEvents, in_memory_bytes: this.heldBytes, on_disk_bytes: onDisk, memory_limit_bytes: this.memoryBytes, loads: this.totals.loads, stored: this.totals.stored, duplicates: this.totals.duplicates, read_back: this.totals.readBack, errors: this.totals.errors, last_load_ms: Math.round(this.totals.lastLoadMs) };
   }
 
   push(records: WalRecord<WalKept>[]): void {

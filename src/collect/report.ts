@@ -1,6 +1,6 @@
 import type { App } from '../app/context.ts';
 import { listSources, type SourceRow } from './sources.ts';
-import { runningCollector } from './collector.ts';
+import { runningCollector, type CollectorStatus } from './collector.ts';
 import type { TailItem } from './tail.ts';
 
 /**
@@ -25,6 +25,19 @@ export async function sourcesReport(app: App, opts: { tail?: boolean } = {}): Pr
     out.push({ ...r, errors: e?.count ?? 0, last_error: e?.last || null, ...(opts.tail ? { tail: live?.tail.of(r.id).length ? live.tail.of(r.id) : await storedTail(app, r.name) } : {}) });
   }
   return out;
+}
+
+/** The running collector's lag (events acknowledged, not yet stored), or null when no server runs on this store. */
+export function collectorStatus(app: App): CollectorStatus | null {
+  return runningCollector(app.dir)?.status() ?? null;
+}
+
+/** One line for `siyu sources list`. */
+export function describeCollector(s: CollectorStatus | null): string {
+  if (!s) return 'collector: not running on this store (start it with: siyu serve) / 采集服务未运行';
+  const mib = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MiB`;
+  return `collector: ${s.waiting_events.toLocaleString('en-US')} events waiting to be stored (${mib(s.in_memory_bytes)} in memory, ${mib(s.on_disk_bytes)} on disk in the log); `
+    + `429 past ${s.max_backlog.toLocaleString('en-US')} / 待入库事件 ${s.waiting_events}`;
 }
 
 /** The last events stored for a source: the tail after a restart, before new events arrive (same masked shape). */

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { CommandEnv } from '../env.ts';
 import { emit } from '../output.ts';
 import { createSource, revealWriteKey } from '../../collect/sources.ts';
-import { sourcesReport } from '../../collect/report.ts';
+import { collectorStatus, describeCollector, sourcesReport } from '../../collect/report.ts';
 import { createWecomSource, wecomConfig } from '../../collect/wecomStore.ts';
 import { reconcileWecom } from '../../collect/wecomReconcile.ts';
 import { UserError } from '../../errors.ts';
@@ -19,12 +19,12 @@ export function registerSources(program: Command, env: CommandEnv): void {
     .option('--tail', 'include the last events received by each source (masked; needs the server running)')
     .option('--json', 'machine-readable output')
     .action(async (o: { json?: boolean; tail?: boolean }) => {
-      const rows = await env.withApp((app) => sourcesReport(app, { tail: o.tail }));
-      emit(env.output, o.json, { sources: rows }, () => {
+      const { rows, collector } = await env.withApp(async (app) => ({ rows: await sourcesReport(app, { tail: o.tail }), collector: collectorStatus(app) }));
+      emit(env.output, o.json, { sources: rows, collector }, () => {
         if (!rows.length) return 'no sources yet — create one with: siyu sources create --name web';
         const lines = rows.map((r) => `${r.name.padEnd(16)} ${r.kind.padEnd(9)} ${String(r.events).padStart(10)} events  ${String(r.duplicates).padStart(7)} dup  ${String(r.errors).padStart(5)} errors  last seen ${r.last_seen_at ?? '—'}  key ${r.write_key_masked}`);
         const tails = o.tail ? rows.flatMap((r) => (r.tail ?? []).map((t) => `  ${r.name} ${t.received_at} ${t.type} ${t.anonymous_key ?? ''} ${JSON.stringify(t.properties)}`)) : [];
-        return ['name             kind          events     dups  errors', ...lines, ...tails].join('\n');
+        return ['name             kind          events     dups  errors', ...lines, ...tails, describeCollector(collector)].join('\n');
       });
     });
 
