@@ -32,7 +32,7 @@ interface Spilled extends LogStretch {
 }
 
 /** Reads back about `maxBytes` of records from a spilled stretch (at least one record). */
-export type ReadBack = (segment: string, from: number, to: number, maxBytes: number) => WalRecord<WalKept>[];
+export type ReadBack = (segment: string, from: number, to: number, maxBytes: number) => Promise<WalRecord<WalKept>[]>;
 
 export interface LoaderStatus {
   waiting_events: number;
@@ -132,11 +132,14 @@ export class Loader {
     else this.spilled.push({ segment: r.segment, from: start, to: r.end, counted: true });
   }
 
-  /** Moves the oldest spilled records (about a load's worth of text) back into memory. */
-  private readSpilled(): void {
+  /**
+   * Moves the oldest spilled records (about a load's worth of text) back into memory. Safe across the read's await:
+   * meanwhile new records only extend or follow the stretches (the queue is empty and stays so while any are spilled).
+   */
+  private async readSpilled(): Promise<void> {
     const s = this.spilled[0];
     const budget = Math.max(1, Math.min(this.memoryBytes, 16 * 1024 * 1024));
-    const records = this.readBack(s.segment, s.from, s.to, budget);
+    const records = await this.readBack(s.segment, s.from, s.to, budget);
     s.from = records[records.length - 1].end;
     if (s.from >= s.to) this.spilled.shift();
     for (const r of records) {
@@ -176,7 +179,7 @@ export class Loader {
       if (this.errorDeltas.size) await this.writeErrors();
       if (!this.queue.length && this.spilled.length) {
         try {
-          this.readSpilled();
+          await this.readSpilled();
         } catch (e) {
           this.totals.errors++;
           logError('collect.loader.readBack', e, { segment: this.spilled[0].segment, from: this.spilled[0].from });

@@ -1,4 +1,5 @@
 import { mkdirSync, readdirSync, openSync, readSync, closeSync, fstatSync, ftruncateSync, rmSync } from 'node:fs';
+import { open as openFile } from 'node:fs/promises';
 import { LogFile } from './logFile.ts';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -187,23 +188,34 @@ export function recoverSegment(dir: string, segment: string, from: number): numb
 /**
  * Reads back acknowledged frames in [from, to) — a stretch the loader did not keep in memory — stopping after about
  * `maxBytes` (always at least one frame). Never truncates: the stretch may lie in the segment still being written.
- * A short or corrupt stretch is an error (the frames were fsync'd before they were acknowledged).
+ * A short or corrupt stretch is an error (the frames were fsync'd before they were acknowledged). The read is
+ * asynchronous (libuv's pool), off the thread that answers requests.
  */
-export function readFrames<K>(dir: string, segment: string, from: number, to: number, maxBytes: number, decode: (payload: Buffer) => K): WalRecord<K>[] {
-  const fd = openSync(join(dir, segment), 'r');
+export async function readFrames<K>(dir: string, segment: string, from: number, to: number, maxBytes: number, decode: (payload: Buffer) => K): Promise<WalRecord<K>[]> {
+  const fh = await openFile(join(dir, segment), 'r');
   try {
+    const readAt = async (at: number, length: number) => {
+      const buf = Buffer.allocUnsafe(length);
+      let got = 0;
+      while (got < length) {
+        const { bytesRead } = await fh.read(buf, got, length - got, at + got);
+        if (bytesRead <= 0) break;
+        got += bytesRead;
+      }
+      return buf.subarray(0, got);
+    };
     const want = Math.min(to - from, Math.max(maxBytes, 0));
-    let buf = readAt(fd, from, want);
+    let buf = await readAt(from, want);
     let { records } = parseFrames(buf, segment, from, to, decode);
     if (!records.length && want < to - from && buf.length >= 8) {
       // One frame larger than the budget: read exactly it.
-      buf = readAt(fd, from, 8 + buf.readUInt32BE(0));
+      buf = await readAt(from, 8 + buf.readUInt32BE(0));
       ({ records } = parseFrames(buf, segment, from, to, decode));
     }
     if (!records.length) throw new Error(`write-ahead log ${segment}: no readable frame at offset ${from}`);
     return records;
   } finally {
-    closeSync(fd);
+    await fh.close();
   }
 }
 
