@@ -3,6 +3,7 @@ import type { IdType } from '../domain/privacy/normalize.ts';
 import { digestIdentifier, type IdentifierDigest } from '../domain/privacy/digest.ts';
 import { IDENTIFIER_COLUMNS, NAMESPACE_COLUMNS, type Entity } from './canonical.ts';
 import { tempAppender, pipelinePages } from '../identity/temp.ts';
+import { digestInSql } from './identifierSql.ts';
 
 /** Identifier types that only say "this device": alone they do not make a customer on events (anonymous_key). */
 export const WEAK_TYPES: IdType[] = ['anonymous_id', 'device_id'];
@@ -35,15 +36,21 @@ export async function scanIdentifiers(app: App, p: string, entity: Entity, prese
     : `select null::varchar as id_type, null::varchar as namespace, null::varchar as raw where false`;
   await db.run(`create temp table ${p}_idraw as select (row_number() over ())::bigint as k, * from (${union})`);
   const total = await db.scalar(`select count(*) from ${p}_idraw`);
-  // What JS computes per distinct value, appended by k (the type, namespace and raw value stay in SQL and are
-  // joined back by k).
+  // The digest of each distinct value by k (the type, namespace and raw value stay in SQL and are joined back by
+  // k): in SQL where it gives the same (identifierSql.ts), the rest computed in JS and appended.
   await db.run(`create temp table ${p}_idh (k bigint, norm varchar, id_hash varchar, id_masked varchar, status varchar)`);
+  const inSql = await digestInSql(db, app.keys, `${p}_idraw`, `${p}_idh`, columns);
+  let rest = `${p}_idraw`;
+  if (inSql.done) {
+    rest = `${p}_idjs`;
+    await db.run(`create temp table ${rest} as select (row_number() over ())::bigint as j, r.k, r.id_type, r.raw from ${p}_idraw r anti join ${p}_idh h using (k)`);
+  }
   const a = await tempAppender(db, `${p}_idh`);
   const invalid: Record<string, number> = {};
   let masked = 0;
-  let renamed = 0;
+  let renamed = inSql.renamed;
   await pipelinePages<{ k: number; id_type: IdType; raw: string }, IdentifierDigest[]>(
-    db, `select k, id_type, raw from ${p}_idraw where k between $a and $b`, total, 50_000,
+    db, `select k, id_type, raw from ${rest} where ${inSql.done ? 'j' : 'k'} between $a and $b`, total - inSql.done, 50_000,
     (page) => page.map((r) => digestIdentifier(app.keys, r.id_type, r.raw)),
     (page, digests) => {
       for (let i = 0; i < page.length; i++) {
@@ -65,6 +72,7 @@ export async function scanIdentifiers(app: App, p: string, entity: Entity, prese
     },
   );
   a.closeSync();
+  if (inSql.done) await db.run(`drop table ${rest}`);
   // Two raw values can only share a normalised value when normalising changed one of them: only then is the key
   // the first k of each hash (a window over the hashes) rather than k itself.
   const key = renamed ? `case when h.id_hash is not null then min(r.k) over (partition by r.id_type, r.namespace, h.id_hash) end` : `case when h.id_hash is not null then r.k end`;

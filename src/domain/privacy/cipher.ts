@@ -1,4 +1,4 @@
-import { createHmac, createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createHash, createHmac, createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
 /** Key material for one workspace: an HMAC key for matching and AES-256-GCM keys (by id) for display values. */
 export interface Keys {
@@ -10,6 +10,17 @@ export interface Keys {
 /** Keyed hash used to match identifiers: HMAC-SHA256, hex. The same input always gives the same hash. */
 export function keyedHash(keys: Keys, type: string, normalized: string): string {
   return createHmac('sha256', keys.hmac).update(`${type}\u0000${normalized}`).digest('hex');
+}
+
+/**
+ * The HMAC key's inner and outer padded keys (RFC 2104: the key, hashed first when longer than SHA-256's 64-byte
+ * block, zero-padded to 64 bytes, XOR 0x36 / 0x5c), so that the warehouse can compute `keyedHash` set-wise:
+ * sha256(outer ‖ sha256(inner ‖ message)).
+ */
+export function keyedHashPads(keys: Keys): { inner: Buffer; outer: Buffer } {
+  const block = Buffer.alloc(64);
+  (keys.hmac.length > 64 ? createHash('sha256').update(keys.hmac).digest() : keys.hmac).copy(block);
+  return { inner: Buffer.from(block.map((b) => b ^ 0x36)), outer: Buffer.from(block.map((b) => b ^ 0x5c)) };
 }
 
 /** AES-256-GCM under the active key: `keyid:base64(iv‖tag‖ciphertext)`. */
