@@ -55,24 +55,31 @@ test('a backlog past the memory bound is read back from the log: nothing refused
   }
 });
 
+/** Writes `requests` logged requests of `per` track events each for source 'web' straight into a store's log. */
+async function logBacklog(dir: string, requests: number, per: number, segmentBytes?: number) {
+  const app = await openApp({ dir });
+  const web = await createSource(app, 'web');
+  const hasher = new IdHasher(app.keys);
+  const at = Date.parse('2026-11-20T10:00:00Z');
+  const handed: WalRecord<WalKept>[] = [];
+  const { wal } = await WriteAheadLog.open<WalKept>(paths.wal(dir), new Map(), (r) => handed.push(...r), segmentBytes);
+  for (let k = 0; k < requests; k++) {
+    const msgs = Array.from({ length: per }, (_, i) => ({ type: 'track', anonymousId: `anon-${k % 5}`, event: 'Order Completed', messageId: `rs-${k}-${i}`, properties: { k, i } }));
+    const entry = toEntry(web.id, at, segmentToBatch(msgs, { sourceId: web.id, hasher, receivedAt: at, timezone: 'Asia/Shanghai' }));
+    await wal.append(JSON.stringify(entry), keptOf(entry));
+  }
+  return { app, wal, handed };
+}
+
 /**
  * A restart that finds a long backlog in the log (three segments) does not read it all into memory: it notes where
  * the waiting frames lie and the loader reads them back as it reaches them.
  */
 test('a restart with a backlog in the log reads it back a stretch at a time: every event stored once, memory bounded', { timeout: 120_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'siyu-spill-'));
-  const app = await openApp({ dir });
-  const web = await createSource(app, 'web');
-  const hasher = new IdHasher(app.keys);
-  const at = Date.parse('2026-11-20T10:00:00Z');
-  const { wal } = await WriteAheadLog.open<WalKept>(paths.wal(dir), new Map(), () => undefined, 32 * 1024);
   const requests = 150;
   const per = 20;
-  for (let k = 0; k < requests; k++) {
-    const msgs = Array.from({ length: per }, (_, i) => ({ type: 'track', anonymousId: `anon-${k % 5}`, event: 'Order Completed', messageId: `rs-${k}-${i}`, properties: { k, i } }));
-    const entry = toEntry(web.id, at, segmentToBatch(msgs, { sourceId: web.id, hasher, receivedAt: at, timezone: 'Asia/Shanghai' }));
-    await wal.append(JSON.stringify(entry), keptOf(entry));
-  }
+  const { app, wal } = await logBacklog(dir, requests, per, 32 * 1024);
   await wal.close();
   assert.ok(listSegments(paths.wal(dir)).length >= 3, 'the backlog spans several segments');
   const memoryBytes = 16 * 1024;
@@ -97,18 +104,8 @@ test('a restart with a backlog in the log reads it back a stretch at a time: eve
  */
 test('the loader reports its lag: events waiting, text in memory within the bound, the rest on disk; nothing after it drains', { timeout: 120_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'siyu-spill-'));
-  const app = await openApp({ dir });
-  const web = await createSource(app, 'web');
-  const hasher = new IdHasher(app.keys);
-  const at = Date.parse('2026-11-20T10:00:00Z');
-  const handed: WalRecord<WalKept>[] = [];
   const walDir = paths.wal(dir);
-  const { wal } = await WriteAheadLog.open<WalKept>(walDir, new Map(), (r) => handed.push(...r));
-  for (let k = 0; k < 40; k++) {
-    const msgs = Array.from({ length: 10 }, (_, i) => ({ type: 'track', userId: `u-${k}`, event: 'Coupon Used', messageId: `st-${k}-${i}`, properties: { i } }));
-    const entry = toEntry(web.id, at, segmentToBatch(msgs, { sourceId: web.id, hasher, receivedAt: at, timezone: 'Asia/Shanghai' }));
-    await wal.append(JSON.stringify(entry), keptOf(entry));
-  }
+  const { app, wal, handed } = await logBacklog(dir, 40, 10);
   const db = await app.db.fork();
   const memoryBytes = 4 * 1024;
   const loader = new Loader(db, app.workspaceId, () => 'web', () => undefined, (seg, from, to, max) => readFrames(walDir, seg, from, to, max, (p) => keptOf(JSON.parse(p.toString('utf8')))), memoryBytes);
