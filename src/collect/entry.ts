@@ -46,7 +46,11 @@ export interface WalKept {
 }
 
 export function keptOf(entry: WalEntry): WalKept {
-  return { s: entry.s, r: entry.r, n: entry.e.length, f: entry.f, ...(entry.i?.length ? { i: entry.i } : {}) };
+  return keptWith(entry, entry.e.length);
+}
+
+function keptWith(entry: Omit<WalEntry, 'e'>, n: number): WalKept {
+  return { s: entry.s, r: entry.r, n, f: entry.f, ...(entry.i?.length ? { i: entry.i } : {}) };
 }
 
 const EVENTS_KEY = Buffer.from(',"e":[');
@@ -61,7 +65,7 @@ export function decodeKept(payload: Buffer): WalKept {
   const at = payload.indexOf(EVENTS_KEY);
   if (at > 0) {
     const head = parseOrNull(`${payload.toString('utf8', 0, at)}}`) as Omit<WalEntry, 'e'> | null;
-    if (typeof head?.n === 'number') return { s: head.s, r: head.r, n: head.n, f: head.f, ...(head.i?.length ? { i: head.i } : {}) };
+    if (typeof head?.n === 'number') return keptWith(head, head.n);
   }
   return keptOf(JSON.parse(payload.toString('utf8')) as WalEntry);
 }

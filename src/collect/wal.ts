@@ -1,5 +1,5 @@
-import { mkdirSync, readdirSync, openSync, readSync, closeSync, fstatSync, ftruncateSync, rmSync } from 'node:fs';
-import { open as openFile } from 'node:fs/promises';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { open as openFile, type FileHandle } from 'node:fs/promises';
 import { LogFile } from './logFile.ts';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -66,7 +66,7 @@ export class WriteAheadLog<K> {
     const replay: LogStretch[] = [];
     for (const segment of segments) {
       const from = loaded.get(segment) ?? 0;
-      const to = recoverSegment(dir, segment, from);
+      const to = await recoverSegment(dir, segment, from);
       if (to > from) replay.push({ segment, from, to });
     }
     const wal = new WriteAheadLog<K>(dir, onDurable, segmentBytes);
@@ -172,16 +172,16 @@ export function listSegments(dir: string): string[] {
  * Checks a segment's frames from an offset and returns where the intact ones end; a torn or corrupt tail is
  * truncated away (it was never acknowledged). Reads the segment once, keeping nothing.
  */
-export function recoverSegment(dir: string, segment: string, from: number): number {
-  const fd = openSync(join(dir, segment), 'r+');
+export async function recoverSegment(dir: string, segment: string, from: number): Promise<number> {
+  const fh = await openFile(join(dir, segment), 'r+');
   try {
-    const size = fstatSync(fd).size;
+    const { size } = await fh.stat();
     if (from >= size) return from;
-    const { end } = parseFrames(readAt(fd, from, size - from), segment, from, Infinity, () => null);
-    if (end < size) ftruncateSync(fd, end);
+    const { end } = parseFrames(await readAt(fh, from, size - from), segment, from, Infinity, () => null);
+    if (end < size) await fh.truncate(end);
     return end;
   } finally {
-    closeSync(fd);
+    await fh.close();
   }
 }
 
@@ -194,22 +194,12 @@ export function recoverSegment(dir: string, segment: string, from: number): numb
 export async function readFrames<K>(dir: string, segment: string, from: number, to: number, maxBytes: number, decode: (payload: Buffer) => K): Promise<WalRecord<K>[]> {
   const fh = await openFile(join(dir, segment), 'r');
   try {
-    const readAt = async (at: number, length: number) => {
-      const buf = Buffer.allocUnsafe(length);
-      let got = 0;
-      while (got < length) {
-        const { bytesRead } = await fh.read(buf, got, length - got, at + got);
-        if (bytesRead <= 0) break;
-        got += bytesRead;
-      }
-      return buf.subarray(0, got);
-    };
     const want = Math.min(to - from, Math.max(maxBytes, 0));
-    let buf = await readAt(from, want);
+    let buf = await readAt(fh, from, want);
     let { records } = parseFrames(buf, segment, from, to, decode);
     if (!records.length && want < to - from && buf.length >= 8) {
       // One frame larger than the budget: read exactly it.
-      buf = await readAt(from, 8 + buf.readUInt32BE(0));
+      buf = await readAt(fh, from, 8 + buf.readUInt32BE(0));
       ({ records } = parseFrames(buf, segment, from, to, decode));
     }
     if (!records.length) throw new Error(`write-ahead log ${segment}: no readable frame at offset ${from}`);
@@ -219,13 +209,14 @@ export async function readFrames<K>(dir: string, segment: string, from: number, 
   }
 }
 
-function readAt(fd: number, from: number, length: number): Buffer {
+/** Up to `length` bytes of a file from an offset (fewer at its end). */
+async function readAt(fh: FileHandle, from: number, length: number): Promise<Buffer> {
   const buf = Buffer.allocUnsafe(length);
   let got = 0;
   while (got < length) {
-    const n = readSync(fd, buf, got, length - got, from + got);
-    if (n <= 0) break;
-    got += n;
+    const { bytesRead } = await fh.read(buf, got, length - got, from + got);
+    if (bytesRead <= 0) break;
+    got += bytesRead;
   }
   return buf.subarray(0, got);
 }
