@@ -1,6 +1,5 @@
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
-import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
 import type { App } from '../app/context.ts';
 import { DEFAULT_TIMEZONE } from '../config.ts';
 import { UserError, isUserError } from '../errors.ts';
@@ -23,6 +22,7 @@ import { refreshAggregates } from '../insight/aggregates.ts';
 import { refreshPurchaseSummary } from '../models/purchaseSummary.ts';
 import { resolveStaffNames } from './staffNames.ts';
 import { liveLock } from '../server/lock.ts';
+import { spillToScratch, scratchRoot } from '../store/duckdb/scratch.ts';
 import type { ImportOptions, ImportSummary, FileSummary, IdentityStats } from './types.ts';
 
 export type { ImportOptions, ImportSummary, FileSummary } from './types.ts';
@@ -53,7 +53,7 @@ export async function importFiles(app: App, opts: ImportOptions): Promise<Import
   const identity: IdentityStats = { customersCreated: 0, merged: 0, conflicts: 0, identifiersAdded: 0, invalidIdentifiers: {}, maskedIdentifiers: 0 };
   const summaries: FileSummary[] = [];
   let done = 0;
-  const restore = await capMemory(app);
+  const restore = await capMemory(app, files);
   try {
     for (const file of files) {
       // Some operators cannot spill (large updates, list aggregates): when the capped buffer pool runs out, the
@@ -64,7 +64,8 @@ export async function importFiles(app: App, opts: ImportOptions): Promise<Import
           summaries.push(attempt ? { ...s, memoryRetries: attempt } : s);
           break;
         } catch (e) {
-          if (attempt >= 3 || !/Out of Memory/i.test(String((e as Error).message)) || !(await raiseMemory(app))) throw e;
+          if (!/Out of Memory/i.test(String((e as Error).message))) throw e;
+          if (attempt >= 3 || !(await raiseMemory(app))) throw outOfMemory(file);
         }
       }
     }
@@ -85,7 +86,8 @@ async function importOne(app: App, file: string, o: OneOpts): Promise<FileSummar
   const t0 = Date.now();
   const db = app.db;
   const p = tempPrefix('imp');
-  const tmp = mkdtempSync(`${tmpdir()}/siyu-import-`);
+  // Transcoded and unpacked copies of the file are plaintext: they go to the private scratch, not the OS temp directory.
+  const tmp = mkdtempSync(join(scratchRoot(2 * statSync(file).size).dir, 'files-'));
   const source = o.source ?? o.mapping.constants?.source ?? o.mapping.name ?? null;
   const runId = await recordRun(app, { entity: o.entity, source, file });
   const timings: Record<string, number> = {};
@@ -160,19 +162,32 @@ async function importOne(app: App, file: string, o: OneOpts): Promise<FileSummar
 
 /**
  * Memory flat in file size: while a CLI import runs, DuckDB's buffer pool is capped (SIYU_IMPORT_MEMORY_LIMIT, default
- * 256MB) so large staging data spills to its temp directory instead of growing the process; the previous limit
- * is restored afterwards.
+ * 256MB) so large staging data spills instead of growing the process; the previous limit is restored afterwards.
+ * The staged rows are plaintext, so the spill goes to a private scratch directory — memory-backed when the machine
+ * has room (about four times the files' size) — and never to the data directory (see store/duckdb/scratch.ts).
  */
-async function capMemory(app: App): Promise<() => Promise<void>> {
+async function capMemory(app: App, files: string[]): Promise<() => Promise<void>> {
   const want = process.env.SIYU_IMPORT_MEMORY_LIMIT ?? '256MB';
   // Inside `siyu serve` the buffer pool is shared with everything else the server runs: leave it alone there.
   if (liveLock(app.dir)) return async () => undefined;
+  await spillToScratch(app.db, Math.max(1 << 30, 4 * files.reduce((a, f) => a + statSync(f).size, 0)));
   const row = await app.db.get<{ cur: string }>(`select current_setting('memory_limit') as cur`).catch(() => undefined);
   if (!row || !/^\d+(\.\d+)?\s*[KMGT]i?B$/i.test(want)) return async () => undefined;
-  await app.db.run(`set memory_limit = '${want}'`);
+  // DuckDB refuses a cap below what it holds now: the import then runs under the current one.
+  if (!(await app.db.run(`set memory_limit = '${want}'`).then(() => true, () => false))) return async () => undefined;
   return async () => {
     await app.db.run(`set memory_limit = '${row.cur.replace(/'/g, '')}'`).catch(() => undefined);
   };
+}
+
+function outOfMemory(file: string): UserError {
+  const cap = process.env.SIYU_IMPORT_MEMORY_LIMIT ?? '256MB';
+  return new UserError(
+    'import_out_of_memory',
+    `${file} was not imported: it needs more memory than the import may use, even after three retries with twice as much (SIYU_IMPORT_MEMORY_LIMIT=${cap}). Raise SIYU_IMPORT_MEMORY_LIMIT and import it again; nothing of the file was applied.`,
+    `${file} 未导入：所需内存超过导入上限（重试三次、每次加倍后仍不足，SIYU_IMPORT_MEMORY_LIMIT=${cap}）。请调高 SIYU_IMPORT_MEMORY_LIMIT 后重新导入；该文件未写入任何数据。`,
+    413,
+  );
 }
 
 /** Doubles DuckDB's memory limit (for a retry after Out of Memory); false when it cannot be read. */

@@ -68,3 +68,23 @@ test('given live records with traits, when resolved, then the traits join the cu
   const t = await app.db.get<{ t: string }>(`select traits::varchar as t from customers where id = $id`, { id: c });
   assert.deepEqual(JSON.parse(t!.t), { plan: 'silver', city: 'sh' });
 }));
+
+test('given an import memory cap too small even after three doublings, then the import fails with a clear error, applies nothing and restores the cap', () => withStore(async (app, file) => {
+  const before = (await app.db.get<{ m: string }>(`select current_setting('memory_limit') as m`))?.m;
+  // ≈ 40 MB of text: the reader wants a buffer of the file's size, more than 4 MB doubled three times.
+  const o = file('o.csv', 'order_id,member_no,ordered_at,gross_amount\n' + Array.from({ length: 1_100_000 }, (_, i) => `O${i},M${i % 1000},2024-03-0${1 + (i % 9)},10\n`).join(''));
+  process.env.SIYU_IMPORT_MEMORY_LIMIT = '4MB';
+  try {
+    await assert.rejects(importFiles(app, { entity: 'orders', files: [o] }), (e: Error & { code?: string }) => {
+      assert.equal(e.code, 'import_out_of_memory', e.message);
+      assert.match(e.message, /o\.csv was not imported: .*SIYU_IMPORT_MEMORY_LIMIT=4MB/);
+      return true;
+    });
+  } finally {
+    delete process.env.SIYU_IMPORT_MEMORY_LIMIT;
+  }
+  assert.equal(await app.db.scalar(`select count(*) from orders`), 0);
+  // The cap is restored (DuckDB prints it rounded to 0.1 GiB, and reads back what it printed).
+  const gib = (m?: string) => Number(/^([\d.]+) GiB$/.exec(m ?? '')?.[1]);
+  assert.ok(Math.abs(gib((await app.db.get<{ m: string }>(`select current_setting('memory_limit') as m`))?.m) - gib(before)) < 0.15);
+}));

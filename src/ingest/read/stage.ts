@@ -110,6 +110,8 @@ export async function dropStaged(db: Database, prefix: string): Promise<void> {
 }
 
 function unreadable(path: string, e: unknown): never {
+  // A buffer pool too small for the reader is not a fault of the file: the import retries it with more memory.
+  if (/Out of Memory/i.test(String((e as Error).message))) throw e;
   const first = String((e as Error).message).split('\n')[0].replace(/^[A-Za-z ]*Error: /, '');
   throw new UserError('csv_unreadable', `${path} cannot be read as delimited text: ${first}`, `无法按分隔文本读取 ${path}：${first}`);
 }
