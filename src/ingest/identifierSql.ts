@@ -16,41 +16,35 @@ import type { IdType } from '../domain/privacy/normalize.ts';
 export const SQL_DIGEST_TYPES: IdType[] = ['phone', 'email', 'member_no', 'unionid', 'openid', 'external_userid', 'device_id', 'anonymous_id', 'user_id'];
 
 /** The unquoting every type shares (normalizeIdentifier): trim spaces, drop leading apostrophes, then a leading =" and a trailing ". */
-function unquotedSql(raw: string): string {
-  return `regexp_replace(regexp_replace(trim(${raw}), '^''+', ''), '^="|"$', '', 'g')`;
-}
+const UNQUOTED = `regexp_replace(regexp_replace(trim(raw), '^''+', ''), '^="|"$', '', 'g')`;
 
-/** normalizePhone of an unquoted printable-ASCII value: E.164, or NULL when it is not a valid (or is a masked) number. */
-function phoneSql(u: string): string {
-  const p = `regexp_replace(regexp_replace(trim(${u}), '^''+', ''), '^="?|"$', '', 'g')`;
-  const plus = `starts_with(${p}, '+')`;
-  const stripped = `regexp_replace(${p}, '[ ().-]', '', 'g')`;
-  const digits = `(case when ${plus} then substr(${stripped}, 2) else ${stripped} end)`;
-  const d = `(case when starts_with(${digits}, '00') then substr(${digits}, 3) else ${digits} end)`;
-  return `(case when ${p} = '' or regexp_matches(${p}, '[*xX]{2,}') or not regexp_full_match(${digits}, '[0-9]+') then null
-    when starts_with(${d}, '86') and length(${d}) = 13 and regexp_full_match(substr(${d}, 3), '1[3-9][0-9]{9}') then '+' || ${d}
-    when not ${plus} and regexp_full_match(${d}, '1[3-9][0-9]{9}') then '+86' || ${d}
-    when ${plus} and length(${d}) between 8 and 15 and not starts_with(${d}, '86') then '+' || ${d} end)`;
-}
-
-/** normalizeEmail of an unquoted printable-ASCII value: trimmed and lower-cased, or NULL when it is not an address. */
-function emailSql(u: string): string {
-  const e = `lower(trim(${u}))`;
-  return `(case when regexp_full_match(${e}, '[^ @]+@[^ @]+[.][^ @]+') then ${e} end)`;
-}
-
-/** normalizeIdentifier of a printable-ASCII `raw` in SQL; NULL (or empty) when the domain function must decide. */
-export function normalizedSql(type: IdType, raw: string): string {
-  const u = unquotedSql(raw);
-  if (type === 'phone') return phoneSql(u);
-  if (type === 'email') return emailSql(u);
-  return type === 'member_no' ? `upper(${u})` : u;
+/**
+ * A query over `rel(k, id_type, raw)` (values of one type, printable ASCII) giving `(k, id_type, norm)` as the
+ * domain function normalises them; norm is NULL or empty where the domain function must decide. Each step is a
+ * projection of its own, so DuckDB computes it once per value (nested expressions would repeat their regexes).
+ */
+export function normalizedSql(type: IdType, rel: string): string {
+  const u = `select k, id_type, ${UNQUOTED} as u from ${rel}`;
+  if (type === 'email') {
+    // normalizeEmail: trimmed and lower-cased, when it is shaped like an address.
+    return `select k, id_type, case when regexp_full_match(e, '[^ @]+@[^ @]+[.][^ @]+') then e end as norm from (select k, id_type, lower(trim(u)) as e from (${u}))`;
+  }
+  if (type !== 'phone') return `select k, id_type, ${type === 'member_no' ? 'upper(u)' : 'u'} as norm from (${u})`;
+  // normalizePhone: E.164 (+86 by default); NULL when not a valid number, or a masked one (138****5678).
+  const p = `select k, id_type, regexp_replace(regexp_replace(trim(u), '^''+', ''), '^="?|"$', '', 'g') as p from (${u})`;
+  const s1 = `select *, starts_with(p, '+') as plus, regexp_replace(p, '[ ().-]', '', 'g') as stripped from (${p})`;
+  const s2 = `select *, case when plus then substr(stripped, 2) else stripped end as digits from (${s1})`;
+  const s3 = `select *, case when starts_with(digits, '00') then substr(digits, 3) else digits end as d from (${s2})`;
+  return `select k, id_type, case when p = '' or regexp_matches(p, '[*xX]{2,}') or not regexp_full_match(digits, '[0-9]+') then null
+    when starts_with(d, '86') and length(d) = 13 and regexp_full_match(substr(d, 3), '1[3-9][0-9]{9}') then '+' || d
+    when not plus and regexp_full_match(d, '1[3-9][0-9]{9}') then '+86' || d
+    when plus and length(d) between 8 and 15 and not starts_with(d, '86') then '+' || d end as norm from (${s3})`;
 }
 
 /** maskIdentifier (domain/privacy/mask.ts) of a printable-ASCII normalised value of `type`. */
 export function maskedSql(type: IdType, norm: string): string {
   if (type === 'phone') {
-    const d = `regexp_replace(${norm}, '^[+]86', '')`;
+    const d = `(case when starts_with(${norm}, '+86') then substr(${norm}, 4) else ${norm} end)`;
     return `(case when length(${d}) < 7 then repeat('*', length(${d})) else left(${d}, 3) || '****' || right(${d}, 4) end)`;
   }
   if (type === 'email') return `(left(split_part(${norm}, '@', 1), 1) || '***@' || split_part(${norm}, '@', 2))`;
@@ -66,15 +60,16 @@ export async function digestInSql(db: Database, keys: Keys, source: string, targ
   if (!sqlTypes.length) return { done: 0, renamed: 0 };
   const { inner, outer } = keyedHashPads(keys);
   const params: Record<string, unknown> = { outer: blobValue(outer) };
-  const norm = `case id_type ${sqlTypes.map((t) => `when '${t}' then ${normalizedSql(t, 'raw')}`).join(' ')} end`;
   const masked = `case id_type ${sqlTypes.map((t) => `when '${t}' then ${maskedSql(t, 'norm')}`).join(' ')} end`;
   const prefix = `case id_type ${sqlTypes.map((t, i) => ((params[`pre${i}`] = blobValue(Buffer.concat([inner, Buffer.from(`${t}\u0000`, 'utf8')]))), `when '${t}' then $pre${i}`)).join(' ')} end`;
+  const normalized = sqlTypes.map((t, i) => {
+    params[`t${i}`] = t;
+    return normalizedSql(t, `(select k, id_type, raw from ${source} where id_type = $t${i} and regexp_full_match(raw, '[ -~]*'))`);
+  }).join(' union all ');
   await db.run(
     `insert into ${target} (k, norm, id_hash, id_masked, status)
      select k, norm, sha256($outer || unhex(sha256(${prefix} || encode(norm)))), ${masked}, 'ok'
-     from (select k, id_type, raw, ${norm} as norm from ${source}
-           where id_type in (${sqlTypes.map((t) => `'${t}'`).join(', ')}) and regexp_full_match(raw, '[ -~]*'))
-     where norm <> ''`,
+     from (${normalized}) where norm <> ''`,
     params,
   );
   const r = await db.get<{ done: number; renamed: number }>(`select count(*)::bigint as done, count(*) filter (where h.norm <> s.raw)::bigint as renamed from ${target} h join ${source} s using (k)`);
