@@ -76,6 +76,7 @@ test('scratch is private and memory-backed when a memory file system has room, e
     assert.equal(statSync(shm.dir).mode & 0o777, 0o700);
     rmSync(shm.dir, { recursive: true });
   }
+  assert.throws(() => chooseScratch(1, { SIYU_SCRATCH_DIR: join(tmpdir(), 'siyu-no-such-dir') }), (e: Error & { code?: string }) => e.code === 'scratch_dir_missing' && /does not exist/.test(e.message));
   // Asking for more room than any machine has falls back to the OS temp directory.
   const fallback = chooseScratch(Number.MAX_SAFE_INTEGER, {}, ['/dev/shm']);
   assert.ok(fallback.dir.startsWith(join(tmpdir(), 'siyu-spill-')), fallback.dir);

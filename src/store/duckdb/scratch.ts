@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, statfsSync, existsSync, readdirSync } from 'node:f
 import { join, sep } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { Database } from './database.ts';
+import { UserError } from '../../errors.ts';
 
 /** statfs magic numbers of the memory-backed file systems (linux/magic.h). */
 const MEMORY_FS = new Set([0x01021994 /* tmpfs */, 0x858458f6 /* ramfs */]);
@@ -22,7 +23,12 @@ export interface ScratchChoice {
  */
 export function chooseScratch(minFree: number, env: NodeJS.ProcessEnv = process.env, candidates = ['/dev/shm', env.XDG_RUNTIME_DIR ?? '']): ScratchChoice {
   const make = (parent: string, inMemory: boolean) => ({ dir: mkdtempSync(join(parent, `${PREFIX}${process.pid}-`)), inMemory });
-  if (env.SIYU_SCRATCH_DIR) return make(env.SIYU_SCRATCH_DIR, isMemoryBacked(env.SIYU_SCRATCH_DIR));
+  if (env.SIYU_SCRATCH_DIR) {
+    if (!existsSync(env.SIYU_SCRATCH_DIR)) {
+      throw new UserError('scratch_dir_missing', `SIYU_SCRATCH_DIR=${env.SIYU_SCRATCH_DIR} does not exist: create it (0700) or unset it.`, `SIYU_SCRATCH_DIR=${env.SIYU_SCRATCH_DIR} 不存在：请先创建（权限 0700）或取消该设置。`);
+    }
+    return make(env.SIYU_SCRATCH_DIR, isMemoryBacked(env.SIYU_SCRATCH_DIR));
+  }
   for (const c of candidates) {
     if (!c || !existsSync(c)) continue;
     try {
