@@ -20,6 +20,8 @@ test('the binding seals each value exactly as node:crypto does under the same ke
   assert.equal(bulk.length, VALUES.length);
   VALUES.forEach((v, i) => assert.equal(bulk[i], sealOne(key, ivs.subarray(12 * i, 12 * i + 12), v), `value ${i} (${v.length} chars)`));
   assert.deepEqual(sealAll(key, Buffer.alloc(0), []), []);
+  // Only empty values: the text buffer itself is empty.
+  assert.deepEqual(sealAll(key, ivs.subarray(0, 24), ['', '']), [sealOne(key, ivs.subarray(0, 12), ''), sealOne(key, ivs.subarray(12, 24), '')]);
 });
 
 test('encryptMany gives values decrypt reads back, each under its own IV', () => {
