@@ -23,6 +23,7 @@ import { refreshPurchaseSummary } from '../models/purchaseSummary.ts';
 import { resolveStaffNames } from './staffNames.ts';
 import { liveLock } from '../server/lock.ts';
 import { spillToScratch, scratchRoot } from '../store/duckdb/scratch.ts';
+import { isOutOfMemory } from '../store/duckdb/database.ts';
 import type { ImportOptions, ImportSummary, FileSummary, IdentityStats } from './types.ts';
 
 export type { ImportOptions, ImportSummary, FileSummary } from './types.ts';
@@ -64,7 +65,7 @@ export async function importFiles(app: App, opts: ImportOptions): Promise<Import
           summaries.push(attempt ? { ...s, memoryRetries: attempt } : s);
           break;
         } catch (e) {
-          if (!/Out of Memory/i.test(String((e as Error).message))) throw e;
+          if (!isOutOfMemory(e)) throw e;
           if (attempt >= 3 || !(await raiseMemory(app))) throw outOfMemory(file);
         }
       }
@@ -167,7 +168,7 @@ async function importOne(app: App, file: string, o: OneOpts): Promise<FileSummar
  * has room (about four times the files' size) — and never to the data directory (see store/duckdb/scratch.ts).
  */
 async function capMemory(app: App, files: string[]): Promise<() => Promise<void>> {
-  const want = process.env.SIYU_IMPORT_MEMORY_LIMIT ?? '256MB';
+  const want = importMemoryLimit();
   // Inside `siyu serve` the buffer pool is shared with everything else the server runs: leave it alone there.
   if (liveLock(app.dir)) return async () => undefined;
   await spillToScratch(app.db, Math.max(1 << 30, 4 * files.reduce((a, f) => a + statSync(f).size, 0)));
@@ -180,8 +181,13 @@ async function capMemory(app: App, files: string[]): Promise<() => Promise<void>
   };
 }
 
+/** DuckDB's buffer-pool cap while a CLI import runs. */
+function importMemoryLimit(): string {
+  return process.env.SIYU_IMPORT_MEMORY_LIMIT ?? '256MB';
+}
+
 function outOfMemory(file: string): UserError {
-  const cap = process.env.SIYU_IMPORT_MEMORY_LIMIT ?? '256MB';
+  const cap = importMemoryLimit();
   return new UserError(
     'import_out_of_memory',
     `${file} was not imported: it needs more memory than the import may use, even after three retries with twice as much (SIYU_IMPORT_MEMORY_LIMIT=${cap}). Raise SIYU_IMPORT_MEMORY_LIMIT and import it again; nothing of the file was applied.`,

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import type { Database } from '../../store/duckdb/database.ts';
+import { isOutOfMemory, type Database } from '../../store/duckdb/database.ts';
 import type { Encoding, FileFormat } from '../types.ts';
 import { detectEncoding, toUtf8 } from './encoding.ts';
 import { sampleText, detectDelimiter, readHeader, widestRow } from './header.ts';
@@ -111,7 +111,7 @@ export async function dropStaged(db: Database, prefix: string): Promise<void> {
 
 function unreadable(path: string, e: unknown): never {
   // A buffer pool too small for the reader is not a fault of the file: the import retries it with more memory.
-  if (/Out of Memory/i.test(String((e as Error).message))) throw e;
+  if (isOutOfMemory(e)) throw e;
   const first = String((e as Error).message).split('\n')[0].replace(/^[A-Za-z ]*Error: /, '');
   throw new UserError('csv_unreadable', `${path} cannot be read as delimited text: ${first}`, `无法按分隔文本读取 ${path}：${first}`);
 }

@@ -96,3 +96,8 @@ export class Database {
     if (this.ownsInstance) this.instance.closeSync();
   }
 }
+
+/** DuckDB ran out of its buffer pool (a statement that could not spill, or a cap too small for the reader). */
+export function isOutOfMemory(e: unknown): boolean {
+  return /Out of Memory/i.test(String((e as Error)?.message ?? e));
+}
