@@ -11,9 +11,9 @@ import type { IdType } from '../domain/privacy/normalize.ts';
  * trimmed and lower-cased, a member number upper-cased, other ids trimmed and unquoted) and gives NULL where the
  * value is not a usable identifier: those values — invalid, masked, non-ASCII — stay with the domain function,
  * which tells them apart. The hash is HMAC-SHA256 from the key's pads; the key never leaves memory (a bound
- * parameter). The rows never cross into JS.
+ * parameter). The rows never cross into JS. Every identifier type has its SQL here; a test holds each equal to
+ * the domain function.
  */
-export const SQL_DIGEST_TYPES: IdType[] = ['phone', 'email', 'member_no', 'unionid', 'openid', 'external_userid', 'device_id', 'anonymous_id', 'user_id'];
 
 /** The unquoting every type shares (normalizeIdentifier): trim spaces, drop leading apostrophes, then a leading =" and a trailing ". */
 const UNQUOTED = `regexp_replace(regexp_replace(trim(raw), '^''+', ''), '^="|"$', '', 'g')`;
@@ -56,13 +56,12 @@ export function maskedSql(type: IdType, norm: string): string {
  * (status ok) and returns how many it did and how many of them normalising changed. The rest are left to the caller.
  */
 export async function digestInSql(db: Database, keys: Keys, source: string, target: string, types: IdType[]): Promise<{ done: number; renamed: number }> {
-  const sqlTypes = types.filter((t) => SQL_DIGEST_TYPES.includes(t));
-  if (!sqlTypes.length) return { done: 0, renamed: 0 };
+  if (!types.length) return { done: 0, renamed: 0 };
   const { inner, outer } = keyedHashPads(keys);
   const params: Record<string, unknown> = { outer: blobValue(outer) };
-  const masked = `case id_type ${sqlTypes.map((t) => `when '${t}' then ${maskedSql(t, 'norm')}`).join(' ')} end`;
-  const prefix = `case id_type ${sqlTypes.map((t, i) => ((params[`pre${i}`] = blobValue(Buffer.concat([inner, Buffer.from(`${t}\u0000`, 'utf8')]))), `when '${t}' then $pre${i}`)).join(' ')} end`;
-  const normalized = sqlTypes.map((t, i) => {
+  const masked = `case id_type ${types.map((t) => `when '${t}' then ${maskedSql(t, 'norm')}`).join(' ')} end`;
+  const prefix = `case id_type ${types.map((t, i) => ((params[`pre${i}`] = blobValue(Buffer.concat([inner, Buffer.from(`${t}\u0000`, 'utf8')]))), `when '${t}' then $pre${i}`)).join(' ')} end`;
+  const normalized = types.map((t, i) => {
     params[`t${i}`] = t;
     return normalizedSql(t, `(select k, id_type, raw from ${source} where id_type = $t${i} and regexp_full_match(raw, '[ -~]*'))`);
   }).join(' union all ');
