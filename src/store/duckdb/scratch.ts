@@ -21,7 +21,7 @@ export interface ScratchChoice {
  * volume); otherwise the first memory-backed file system (`/dev/shm`, `$XDG_RUNTIME_DIR`) with `minFree` bytes
  * available, else the OS temp directory. The chosen parent gets a private directory of its own.
  */
-export function chooseScratch(minFree: number, env: NodeJS.ProcessEnv = process.env, candidates = ['/dev/shm', env.XDG_RUNTIME_DIR ?? '']): ScratchChoice {
+export function chooseScratch(minFree: number, env: NodeJS.ProcessEnv = process.env, candidates = memoryParents(env)): ScratchChoice {
   const make = (parent: string, inMemory: boolean) => ({ dir: mkdtempSync(join(parent, `${PREFIX}${process.pid}-`)), inMemory });
   if (env.SIYU_SCRATCH_DIR) {
     if (!existsSync(env.SIYU_SCRATCH_DIR)) {
@@ -30,23 +30,29 @@ export function chooseScratch(minFree: number, env: NodeJS.ProcessEnv = process.
     return make(env.SIYU_SCRATCH_DIR, isMemoryBacked(env.SIYU_SCRATCH_DIR));
   }
   for (const c of candidates) {
-    if (!c || !existsSync(c)) continue;
-    try {
-      const s = statfsSync(c);
-      if (MEMORY_FS.has(s.type) && s.bavail * s.bsize >= minFree) return make(c, true);
-    } catch {
-      // not usable: try the next one
-    }
+    const room = memoryRoom(c);
+    if (room !== null && room >= minFree) return make(c, true);
   }
   return make(tmpdir(), isMemoryBacked(tmpdir()));
 }
 
-function isMemoryBacked(dir: string): boolean {
+/** The memory-backed file systems a scratch root may go on. */
+function memoryParents(env: NodeJS.ProcessEnv): string[] {
+  return ['/dev/shm', env.XDG_RUNTIME_DIR ?? ''].filter(Boolean);
+}
+
+/** Bytes available on `dir` when it is on a memory-backed file system; null when it is not (or cannot be read). */
+function memoryRoom(dir: string): number | null {
   try {
-    return MEMORY_FS.has(statfsSync(dir).type);
+    const s = statfsSync(dir);
+    return MEMORY_FS.has(s.type) ? s.bavail * s.bsize : null;
   } catch {
-    return false;
+    return null;
   }
+}
+
+function isMemoryBacked(dir: string): boolean {
+  return memoryRoom(dir) !== null;
 }
 
 let root: ScratchChoice | null = null;
@@ -69,29 +75,27 @@ export function scratchRoot(minFree: number): ScratchChoice {
 /**
  * Points the store's spill files at a directory of its own in the scratch root, for the rest of this process
  * (DuckDB cannot move them once it has spilled, so this is done before the first large statement; and it names
- * its spill files the same in every instance, so each store needs its own directory). Returns where, or null when
- * DuckDB already spilled elsewhere and keeps that directory.
+ * its spill files the same in every instance, so each store needs its own directory). When DuckDB has already
+ * spilled elsewhere it keeps that directory.
  */
-export async function spillToScratch(db: Database, minFree: number): Promise<ScratchChoice | null> {
+export async function spillToScratch(db: Database, minFree: number): Promise<void> {
   const current = (await db.get<{ t: string }>(`select current_setting('temp_directory') as t`))?.t ?? '';
   const r = scratchRoot(minFree);
-  if (current.startsWith(r.dir + sep)) return { dir: current, inMemory: r.inMemory };
+  if (current.startsWith(r.dir + sep)) return;
   const dir = mkdtempSync(join(r.dir, 'db-'));
   try {
     await db.run(`set temp_directory = '${dir.replace(/'/g, "''")}'`);
   } catch {
     rmSync(dir, { recursive: true, force: true });
-    return null;
   }
-  return { dir, inMemory: r.inMemory };
 }
 
 /** Scratch directories left by a process that was killed (`siyu-spill-<pid>-…` whose pid no longer runs) are removed. */
 function removeStale(): void {
-  for (const parent of ['/dev/shm', tmpdir(), process.env.SIYU_SCRATCH_DIR ?? '']) {
+  for (const parent of [...memoryParents(process.env), tmpdir(), process.env.SIYU_SCRATCH_DIR ?? ''].filter(Boolean)) {
     let names: string[];
     try {
-      names = parent ? readdirSync(parent).filter((n) => n.startsWith(PREFIX)) : [];
+      names = readdirSync(parent).filter((n) => n.startsWith(PREFIX));
     } catch {
       continue;
     }
