@@ -10,9 +10,9 @@ import type { IdType } from '../domain/privacy/normalize.ts';
  * normalising is written in SQL as the domain function does it (a phone to E.164 with +86 by default, an e-mail
  * trimmed and lower-cased, a member number upper-cased, other ids trimmed and unquoted) and gives NULL where the
  * value is not a usable identifier: those values — invalid, masked, non-ASCII — stay with the domain function,
- * which tells them apart. The hash is HMAC-SHA256 from the key's pads; the key never leaves memory (a bound
- * parameter). The rows never cross into JS. Every identifier type has its SQL here; a test holds each equal to
- * the domain function.
+ * which tells them apart; a value with two asterisks in a row (MASKED, normalize.ts) is never taken here. The hash
+ * is HMAC-SHA256 from the key's pads; the key never leaves memory (a bound parameter). The rows never cross into
+ * JS. Every identifier type has its SQL here; a test holds each equal to the domain function.
  */
 
 /** The unquoting every type shares (normalizeIdentifier): trim spaces, drop leading apostrophes, then a leading =" and a trailing ". */
@@ -63,7 +63,7 @@ export async function digestInSql(db: Database, keys: Keys, source: string, targ
   const prefix = `case id_type ${types.map((t, i) => ((params[`pre${i}`] = blobValue(Buffer.concat([inner, Buffer.from(`${t}\u0000`, 'utf8')]))), `when '${t}' then $pre${i}`)).join(' ')} end`;
   const normalized = types.map((t, i) => {
     params[`t${i}`] = t;
-    return normalizedSql(t, `(select k, id_type, raw from ${source} where id_type = $t${i} and regexp_full_match(raw, '[ -~]*'))`);
+    return normalizedSql(t, `(select k, id_type, raw from ${source} where id_type = $t${i} and regexp_full_match(raw, '[ -~]*') and not contains(raw, '**'))`);
   }).join(' union all ');
   await db.run(
     `insert into ${target} (k, norm, id_hash, id_masked, status)

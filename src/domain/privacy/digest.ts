@@ -1,4 +1,4 @@
-import { normalizeIdentifier, type IdType } from './normalize.ts';
+import { MASKED, normalizeIdentifier, type IdType } from './normalize.ts';
 import { keyedHash, type Keys } from './cipher.ts';
 import { maskIdentifier } from './mask.ts';
 
@@ -17,7 +17,7 @@ export interface IdentifierDigest {
 export function digestIdentifier(keys: Keys, type: IdType, raw: unknown): IdentifierDigest {
   const norm = normalizeIdentifier(type, raw);
   if (norm === null) {
-    const isMasked = typeof raw === 'string' && /\*{2,}/.test(raw);
+    const isMasked = typeof raw === 'string' && MASKED.test(raw);
     return { status: isMasked ? 'masked' : 'invalid', norm: null, hash: null, masked: isMasked ? raw : '***' };
   }
   return { status: 'ok', norm, hash: keyedHash(keys, type, norm), masked: maskIdentifier(type, norm) };

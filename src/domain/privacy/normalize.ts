@@ -33,11 +33,17 @@ export function normalizeEmail(raw: string): string | null {
   return EMAIL.test(s) ? s : null;
 }
 
-/** Normalises one identifier of a type; null when it is not a usable identifier. */
+/**
+ * A value an export has already masked (138****5678, 张**, t**1, a***@qq.com): never a join key, whatever its type —
+ * every buyer an export shows as 张** would otherwise become one customer.
+ */
+export const MASKED = /\*{2,}/;
+
+/** Normalises one identifier of a type; null when it is not a usable identifier (missing, invalid or masked). */
 export function normalizeIdentifier(type: IdType, raw: unknown): string | null {
   if (raw === null || raw === undefined) return null;
   const s = String(raw).trim().replace(/^'+/, '').replace(/^="|"$/g, '');
-  if (!s) return null;
+  if (!s || MASKED.test(s)) return null;
   switch (type) {
     case 'phone':
       return normalizePhone(s);
