@@ -4,6 +4,7 @@ import { basename, join } from 'node:path';
 import type { App } from '../app/context.ts';
 import { paths } from '../config.ts';
 import { IDENTIFIER_COLUMNS } from './canonical.ts';
+import type { Structural } from './read/reasons.ts';
 
 const PII = new Set<string>([...IDENTIFIER_COLUMNS, 'name', 'birthday']);
 const csv = (s: unknown) => {
@@ -16,7 +17,7 @@ const csv = (s: unknown) => {
  * the row's canonical values) with a `.json` summary beside it. Identifier and name columns are masked and long
  * digit runs blanked: no plaintext PII leaves the import.
  */
-export async function writeQuarantine(app: App, p: string, file: string, present: Set<string>, structural: { line: number; reason: string }[], summary: object): Promise<string | null> {
+export async function writeQuarantine(app: App, p: string, file: string, present: Set<string>, structural: Structural[], summary: object): Promise<string | null> {
   const rejected = await app.db.scalar(`select count(*) from ${p}_rows where len(_errors) > 0`);
   if (!rejected && !structural.length) return null;
   const dir = paths.quarantine(app.dir);
@@ -26,11 +27,14 @@ export async function writeQuarantine(app: App, p: string, file: string, present
   const out = createWriteStream(path, { mode: 0o600 });
   const cols = [...present].filter((c) => !c.startsWith('_'));
   out.write(['file', 'line', 'column', 'reason', ...cols].map(csv).join(',') + '\n');
-  for (const s of structural) out.write([basename(file), s.line, '', s.reason].map(csv).join(',') + '\n');
+  // A line the reader could not split has no values: its row is padded so every line has the header's fields.
+  for (const s of structural) out.write([basename(file), s.line, s.column ?? '', s.reason, ...cols.map(() => '')].map(csv).join(',') + '\n');
   const shown = cols.map((c) => {
     const v = `${c}::varchar`;
     const masked = PII.has(c) ? (c === 'name' ? `left(${v}, 1) || '*'` : `case when length(${v}) <= 4 then '****' else left(${v}, 2) || '****' || right(${v}, 2) end`) : v;
-    return `regexp_replace(${masked}, '[0-9][0-9 -]{11,22}[0-9Xx]', '****', 'g') as ${c}`;
+    // Eleven digits or more, single blanks or dashes between them (a phone, ID-card or bank-card number): a date such as
+    // 2024-03-05 14:03:00 has ten and stays readable.
+    return `regexp_replace(${masked}, '[0-9](?:[ -]?[0-9]){10,}[Xx]?', '****', 'g') as ${c}`;
   });
   await app.db.run(`create temp table ${p}_q as select (row_number() over (order by _line))::bigint as k, _line, _errors, ${shown.join(', ')} from ${p}_rows where len(_errors) > 0`);
   for (let a = 1; a <= rejected; a += 50_000) {

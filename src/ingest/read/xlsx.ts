@@ -1,21 +1,26 @@
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import ExcelJS from 'exceljs';
 import { UserError } from '../../errors.ts';
+import { headerIndex, HEADER_SEARCH } from './header.ts';
 
-function cellText(v: unknown): string {
+/** A cell as text the way Excel shows it in General format. */
+export function cellText(v: unknown): string {
   if (v === null || v === undefined) return '';
   if (v instanceof Date) {
-    // Excel stores wall-clock times; exceljs hands them over as UTC dates.
-    const iso = v.toISOString();
+    // Excel stores wall-clock times; exceljs hands them over as UTC dates, a serial's float error off by a millisecond.
+    const iso = new Date(Math.round(v.getTime() / 1000) * 1000).toISOString();
     return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso.slice(0, 19).replace('T', ' ');
   }
+  // A whole number as written (a phone or a 16-digit card number typed as a number); a fraction to the 15 significant
+  // digits Excel shows, so a float's noise (0.30000000000000004) is not read as data.
+  if (typeof v === 'number') return !Number.isFinite(v) ? '' : Number.isInteger(v) ? v.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 0 }) : String(Number(v.toPrecision(15)));
   if (typeof v === 'object') {
-    const o = v as { text?: unknown; result?: unknown; richText?: { text: string }[]; error?: string };
+    const o = v as { text?: unknown; result?: unknown; richText?: { text: string }[]; error?: string; formula?: string; sharedFormula?: string };
     if (o.richText) return o.richText.map((r) => r.text).join('');
     if (o.text !== undefined) return cellText(o.text);
     if (o.result !== undefined) return cellText(o.result);
-    if (o.error) return '';
+    if (o.error || o.formula !== undefined || o.sharedFormula !== undefined) return '';
     return JSON.stringify(v);
   }
   return String(v);
@@ -25,43 +30,92 @@ function csvField(s: string): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+type SheetRows = AsyncIterable<{ values: unknown[]; number: number }> & { name?: string; id?: number };
+
 /**
  * Streams one worksheet of an XLSX file (by name, else the first) into a UTF-8 CSV, row by row, so memory stays
- * flat. Returns the sheet's name and the number of data rows written.
+ * flat. Line n of the CSV is row n of the sheet (rows Excel does not store become empty lines), so rejected rows are
+ * reported with the row number Excel shows; trailing empty cells, and cells right of the header's columns, are dropped. Without `--sheet`, a first sheet that
+ * holds no rows (a cover or notes sheet) is an error that names the sheets that do.
  */
-export async function xlsxToCsv(src: string, dest: string, sheet?: string): Promise<{ sheet: string; rows: number }> {
-  const out = createWriteStream(dest);
+export async function xlsxToCsv(src: string, dest: string, shown: string, sheet?: string): Promise<{ sheet: string; rows: number }> {
+  const out = createWriteStream(dest, { mode: 0o600 });
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(src, { worksheets: 'emit', sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', entries: 'emit' });
-  const seen: string[] = [];
+  const seen: { name: string; rows: number }[] = [];
   let picked: string | null = null;
   let rows = 0;
   try {
     for await (const ws of reader) {
-      const w = ws as unknown as AsyncIterable<{ values: unknown[] }> & { name?: string; id?: number };
+      const w = ws as unknown as SheetRows;
       const name = w.name ?? `Sheet${w.id ?? seen.length + 1}`;
-      seen.push(name);
-      if (picked || (sheet && name !== sheet)) {
-        for await (const _row of w) void _row; // drain
+      if (picked !== null || (sheet !== undefined && name !== sheet)) {
+        seen.push({ name, rows: await countRows(w) });
         continue;
       }
       picked = name;
-      let width = 0;
-      for await (const row of w) {
-        const values = (row.values as unknown[]).slice(1);
-        if (!width) width = values.length;
-        const cells = Array.from({ length: width }, (_, i) => csvField(cellText(values[i])));
-        if (!out.write(cells.join(',') + '\n')) await once(out, 'drain');
-        rows++;
-      }
+      rows = await writeSheet(w, out);
+      seen.push({ name, rows });
     }
   } catch (e) {
     out.destroy();
-    throw new UserError('xlsx_unreadable', `The XLSX file cannot be read (${(e as Error).message}); is it a complete .xlsx workbook?`, `无法读取该 XLSX 文件（${(e as Error).message}），文件是否完整？`);
+    const why = (e as Error).message;
+    throw new UserError('xlsx_unreadable', `${shown} cannot be read as an XLSX workbook (${why}): is it a complete .xlsx file?`, `无法按 XLSX 工作簿读取 ${shown}（${why}），文件是否完整？`);
   }
   out.end();
   await once(out, 'close');
-  if (!picked) {
-    throw new UserError('sheet_not_found', `No sheet named '${sheet}' in the workbook; it has: ${seen.join(', ')}.`, `工作簿中没有名为 '${sheet}' 的工作表；现有：${seen.join('、')}。`);
+  const withRows = seen.filter((s) => s.name !== picked && s.rows > 1);
+  const others = withRows.map((s) => `${s.name} (${s.rows - 1} rows)`);
+  if (picked === null) {
+    const names = seen.map((s) => s.name);
+    throw new UserError('sheet_not_found', `No sheet named '${sheet}' in ${shown}; it has: ${names.join(', ')}.`, `${shown} 中没有名为 '${sheet}' 的工作表；现有：${names.join('、')}。`);
   }
+  if (rows <= 1 && sheet === undefined && others.length) {
+    throw new UserError('sheet_empty', `The first sheet of ${shown}, '${picked}', holds no rows; choose one with --sheet: ${others.join(', ')}.`,
+      `${shown} 的第一个工作表 '${picked}' 没有数据行；请用 --sheet 选择：${withRows.map((s) => `${s.name}（${s.rows - 1} 行）`).join('、')}。`);
+  }
+  if (!rows) throw new UserError('file_empty', `Sheet '${picked}' of ${shown} is empty.`, `${shown} 的工作表 '${picked}' 是空的。`);
   return { sheet: picked, rows: Math.max(0, rows - 1) };
+}
+
+/**
+ * Writes a sheet's rows with a filled cell as CSV lines, line n for sheet row n. Cells right of the header row's last
+ * column have no name to map them by and are dropped: unlike a surplus field in CSV, they cannot have shifted the
+ * others. The header is found as in CSV (headerIndex) among the first rows, which are held until it is known.
+ */
+async function writeSheet(w: SheetRows, out: WriteStream): Promise<number> {
+  const held: { number: number; values: string[] }[] = [];
+  let width = Infinity;
+  let line = 0;
+  let rows = 0;
+  const emit = async (r: { number: number; values: string[] }) => {
+    const text = '\n'.repeat(Math.max(0, r.number - line - 1)) + r.values.slice(0, width).map(csvField).join(',') + '\n';
+    line = r.number;
+    rows++;
+    if (!out.write(text)) await once(out, 'drain');
+  };
+  const release = async () => {
+    const header = held[headerIndex(held.map((r) => r.values))];
+    if (header) width = header.values.length;
+    for (const r of held.splice(0)) await emit(r);
+  };
+  for await (const row of w) {
+    const values = Array.from((row.values as unknown[]).slice(1), cellText);
+    while (values.length && !values[values.length - 1].trim()) values.pop();
+    if (!values.length) continue;
+    if (width === Infinity && held.length < HEADER_SEARCH) {
+      held.push({ number: row.number, values });
+      if (held.length === HEADER_SEARCH) await release();
+      continue;
+    }
+    await emit({ number: row.number, values });
+  }
+  await release();
+  return rows;
+}
+
+/** Rows with a filled cell (drains the sheet, as the streaming reader requires). */
+async function countRows(w: SheetRows): Promise<number> {
+  let n = 0;
+  for await (const row of w) if (Array.from(row.values as unknown[], cellText).some((v) => v.trim())) n++;
+  return n;
 }

@@ -1,0 +1,49 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import iconv from 'iconv-lite';
+import { UserError } from '../../errors.ts';
+import { readBytes, type TextEncoding } from './encoding.ts';
+
+/** What a file's first bytes say it is, whatever its name. */
+export type Magic = 'zip' | 'parquet' | 'ole' | 'gzip' | null;
+
+export function magicOf(path: string): Magic {
+  const b = readBytes(path, 8);
+  if (b.length >= 4 && b.readUInt32BE(0) === 0x504b0304) return 'zip';
+  if (b.length >= 4 && b.toString('latin1', 0, 4) === 'PAR1') return 'parquet';
+  if (b.length >= 8 && b.readUInt32BE(0) === 0xd0cf11e0 && b.readUInt32BE(4) === 0xa1b11ae1) return 'ole';
+  if (b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b) return 'gzip';
+  return null;
+}
+
+/** Unpacks a gzip file (`orders.csv.gz`) into the scratch directory; a damaged or cut archive is a clear error. */
+export async function gunzipTo(src: string, dest: string, shown: string): Promise<void> {
+  try {
+    await pipeline(createReadStream(src), createGunzip(), createWriteStream(dest, { mode: 0o600 }));
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code === 'Z_BUF_ERROR' ? 'it ends early (cut short?)' : (e as Error).message;
+    throw new UserError('gzip_unreadable', `${shown} cannot be decompressed: ${why}. Unpack it yourself to import the rows it holds.`, `${shown} 无法解压：${why === 'it ends early (cut short?)' ? '文件不完整（被截断？）' : why}。请先自行解压再导入其中的数据。`);
+  }
+}
+
+/**
+ * Text in a known encoding should be mostly printable. Random bytes, an image or an archive with a text extension
+ * decode to control characters, U+FFFD and private-use characters: such a file is refused at once instead of being
+ * parsed into nonsense rows.
+ */
+export function assertText(path: string, encoding: TextEncoding, shown: string): void {
+  const b = readBytes(path, 16384);
+  const text = iconv.decode(b.subarray(0, b.length - (b.length % 2 && encoding.startsWith('utf16') ? 1 : 0)), encoding);
+  // GBK's user-defined area (rare names a POS system added) decodes to private-use characters: not a sign of binary there.
+  const privateUseIsOdd = encoding !== 'gb18030';
+  let odd = 0;
+  for (const ch of text.slice(0, -2)) {
+    const c = ch.codePointAt(0) ?? 0;
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0xfffd || c === 0x7f || (privateUseIsOdd && c >= 0xe000 && c <= 0xf8ff)) odd++;
+  }
+  if (odd > 8 && odd > text.length / 100) {
+    throw new UserError('file_not_text', `${shown} is not a text file (it looks like binary data); expected CSV/TSV text, XLSX, JSONL or Parquet.`,
+      `${shown} 不是文本文件（看起来是二进制数据）；应为 CSV/TSV 文本、XLSX、JSONL 或 Parquet。`);
+  }
+}
