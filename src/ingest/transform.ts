@@ -3,6 +3,7 @@ import { COLUMN_KINDS, REQUIRED_COLUMNS, canonicalColumns, IDENTIFIER_COLUMNS, t
 import type { Mapping } from './mapping.ts';
 import { dropStaged, type StagedFile } from './read/stage.ts';
 import { UserError } from '../errors.ts';
+import { PURPOSES } from '../domain/privacy/consent.ts';
 import { listValue } from '@duckdb/node-api';
 
 /**
@@ -25,11 +26,10 @@ function used(sql: string, params: Record<string, unknown>): Record<string, unkn
   return Object.fromEntries(Object.entries(params).filter(([k]) => names.has(k)));
 }
 
-function headerIndex(headers: string[]): Map<string, number> {
-  const m = new Map<string, number>();
-  headers.forEach((h, i) => {
-    if (!m.has(norm(h))) m.set(norm(h), i + 1);
-  });
+/** Each header's columns (1-based): a header written twice (Youzan's 分销员) names both, read first non-empty first. */
+function headerIndex(headers: string[]): Map<string, number[]> {
+  const m = new Map<string, number[]>();
+  headers.forEach((h, i) => m.set(norm(h), [...(m.get(norm(h)) ?? []), i + 1]));
   return m;
 }
 
@@ -44,9 +44,11 @@ export async function transform(db: Database, p: string, staged: StagedFile, ent
   };
   const sourcesOf = (spec: string | string[] | undefined, canonical: string): string[] => {
     const names = spec === undefined ? [canonical] : Array.isArray(spec) ? spec : [spec];
-    return names.map((h) => idx.get(norm(h))).filter((i): i is number => i !== undefined).map((i) => `siyu_clean(c${i})`);
+    return names.flatMap((h) => idx.get(norm(h)) ?? []).map((i) => `siyu_clean(c${i})`);
   };
   const missing: string[] = [];
+  /** Headers a template names that the file lacks: a mapping file's template would fill them with '' silently. */
+  const templateMissing: string[] = [];
   const rawExpr = (c: string, spec: string | string[] | undefined): string | null => {
     const tpl = mapping.templates?.[c];
     if (tpl !== undefined) return templateExpr(tpl);
@@ -66,9 +68,12 @@ export async function transform(db: Database, p: string, staged: StagedFile, ent
       const name = part.slice(1, -1);
       if (name === 'row') return `_line::varchar`;
       if (name === 'file') return param(o.file);
-      const i = idx.get(norm(name));
-      if (i === undefined) missing.push(name);
-      return i === undefined ? `''` : `coalesce(siyu_clean(c${i}), '')`;
+      const cols = idx.get(norm(name));
+      if (!cols) {
+        missing.push(name);
+        templateMissing.push(name);
+      }
+      return cols ? `coalesce(${cols.map((i) => `siyu_clean(c${i})`).join(', ')}, '')` : `''`;
     });
     return `nullif(trim(concat(${parts.join(', ')})), '')`;
   };
@@ -96,7 +101,16 @@ export async function transform(db: Database, p: string, staged: StagedFile, ent
   const sensitive = new Set(Object.keys(mapping.sensitive ?? {}).map(norm));
   const traits = Object.entries(mapping.traits ?? {}).filter(([, h]) => idx.has(norm(h)) && !sensitive.has(norm(h)));
   if (traits.length) present.add('_traits');
-  if (traits.length) select.push(`json_object(${traits.map(([k, h]) => `${param(k)}, siyu_clean(c${idx.get(norm(h))})`).join(', ')}) as _traits`);
+  // Only the cells with a value: an empty one says nothing about the trait (a JSON null would delete it when merged).
+  if (traits.length) {
+    const entries = traits.map(([k, h]) => `{'k': ${param(k)}, 'v': coalesce(${idx.get(norm(h))!.map((i) => `siyu_clean(c${i})`).join(', ')})}`).join(', ');
+    select.push(`nullif(to_json(map_from_entries(list_filter([${entries}], e -> e.v is not null))), '{}'::json) as _traits`);
+  }
+  if (templateMissing.length && !o.preset) {
+    const names = [...new Set(templateMissing)].map((h) => `{${h}}`);
+    throw new UserError('mapping_headers', `The mapping's templates name ${names.join(', ')}, which ${names.length > 1 ? 'are not headers' : 'is not a header'} of ${o.file}; its headers are: ${staged.headers.slice(0, 12).join(', ')}.`,
+      `映射的模板引用了 ${names.join('、')}，但 ${o.file} 中没有该列；文件的列为：${staged.headers.slice(0, 12).join('、')}。`);
+  }
   if (missing.length && !o.preset && !present.size) {
     throw new UserError('mapping_headers', `None of the mapped headers are in ${o.file} (missing: ${missing.slice(0, 5).join(', ')}); its headers are: ${staged.headers.slice(0, 12).join(', ')}.`, `${o.file} 中没有映射所指定的列（缺少：${missing.slice(0, 5).join('、')}）；文件的列为：${staged.headers.slice(0, 12).join('、')}。`);
   }
@@ -128,6 +142,8 @@ export async function transform(db: Database, p: string, staged: StagedFile, ent
       `${o.file} 缺少 ${entity} 必需的列：${absent.join('、')}；文件的列为：${staged.headers.slice(0, 12).join('、')}。请用 --map 指定映射（见 docs/import.md）。`);
   }
   for (const c of REQUIRED_COLUMNS[entity]) if (present.has(c)) errors.push(`case when m.${c} is null then '${c}: missing' end`);
+  // A consent is for one of the purposes the consent policy knows (a `values` map renames a brand's own names).
+  if (entity === 'consents' && present.has('purpose')) errors.push(`case when not list_contains(${param(listValue(PURPOSES))}, lower(m.purpose)) then 'purpose: not a known purpose (docs/privacy.md)' end`);
   if (present.has('province')) typed.push(`rp.name as t_province`);
   if (present.has('city')) typed.push(`rc.name as t_city, rc.tier as t_city_tier, rc.province as t_city_province`);
   const joins = [

@@ -17,7 +17,7 @@
 
 export const BASE_PURPOSES = ['analytics', 'personalisation', 'marketing_sms', 'marketing_email', 'marketing_wecom', 'marketing_push', 'third_party', 'guardian'] as const;
 /** Sensitive classes (敏感个人信息, art. 28): each needs its own consent. */
-export const SENSITIVE_CLASSES = ['health', 'religion', 'biometric', 'financial', 'location', 'minor'] as const;
+export const SENSITIVE_CLASSES = ['health', 'religion', 'biometric', 'financial', 'location', 'minor', 'id_card'] as const;
 export type Purpose = (typeof BASE_PURPOSES)[number] | `sensitive_${(typeof SENSITIVE_CLASSES)[number]}`;
 export const PURPOSES: Purpose[] = [...BASE_PURPOSES, ...SENSITIVE_CLASSES.map((c) => `sensitive_${c}` as Purpose)];
 

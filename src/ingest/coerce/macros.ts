@@ -14,23 +14,40 @@ const MACROS = [
      when ascii(s) in (9, 10, 11, 12, 13, 32, 39, 45, 61, 160, 8212, 12288) or ascii(s[-1]) in (9, 10, 11, 12, 13, 32, 160, 12288) or s = '' then siyu_clean_all(s)
      else s end`,
   // Plain numbers cast directly; only the others have currency signs, separators and units removed.
-  `create or replace temp macro siyu_amount(s) as coalesce(try_cast(s as decimal(18,2)), try_cast(regexp_replace(s, '[¥￥,，元\\s]|RMB|CNY', '', 'g') as decimal(18,2)))`,
+  // A sum written in 万 (ten thousands: 1.2万, ¥3.5万元) is the number before it × 10,000.
+  `create or replace temp macro siyu_amount(s) as coalesce(try_cast(s as decimal(18,2)), try_cast(regexp_replace(s, '[¥￥,，元\\s]|RMB|CNY', '', 'g') as decimal(18,2)),
+     case when regexp_matches(s, '万元?$') then try_cast(try_cast(regexp_replace(s, '[¥￥,，元万\\s]|RMB|CNY', '', 'g') as decimal(18,4)) * 10000 as decimal(18,2)) end)`,
   `create or replace temp macro siyu_int_all(s) as (case when try_cast(regexp_replace(s, '[,\\s件个]', '', 'g') as double) = floor(try_cast(regexp_replace(s, '[,\\s件个]', '', 'g') as double)) then try_cast(try_cast(regexp_replace(s, '[,\\s件个]', '', 'g') as double) as bigint) end)`,
   `create or replace temp macro siyu_int(s) as case when try_cast(s as double) = try_cast(s as bigint) then try_cast(s as bigint) else siyu_int_all(s) end`,
-  // 2024年3月5日, 2024/3/5 14:03, 2024-03-05T14:03:00, 20240305, Excel serial days; naive local time
+  // The text of a date/time as Chinese exports and spreadsheets write it, in the separators strptime reads: 年月日 and
+  // / as -, 2024.3.5 as 2024-3-5, 时分秒 as :, the 上午/下午 mark dropped (siyu_ampm applies it), blanks collapsed.
+  `create or replace temp macro siyu_ts_text(s) as rtrim(trim(regexp_replace(regexp_replace(regexp_replace(
+     replace(replace(replace(replace(replace(replace(replace(s, '年', '-'), '月', '-'), '日', ' '), '/', '-'), '时', ':'), '分', ':'), '秒', ''),
+     '上午|下午|晚上|凌晨|早上|中午', ' ', 'g'), '^([0-9]{4})[.]([0-9]{1,2})[.]([0-9]{1,2})', '\\1-\\2-\\3'), '\\s+', ' ', 'g')), ':')`,
+  // A 12-hour time with its zh-CN mark (Excel writes 下午2:03 and 上午12:00 for midnight).
+  `create or replace temp macro siyu_ampm(s, ts) as case
+     when ts is null then null
+     when hour(ts) < 12 and regexp_matches(s, '下午|晚上') then ts + interval 12 hour
+     when hour(ts) < 6 and contains(s, '中午') then ts + interval 12 hour
+     when hour(ts) = 12 and regexp_matches(s, '上午|凌晨') then ts - interval 12 hour
+     else ts end`,
+  // 2024年3月5日, 2024/3/5 14:03, 2024.3.5, 14时03分, 下午2:03, 2024-03-05T14:03:00, 20240305, Excel serial days; naive
+  // local time. The common ISO form is tried alone first.
   `create or replace temp macro siyu_local_ts(s) as coalesce(
      try_strptime(s, '%Y-%m-%d %H:%M:%S'),
-     try_strptime(regexp_replace(replace(replace(replace(replace(s, '年', '-'), '月', '-'), '日', ' '), '/', '-'), '\\s+', ' ', 'g').trim(),
-       ['%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M', '%Y-%m-%d', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%dT%H:%M:%S.%f', '%Y-%m-%d %H:%M:%S.%f', '%Y%m%d', '%Y%m%d%H%M%S', '%Y-%m-%dT%H:%M']),
+     siyu_ampm(s, try_strptime(siyu_ts_text(s),
+       ['%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M', '%Y-%m-%d', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%dT%H:%M:%S.%f', '%Y-%m-%d %H:%M:%S.%f', '%Y%m%d', '%Y%m%d%H%M%S', '%Y-%m-%dT%H:%M'])),
      case when regexp_full_match(s, '[0-9]{5}(\\.[0-9]+)?') and try_cast(s as double) between 20000 and 80000
           then timestamp '1899-12-30' + to_microseconds(round(try_cast(s as double) * 86400000000)::bigint) end)`,
-  // Whether a time value may carry its own offset (…+0800, …+08:00, …Z).
-  `create or replace temp macro siyu_has_offset(s) as ends_with(s, 'Z') or s[-5] in ('+', '-') or s[-6] in ('+', '-')`,
+  // Whether a time value may carry its own offset (…+0800, …+08:00, …Z, and …+08 as PostgreSQL and DuckDB write it;
+  // a date alone, 2024-03-05, has no ':').
+  `create or replace temp macro siyu_has_offset(s) as ends_with(s, 'Z') or s[-5] in ('+', '-') or s[-6] in ('+', '-') or (s[-3] in ('+', '-') and contains(s, ':'))`,
   // An instant: with an offset as written, else lts (the value read as local time) in zone tz
   `create or replace temp macro siyu_instant(s, lts, tz) as case
      when not siyu_has_offset(s) then timezone(tz, lts)
-     when regexp_matches(s, '[0-9]:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?\\s*([+-][0-9]{2}:?[0-9]{2}|Z)$')
-       then try_strptime(regexp_replace(regexp_replace(s, 'Z$', '+0000'), '\\s+([+-])', '\\1'), ['%Y-%m-%d %H:%M:%S%z', '%Y-%m-%dT%H:%M:%S%z', '%Y-%m-%dT%H:%M:%S.%f%z', '%Y/%m/%d %H:%M:%S%z', '%Y-%m-%d %H:%M%z'])
+     when regexp_matches(s, '[0-9]:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?\\s*([+-][0-9]{2}(:?[0-9]{2})?|Z)$')
+       then try_strptime(regexp_replace(regexp_replace(regexp_replace(s, 'Z$', '+0000'), '([+-][0-9]{2})$', '\\100'), '\\s+([+-])', '\\1'),
+         ['%Y-%m-%d %H:%M:%S%z', '%Y-%m-%dT%H:%M:%S%z', '%Y-%m-%dT%H:%M:%S.%f%z', '%Y-%m-%d %H:%M:%S.%f%z', '%Y/%m/%d %H:%M:%S%z', '%Y-%m-%d %H:%M%z'])
      else timezone(tz, lts) end`,
   `create or replace temp macro siyu_utc(s, lts, tz) as timezone('UTC', siyu_instant(s, lts, tz))`,
   // The local day of a value already read as utc (siyu_utc): one written without an offset was written in local
@@ -38,9 +55,9 @@ const MACROS = [
   `create or replace temp macro siyu_local_day(s, lts, utc, tz) as case
      when utc is null then null when siyu_has_offset(s) then cast(timezone(tz, timezone('UTC', utc)) as date) else cast(lts as date) end`,
   `create or replace temp macro siyu_gender(s) as case
-     when lower(s) in ('男', 'm', 'male', '先生', '1', 'man') then 'male'
-     when lower(s) in ('女', 'f', 'female', '女士', '2', 'woman') then 'female'
-     when lower(s) in ('未知', '其他', '保密', 'unknown', 'u', '0', 'other', 'x') then 'unknown' end`,
+     when lower(s) in ('男', 'm', 'male', '先生', '男性', '男士', '1', 'man') then 'male'
+     when lower(s) in ('女', 'f', 'female', '女士', '女性', '小姐', '2', 'woman') then 'female'
+     when lower(s) in ('未知', '其他', '保密', '未设置', '未填写', '不详', 'unknown', 'u', '0', 'other', 'x') then 'unknown' end`,
   `create or replace temp macro siyu_bool(s) as case
      when lower(s) in ('是', 'yes', 'y', 'true', 't', '1', '√', '同意', 'subscribed') then true
      when lower(s) in ('否', 'no', 'n', 'false', 'f', '0', '×', '拒绝', 'unsubscribed', 'not_subscribed') then false end`,

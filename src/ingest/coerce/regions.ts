@@ -1,15 +1,23 @@
 /**
- * Province and city names as exports write them (上海 / 上海市 / Shanghai / shanghai shi) → one normalised name, with
+ * Province and city names as exports write them (上海 / 上海市 / Shanghai / shanghai shi / SH) → one normalised name, with
  * the city tier (城市等级, after the 第一财经 new-tier list). Unknown names pass through unchanged, with no tier.
+ *
+ * Provinces (省级): Chinese name, English name, ISO 3166-2:CN code (what Shopify's Province Code column holds, also
+ * as `CN-GD`), other spellings.
  */
-const PROVINCES: [string, string][] = [
-  ['北京市', 'Beijing'], ['天津市', 'Tianjin'], ['上海市', 'Shanghai'], ['重庆市', 'Chongqing'], ['河北省', 'Hebei'], ['山西省', 'Shanxi'],
-  ['辽宁省', 'Liaoning'], ['吉林省', 'Jilin'], ['黑龙江省', 'Heilongjiang'], ['江苏省', 'Jiangsu'], ['浙江省', 'Zhejiang'], ['安徽省', 'Anhui'],
-  ['福建省', 'Fujian'], ['江西省', 'Jiangxi'], ['山东省', 'Shandong'], ['河南省', 'Henan'], ['湖北省', 'Hubei'], ['湖南省', 'Hunan'],
-  ['广东省', 'Guangdong'], ['海南省', 'Hainan'], ['四川省', 'Sichuan'], ['贵州省', 'Guizhou'], ['云南省', 'Yunnan'], ['陕西省', 'Shaanxi'],
-  ['甘肃省', 'Gansu'], ['青海省', 'Qinghai'], ['台湾省', 'Taiwan'], ['内蒙古自治区', 'Inner Mongolia'], ['广西壮族自治区', 'Guangxi'],
-  ['西藏自治区', 'Tibet'], ['宁夏回族自治区', 'Ningxia'], ['新疆维吾尔自治区', 'Xinjiang'], ['香港特别行政区', 'Hong Kong'], ['澳门特别行政区', 'Macau'],
+const PROVINCES: string[][] = [
+  ['北京市', 'Beijing', 'BJ'], ['天津市', 'Tianjin', 'TJ'], ['上海市', 'Shanghai', 'SH'], ['重庆市', 'Chongqing', 'CQ'], ['河北省', 'Hebei', 'HE'],
+  ['山西省', 'Shanxi', 'SX'], ['辽宁省', 'Liaoning', 'LN'], ['吉林省', 'Jilin', 'JL'], ['黑龙江省', 'Heilongjiang', 'HL'], ['江苏省', 'Jiangsu', 'JS'],
+  ['浙江省', 'Zhejiang', 'ZJ'], ['安徽省', 'Anhui', 'AH'], ['福建省', 'Fujian', 'FJ'], ['江西省', 'Jiangxi', 'JX'], ['山东省', 'Shandong', 'SD'],
+  ['河南省', 'Henan', 'HA'], ['湖北省', 'Hubei', 'HB'], ['湖南省', 'Hunan', 'HN'], ['广东省', 'Guangdong', 'GD'], ['海南省', 'Hainan', 'HI'],
+  ['四川省', 'Sichuan', 'SC'], ['贵州省', 'Guizhou', 'GZ'], ['云南省', 'Yunnan', 'YN'], ['陕西省', 'Shaanxi', 'SN'], ['甘肃省', 'Gansu', 'GS'],
+  ['青海省', 'Qinghai', 'QH'], ['台湾省', 'Taiwan', 'TW'], ['内蒙古自治区', 'Inner Mongolia', 'NM', 'Nei Mongol', 'Neimenggu'],
+  ['广西壮族自治区', 'Guangxi', 'GX'], ['西藏自治区', 'Tibet', 'XZ', 'Xizang', 'YZ'], ['宁夏回族自治区', 'Ningxia', 'NX'],
+  ['新疆维吾尔自治区', 'Xinjiang', 'XJ'], ['香港特别行政区', 'Hong Kong', 'HK'], ['澳门特别行政区', 'Macau', 'MO', 'Macao'],
 ];
+
+/** Other spellings of a city (市) than its Chinese and plain pinyin names. */
+const CITY_ALIASES: Record<string, string[]> = { 西安: ["Xi'an", 'Xi’an'] };
 
 /** city (市), English name, province, tier */
 const CITIES: [string, string, string, string][] = [
@@ -47,7 +55,10 @@ export function regionRows(): RegionRow[] {
     const key = `${r.kind}:${regionKey(alias)}`;
     if (!rows.has(key)) rows.set(key, { key: regionKey(alias), ...r });
   };
-  for (const [zh, en] of PROVINCES) for (const a of [zh, en]) add(a, { kind: 'province', name: zh, province: zh, tier: null });
-  for (const [zh, en, province, tier] of CITIES) for (const a of [zh, `${zh}市`, en]) add(a, { kind: 'city', name: `${zh}市`, province, tier });
+  for (const [zh, ...others] of PROVINCES) {
+    const code = others[1];
+    for (const a of [zh, ...others, `CN-${code}`]) add(a, { kind: 'province', name: zh, province: zh, tier: null });
+  }
+  for (const [zh, en, province, tier] of CITIES) for (const a of [zh, `${zh}市`, en, ...(CITY_ALIASES[zh] ?? [])]) add(a, { kind: 'city', name: `${zh}市`, province, tier });
   return [...rows.values()];
 }

@@ -2,7 +2,9 @@ import type { Mapping } from '../mapping.ts';
 
 /**
  * Shopify Orders export (EXPORTS.md 2a): one row per line item; continuation rows repeat `Name` and leave the
- * order fields empty, so the grain is `line` and each row also gives an order line.
+ * order fields empty, so the grain is `line` and each row also gives an order line. Financial Status: voided and
+ * expired (an authorisation that lapsed) are not revenue, so cancelled. An order cancelled while still pending keeps
+ * `pending`: a value map reads one column, and `Cancelled at` is another.
  */
 export const shopifyOrders: Mapping = {
   name: 'shopify-orders',
@@ -22,7 +24,7 @@ export const shopifyOrders: Mapping = {
     phone: ['Phone', 'Billing Phone', 'Shipping Phone'],
   },
   lines: { sku: ['Lineitem sku', 'Lineitem name'], quantity: 'Lineitem quantity', unit_price: 'Lineitem price' },
-  values: { status: { paid: 'paid', partially_paid: 'paid', authorized: 'paid', pending: 'pending', refunded: 'refunded', partially_refunded: 'partially_refunded', voided: 'cancelled' } },
+  values: { status: { paid: 'paid', partially_paid: 'paid', authorized: 'paid', pending: 'pending', refunded: 'refunded', partially_refunded: 'partially_refunded', voided: 'cancelled', expired: 'cancelled' } },
   constants: { channel: 'ecommerce', source: 'shopify' },
 };
 

@@ -19,6 +19,16 @@ export const wecomContacts: Mapping = {
   constants: { source: 'wecom' },
 };
 
+/**
+ * 订单状态 as the report writes it: the long texts (卖家已发货，等待买家确认) with a full-width or an ASCII comma, and
+ * the short forms other tools write. 交易关闭 covers both unpaid orders that lapsed and paid ones refunded in full.
+ */
+const TAOBAO_STATUS: Record<string, string> = {
+  交易成功: 'completed', 交易关闭: 'cancelled', 等待买家付款: 'pending',
+  ...Object.fromEntries(['买家已付款，等待卖家发货', '卖家已发货，等待买家确认', '卖家部分发货'].flatMap((s) => [[s, 'paid'], [s.replace('，', ','), 'paid']])),
+  买家已付款: 'paid', 卖家已发货: 'paid', 等待卖家发货: 'paid', 等待买家确认收货: 'paid',
+};
+
 /** 淘宝/天猫 千牛 订单报表 ExportOrderList (EXPORTS.md 4a): GBK, values wrapped as ="…", one row per order. */
 export const taobaoOrders: Mapping = {
   name: 'taobao-orders',
@@ -32,6 +42,6 @@ export const taobaoOrders: Mapping = {
     phone: ['联系手机', '联系电话'],
     user_id: '买家会员名',
   },
-  values: { status: { 交易成功: 'completed', 交易关闭: 'cancelled', 等待买家付款: 'pending', 买家已付款: 'paid', 卖家已发货: 'paid', 等待卖家发货: 'paid', 等待买家确认收货: 'paid' } },
+  values: { status: TAOBAO_STATUS },
   constants: { channel: 'ecommerce', source: 'taobao' },
 };

@@ -124,8 +124,9 @@ export async function writeCustomers(app: App, p: string, present: Set<string>):
 
 function traitsExpr(tags: boolean, traits: boolean): string {
   if (!tags && !traits) return 'null';
-  const t = tags ? `json_object('tags', list_filter(string_split_regex(r.tags, '[,，;；|/、\\s]+'), x -> x <> ''))` : null;
-  if (t && traits) return `json_merge_patch(r._traits, ${t})`;
+  // An empty tags cell says nothing (a JSON null would delete the stored key when merged).
+  const t = tags ? `case when r.tags is not null then json_object('tags', list_filter(string_split_regex(r.tags, '[,，;；|/、\\s]+'), x -> x <> '')) end` : null;
+  if (t && traits) return `coalesce(json_merge_patch(r._traits, ${t}), r._traits, ${t})`;
   return t ?? 'r._traits';
 }
 
