@@ -7,6 +7,7 @@ import { tempPrefix, tempAppender, dropTemp } from './temp.ts';
 import { withIdentityLock } from './lock.ts';
 
 export { unmerge } from './merges.ts';
+export { reviewConflict, type ReviewOutcome } from './review.ts';
 export { loadRules, saveRules } from './rules.ts';
 
 export interface IdentityRecord {

@@ -19,8 +19,9 @@ export interface ResolveStats {
  *   `<p>_ids(key, id_type, namespace, id_hash, norm, id_masked)` — the batch's distinct usable identifiers, each
  *     under an integer key (keyed hash; the normalised value only for encrypting new ones)
  *   `<p>_rid(_row, key)` — each record's identifiers
- * and leaves `<p>_rc(_row, customer_id)` and `<p>_newc(newkey, id)`, the customers it created. Everything over the
- * batch's rows joins on the integer key; the hashes are compared only with the store's identifiers.
+ * and leaves `<p>_rc(_row, customer_id, via)` (via: the key of the identifier that decided the row's customer) and
+ * `<p>_newc(newkey, id)`, the customers it created. Everything over the batch's rows joins on the integer key; the
+ * hashes are compared only with the store's identifiers.
  *
  * Only the part of the graph a link can change goes through union-find (`<p>_nodes`): identifiers seen together on
  * a row with another one, plus every identifier of the existing customers those touch. All other identifiers of
@@ -136,13 +137,15 @@ export async function resolveStaged(app: App, p: string, rules: MergeRules, o: {
   // A customers file inserts its new customers with their attributes itself (writeCustomers reads `<p>_newc`).
   if (created && !o.deferNewCustomers) await db.run(`insert into customers (workspace_id, id) select $ws, id from ${p}_newc`, { ws });
 
-  // New identifiers: their normalised value encrypted (for display), stored with hash and mask.
+  // New identifiers: their normalised value encrypted (for display), stored with hash and mask. The table carries
+  // every column the insert needs, so the ciphertexts are joined back by position, not by a hash join over millions
+  // of rows of hashes and ciphertexts (which spilled under the import's memory cap).
   await db.run(
-    `create temp table ${p}_newids as select (row_number() over ())::bigint as k, nc.key, nc.customer_id, i.norm from ${p}_nc nc join ${p}_ids i using (key) where nc.existing is null`,
+    `create temp table ${p}_newids as select (row_number() over ())::bigint as k, nc.customer_id, i.id_type, i.namespace, i.id_hash, i.id_masked, i.norm
+     from ${p}_nc nc join ${p}_ids i using (key) where nc.existing is null`,
   );
   const nnew = await db.scalar(`select count(*) from ${p}_newids`);
-  // JS only encrypts (while DuckDB reads the next page); DuckDB joins the ciphertexts back and writes the rows,
-  // in parallel.
+  // JS only encrypts (while DuckDB reads the next page) and appends the ciphertexts in the order it read them.
   await db.run(`create temp table ${p}_cipher (k bigint, id_cipher varchar)`);
   const ca = await tempAppender(db, `${p}_cipher`);
   await pipelinePages<{ k: number; norm: string }, string[]>(
@@ -158,15 +161,19 @@ export async function resolveStaged(app: App, p: string, rules: MergeRules, o: {
     },
   );
   ca.closeSync();
+  // Both tables list the identifiers in k order (pages are read in order, and a scan keeps a table's order), so row
+  // i of one is row i of the other: checked on the keys, and joined on them should it ever not hold.
+  const aligned = (await db.scalar(`select count(*) from ${p}_newids n positional join ${p}_cipher c where n.k is distinct from c.k`)) === 0;
   await db.run(
     `insert into customer_identifiers (workspace_id, id_type, namespace, id_hash, id_cipher, id_masked, customer_id, source, first_seen_at)
-     select $ws, i.id_type, i.namespace, i.id_hash, c.id_cipher, i.id_masked, n.customer_id, $source, now() from ${p}_newids n join ${p}_cipher c using (k) join ${p}_ids i using (key)`,
+     select $ws, n.id_type, n.namespace, n.id_hash, c.id_cipher, n.id_masked, n.customer_id, $source, now()
+     from ${p}_newids n ${aligned ? 'positional join' : 'join'} ${p}_cipher c ${aligned ? '' : 'using (k)'}`,
     { ws, source: o.source },
   );
 
   const merged = await applyMerges(app, p, merges.map((m) => ({ survivor: m.survivor, merged: m.merged, rule: m.rule, via: m.via })), o.source);
 
-  // Conflicts, once per (link, pair of customers).
+  // Conflicts, once per (link, pair of customers), numbered in the order of their customers (not of DuckDB's threads).
   if (conflicts.length) {
     await db.run(`create temp table ${p}_cf (rule varchar, unique_type varchar, node integer, a bigint, b bigint)`);
     const cf = await tempAppender(db, `${p}_cf`);
@@ -181,25 +188,27 @@ export async function resolveStaged(app: App, p: string, rules: MergeRules, o: {
     cf.closeSync();
     await db.run(
       `insert into identity_conflicts (workspace_id, rule, unique_type, link_type, link_namespace, link_hash, customer_a, customer_b, source)
-       select distinct $ws, f.rule, f.unique_type, n.id_type, n.namespace, n.id_hash, least(x, y), greatest(x, y), $source
-       from (select f.*, case when f.a < 0 then ca.id else f.a end as x, case when f.b < 0 then cb.id else f.b end as y from ${p}_cf f
-             left join ${p}_newc ca on ca.newkey = f.a left join ${p}_newc cb on cb.newkey = f.b) f
-       join ${p}_nodes n using (node) where x <> y
+       select * from (
+         select distinct $ws, f.rule, f.unique_type, n.id_type, n.namespace, n.id_hash, least(x, y) as a, greatest(x, y) as b, $source
+         from (select f.*, case when f.a < 0 then ca.id else f.a end as x, case when f.b < 0 then cb.id else f.b end as y from ${p}_cf f
+               left join ${p}_newc ca on ca.newkey = f.a left join ${p}_newc cb on cb.newkey = f.b) f
+         join ${p}_nodes n using (node) where x <> y)
+       order by a, b, rule, id_type, id_hash
        on conflict do nothing`,
       { ws, source: o.source },
     );
   }
 
-  // Each record's customer: that of its highest-priority identifier.
+  // Each record's customer: that of its highest-priority identifier (`via`, the identifier the record came by).
   const ranks = typeList.map((t) => rankOf(rules, t as IdType));
   if (multi) {
     await db.run(
-      `create temp table ${p}_rc as select r._row, arg_min(nc.customer_id, $ranks[list_position($types, i.id_type)]) as customer_id
+      `create temp table ${p}_rc as select r._row, arg_min(nc.customer_id, $ranks[list_position($types, i.id_type)]) as customer_id, arg_min(r.key, $ranks[list_position($types, i.id_type)]) as via
        from ${p}_rid r join ${p}_nc nc using (key) join ${p}_ids i using (key) group by r._row`,
       { ranks: listValue(ranks), types: listValue(typeList) },
     );
   } else {
-    await db.run(`create temp table ${p}_rc as select r._row, nc.customer_id from ${p}_rid r join ${p}_nc nc using (key)`);
+    await db.run(`create temp table ${p}_rc as select r._row, nc.customer_id, r.key as via from ${p}_rid r join ${p}_nc nc using (key)`);
   }
   return { customersCreated: created, merged, conflicts: conflicts.length, identifiersAdded: nnew };
 }

@@ -33,7 +33,10 @@ export interface Conflict {
   rule: IdType;
   /** The unique type that would have been held twice, or 'separated' when an unmerge forbids the link. */
   uniqueType: IdType | 'separated';
-  /** The two nodes the record tried to join. */
+  /**
+   * The two nodes the record tried to join; `a` is the identifier both people claim — the one that already belongs
+   * to someone when the other is seen alone (the unionid seen with a second phone), else the record's anchor.
+   */
   a: number;
   b: number;
 }
@@ -122,13 +125,15 @@ export function resolveIdentities(g: IdentityGraph, rules: MergeRules): Resoluti
       if (ra === rb) continue;
       // An identifier of a type the rules leave out may join its record's person, but never link two people.
       if (!listed.has(g.types[b]) && uf.sizeOf(rb) > 1) continue;
+      // The identifier claimed twice: the anchor, unless it is alone and the other one already belongs to someone.
+      const [claimed, other] = uf.sizeOf(ra) === 1 && uf.sizeOf(rb) > 1 ? [b, a] : [a, b];
       if (keptApart(ra, rb)) {
-        conflicts.push({ rule: g.types[a], uniqueType: 'separated', a, b });
+        conflicts.push({ rule: g.types[a], uniqueType: 'separated', a: claimed, b: other });
         continue;
       }
       const clash = uniqueSlots.findIndex((slot) => slot[ra] >= 0 && slot[rb] >= 0 && slot[ra] !== slot[rb]);
       if (clash >= 0) {
-        conflicts.push({ rule: g.types[a], uniqueType: rules.unique[clash], a, b });
+        conflicts.push({ rule: g.types[a], uniqueType: rules.unique[clash], a: claimed, b: other });
         continue;
       }
       const ca = minCustomer[ra];

@@ -30,14 +30,22 @@ export function isBankCardNumber(s: string): boolean {
   return sum % 10 === 0;
 }
 
-/** The sensitive number a text holds, if any: 'id_card' or 'bank_card' (digit groups split by spaces or dashes count). */
+/**
+ * The sensitive number a text holds, if any: 'id_card' or 'bank_card'. A number is a whole run of digits, or whole
+ * groups of one split by single spaces or dashes (6212 2610 0000 1234 565) — never a part of a longer digit run, so a
+ * 20-digit order number is not a card because its first 16 digits happen to pass Luhn.
+ */
 export function sensitiveNumberIn(text: string): 'id_card' | 'bank_card' | null {
-  const runs = text.match(/\d[\d\s-]{11,22}[\dXx]/g) ?? [];
-  for (const run of runs) {
-    const s = run.replace(/[\s-]/g, '');
-    if (isIdCardNumber(s)) return 'id_card';
-    for (let len = 19; len >= 13; len--) for (let i = 0; i + len <= s.length; i++) if (isBankCardNumber(s.slice(i, i + len)) && (i === 0 || len === s.length)) return 'bank_card';
-    if (s.length >= 18 && isIdCardNumber(s.slice(0, 18))) return 'id_card';
+  for (const run of text.match(/\d+(?:[ -]\d+)*[Xx]?/g) ?? []) {
+    const groups = run.split(/[ -]/);
+    for (let i = 0; i < groups.length; i++) {
+      let s = '';
+      for (let j = i; j < groups.length && s.length < 19; j++) {
+        s += groups[j];
+        if (isIdCardNumber(s)) return 'id_card';
+        if (isBankCardNumber(s)) return 'bank_card';
+      }
+    }
   }
   return null;
 }

@@ -75,6 +75,27 @@ export async function writeConsents(app: App, p: string, present: Set<string>, o
 
 /** Events, idempotent by event id; without one, a key derived from what the row says (so a re-import is a no-op). */
 export async function writeEvents(app: App, p: string, present: Set<string>, o: { source: string | null }): Promise<WriteResult> {
+  const { props, anon, eventId } = eventColumns(p, present);
+  const c = cols(present);
+  const imported = await changed(
+    app.db,
+    `insert into events (workspace_id, event_id, customer_id, anonymous_key, type, occurred_at, event_date, properties, source)
+     select * from (
+       select $ws as ws, ${eventId} as event_id, rc.customer_id, case when rc.customer_id is null then ${anon} end, r.type, r.t_occurred_at, r.d_occurred_at, ${props}, coalesce(${c.raw('source')}, $source)
+       from ${p}_rows r left join ${p}_rc rc using (_row) where ${GOOD}
+       qualify row_number() over (partition by event_id order by r._row) = 1) n
+     where not exists (select 1 from events x where x.workspace_id = n.ws and x.event_id = n.event_id)`,
+    { ws: app.workspaceId, source: o.source },
+  );
+  const good = await app.db.scalar(`select count(*) from ${p}_rows r where ${GOOD}`);
+  return { imported, unchanged: good - imported };
+}
+
+/**
+ * An event row's properties, anonymous key and event id as SQL over `r` (a staged row) and `rc` (its customer): the
+ * id is the file's, else derived from what the row says, so a re-import finds the same id.
+ */
+export function eventColumns(p: string, present: Set<string>): { props: string; anon: string; eventId: string } {
   const c = cols(present);
   const extra = ['sku', 'content_id', 'group_id', 'campaign_id', 'coupon_code', 'store_code', 'channel'].filter((k) => c.has(k));
   const props = extra.length
@@ -83,17 +104,6 @@ export async function writeEvents(app: App, p: string, present: Set<string>, o: 
   const anon = c.has('anonymous_id') || c.has('device_id')
     ? `(select any_value(v.id_hash) from ${p}_idv v where v.status = 'ok' and ((v.id_type = 'anonymous_id' and v.raw = ${c.raw('anonymous_id')}) or (v.id_type = 'device_id' and v.raw = ${c.raw('device_id')})))`
     : 'null';
-  const idKey = `md5(concat_ws('|', r.type, r.t_occurred_at::varchar, rc.customer_id::varchar, ${anon}, ${props}::varchar))`;
-  const imported = await changed(
-    app.db,
-    `insert into events (workspace_id, event_id, customer_id, anonymous_key, type, occurred_at, event_date, properties, source)
-     select * from (
-       select $ws as ws, coalesce(${c.raw('event_id')}, ${idKey}) as event_id, rc.customer_id, case when rc.customer_id is null then ${anon} end, r.type, r.t_occurred_at, r.d_occurred_at, ${props}, coalesce(${c.raw('source')}, $source)
-       from ${p}_rows r left join ${p}_rc rc using (_row) where ${GOOD}
-       qualify row_number() over (partition by event_id order by r._row) = 1) n
-     where not exists (select 1 from events x where x.workspace_id = n.ws and x.event_id = n.event_id)`,
-    { ws: app.workspaceId, source: o.source },
-  );
-  const good = await app.db.scalar(`select count(*) from ${p}_rows r where ${GOOD}`);
-  return { imported, unchanged: good - imported };
+  const eventId = `coalesce(${c.raw('event_id')}, md5(concat_ws('|', r.type, r.t_occurred_at::varchar, rc.customer_id::varchar, ${anon}, ${props}::varchar)))`;
+  return { props, anon, eventId };
 }

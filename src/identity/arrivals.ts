@@ -1,0 +1,54 @@
+import type { App } from '../app/context.ts';
+import type { Entity } from '../ingest/canonical.ts';
+import { GOOD } from '../ingest/write/sql.ts';
+import { eventColumns } from '../ingest/write/reference.ts';
+import { MOVABLE } from './merges.ts';
+
+/**
+ * Facts that arrive AFTER a merge through one of the merged customer's identifiers (到达归属): the writer gives them to
+ * the survivor, which holds that identifier now, and they are recorded as moves of the merge, so that undoing it gives
+ * them back with the rest — a consent withdrawn through the merged person's phone is that person's, not the survivor's.
+ * Expects the batch's `<p>_rows`, `<p>_rc(_row, customer_id, via)` and `<p>_ids`, after the entity's writer ran.
+ */
+export async function recordArrivals(app: App, p: string, entity: Entity, present: Set<string>): Promise<void> {
+  const keyOf = FACT_KEYS[entity];
+  if (!keyOf) return;
+  const db = app.db;
+  const ws = app.workspaceId;
+  if (!(await db.scalar(`select count(*) from identity_merges where workspace_id = $ws and unmerged_at is null`, { ws }))) return;
+  const kind = KIND_OF[entity]!;
+  const t = MOVABLE.find((m) => m.kind === kind)!;
+  // The batch's identifiers that a merge still in force moved from its merged customer.
+  await db.run(
+    `create temp table ${p}_arrv as select i.key as via, mv.merge_id from ${p}_ids i
+     join identity_merge_moves mv on mv.workspace_id = $ws and mv.kind = 'identifier' and mv.key = i.id_type || '|' || i.namespace || '|' || i.id_hash
+     join identity_merges m on m.workspace_id = $ws and m.id = mv.merge_id and m.unmerged_at is null`,
+    { ws },
+  );
+  if (!(await db.scalar(`select count(*) from ${p}_arrv`))) return;
+  await db.run(
+    `insert into identity_merge_moves (workspace_id, merge_id, kind, key)
+     select distinct $ws, a.merge_id, '${kind}', f.key
+     from (select rc.via, rc.customer_id, ${keyOf(p, present)} as key from ${p}_rows r join ${p}_rc rc using (_row) where ${GOOD}) f
+     join ${p}_arrv a using (via)
+     join (select customer_id, ${t.key} as key from ${t.table} where workspace_id = $ws) x on x.key = f.key and x.customer_id = f.customer_id
+     where not exists (select 1 from identity_merge_moves y where y.workspace_id = $ws and y.merge_id = a.merge_id and y.kind = '${kind}' and y.key = f.key)`,
+    { ws },
+  );
+}
+
+const KIND_OF: Partial<Record<Entity, string>> = {
+  orders: 'orders', events: 'events', consents: 'consents', coupons: 'coupons', contacts: 'contact_ownership', group_members: 'group_members', campaign_members: 'campaign_members',
+};
+
+/** Each fact entity's key (as merges.ts MOVABLE names its rows) from a staged row `r` and its customer `rc`. */
+const FACT_KEYS: Partial<Record<Entity, (p: string, present: Set<string>) => string>> = {
+  orders: () => 'r.order_id',
+  events: (p, present) => eventColumns(p, present).eventId,
+  consents: () => `(select any_value(k.id)::varchar from consents k where k.workspace_id = $ws and k.customer_id = rc.customer_id and k.purpose = lower(r.purpose)
+                    and k.status = r.t_status and k.changed_at = r.t_changed_at)`,
+  coupons: () => 'r.coupon_code',
+  contacts: () => `r.staff_code || '|' || strftime(r.t_added_at, '%Y-%m-%dT%H:%M:%S.%f')`,
+  group_members: () => `r.group_id || '|' || strftime(r.t_joined_at, '%Y-%m-%dT%H:%M:%S.%f')`,
+  campaign_members: () => 'r.campaign_id',
+};
