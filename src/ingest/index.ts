@@ -11,9 +11,11 @@ import { installCoercions } from './coerce/macros.ts';
 import { transform } from './transform.ts';
 import { scanIdentifiers } from './identifiers.ts';
 import { checkSensitiveColumns, rejectSensitiveNumbers } from './sensitive.ts';
+import { maskContactsInText } from './contactsInText.ts';
 import { writeQuarantine } from './quarantine.ts';
 import { writeEntity } from './write/index.ts';
 import { resolveStaged } from '../identity/resolveStaged.ts';
+import { recordArrivals } from '../identity/arrivals.ts';
 import { loadRules } from '../identity/rules.ts';
 import { tempPrefix, dropTemp } from '../identity/temp.ts';
 import { withIdentityLock } from '../identity/lock.ts';
@@ -24,7 +26,7 @@ import { resolveStaffNames } from './staffNames.ts';
 import { liveLock } from '../server/lock.ts';
 import { spillToScratch, scratchRoot } from '../store/duckdb/scratch.ts';
 import { isOutOfMemory } from '../store/duckdb/database.ts';
-import type { ImportOptions, ImportSummary, FileSummary, IdentityStats } from './types.ts';
+import { IMPORT_STEPS, type ImportOptions, type ImportSummary, type FileSummary, type IdentityStats, type ImportStep } from './types.ts';
 
 export type { ImportOptions, ImportSummary, FileSummary } from './types.ts';
 export { PRESETS } from './presets/index.ts';
@@ -61,7 +63,9 @@ export async function importFiles(app: App, opts: ImportOptions): Promise<Import
       // file's transaction has rolled back, so it is retried with twice the memory rather than failed.
       for (let attempt = 0; ; attempt++) {
         try {
-          const s = await importOne(app, file, { ...opts, mapping, preset, rules, tz, identity, onRows: (n) => opts.onProgress?.((done += n)) });
+          const onStep = (step: ImportStep, fileRows: number) =>
+            opts.onProgress?.(done + Math.floor((fileRows * (IMPORT_STEPS.indexOf(step) + 1)) / (IMPORT_STEPS.length + 1)), { file, step, rowsKnown: done + fileRows });
+          const s = await importOne(app, file, { ...opts, mapping, preset, rules, tz, identity, onRows: (n) => opts.onProgress?.((done += n)), onStep });
           summaries.push(attempt ? { ...s, memoryRetries: attempt } : s);
           break;
         } catch (e) {
@@ -81,7 +85,10 @@ export async function importFiles(app: App, opts: ImportOptions): Promise<Import
   return { entity: opts.entity, dryRun: Boolean(opts.dryRun), strict: Boolean(opts.strict), rows: sum('rows'), imported: sum('imported'), unchanged: sum('unchanged'), rejected: sum('rejected'), files: summaries, identity, seconds: (Date.now() - t0) / 1000 };
 }
 
-type OneOpts = ImportOptions & { mapping: ReturnType<typeof loadMapping>; preset: boolean; rules: Awaited<ReturnType<typeof loadRules>>; tz: string; identity: IdentityStats; onRows: (n: number) => void };
+type OneOpts = ImportOptions & {
+  mapping: ReturnType<typeof loadMapping>; preset: boolean; rules: Awaited<ReturnType<typeof loadRules>>; tz: string; identity: IdentityStats;
+  onRows: (n: number) => void; onStep: (step: ImportStep, fileRows: number) => void;
+};
 
 async function importOne(app: App, file: string, o: OneOpts): Promise<FileSummary> {
   const t0 = Date.now();
@@ -93,17 +100,21 @@ async function importOne(app: App, file: string, o: OneOpts): Promise<FileSummar
   const runId = await recordRun(app, { entity: o.entity, source, file });
   const timings: Record<string, number> = {};
   let mark = Date.now();
-  const lap = (step: string) => {
+  let fileRows = 0;
+  const lap = (step: ImportStep) => {
     const now = Date.now();
     timings[step] = (timings[step] ?? 0) + (now - mark) / 1000;
     mark = now;
+    o.onStep(step, fileRows);
   };
   try {
     const staged = await stageFile(db, p, file, { format: o.mapping.format?.type, encoding: o.encoding ?? o.mapping.format?.encoding, delimiter: o.mapping.format?.delimiter, header: o.mapping.format?.header, names: o.mapping.format?.names, sheet: o.sheet ?? o.mapping.format?.sheet, tmp });
+    fileRows = staged.rows + staged.structural.length;
     lap('read');
     await checkSensitiveColumns(app, o.mapping, staged);
     const t = await transform(db, p, staged, o.entity, o.mapping, { file: basename(file), tz: o.tz, preset: o.preset });
     await rejectSensitiveNumbers(app, p, t.present);
+    const contactsMasked = await maskContactsInText(db, p, t.present);
     await resolveStaffNames(app, p, t.present);
     lap('map');
     const result = { imported: 0, unchanged: 0, orderLines: 0 };
@@ -128,6 +139,7 @@ async function importOne(app: App, file: string, o: OneOpts): Promise<FileSummar
         Object.assign(idStats, await resolveStaged(app, p, o.rules, { source, deferNewCustomers: o.entity === 'customers' }));
         lap('resolve');
         Object.assign(result, await writeEntity(app, p, o.entity, t, { source, customersCreated: idStats.customersCreated }));
+        await recordArrivals(app, p, o.entity, t.present);
         if (o.dryRun) throw new Rollback();
       }));
       lap('write');
@@ -145,7 +157,7 @@ async function importOne(app: App, file: string, o: OneOpts): Promise<FileSummar
     const summary: FileSummary = {
       file, format: staged.format, encoding: staged.encoding, rows: staged.rows + staged.structural.length,
       imported: applied ? result.imported : 0, unchanged: applied ? result.unchanged : 0, rejected, quarantine: null, reasons,
-      ...(result.orderLines ? { orderLines: result.orderLines } : {}), invalidIdentifiers: scanned.invalid, maskedIdentifiers: scanned.masked, timings, seconds: (Date.now() - t0) / 1000,
+      ...(result.orderLines ? { orderLines: result.orderLines } : {}), ...(Object.keys(contactsMasked).length ? { contactsMasked } : {}), invalidIdentifiers: scanned.invalid, maskedIdentifiers: scanned.masked, timings, seconds: (Date.now() - t0) / 1000,
     };
     if (o.strict && rejected) summary.reasons['(file): not imported, --strict and rows were rejected'] = 1;
     summary.quarantine = await writeQuarantine(app, p, file, t.present, staged.structural, { entity: o.entity, rows: summary.rows, rejected, reasons, strict: Boolean(o.strict), dryRun: Boolean(o.dryRun) });

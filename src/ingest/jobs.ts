@@ -1,5 +1,7 @@
 import type { App } from '../app/context.ts';
-import type { ImportSummary } from './types.ts';
+import { basename, resolve } from 'node:path';
+import type { FileSummary, ImportOptions, ImportSummary } from './types.ts';
+import { importFiles } from './index.ts';
 
 /** An HTTP import job (导入任务) as the status resource shows it. */
 export interface ImportJob {
@@ -11,7 +13,8 @@ export interface ImportJob {
   startedAt: string;
   finishedAt?: string;
   summary?: ImportSummary;
-  error?: { error: string; message: string; message_zh: string };
+  /** Why it failed; `file` names the file it stopped at when earlier ones were applied (their summary stays). */
+  error?: { error: string; message: string; message_zh: string; file?: string };
 }
 
 type JobRow = { id: string; status: ImportJob['status']; entity: string; files: string | null; rows_done: number; started_at: string; finished_at: string | null; summary: string | null; error: string | null };
@@ -25,13 +28,22 @@ export class ImportJobs {
 
   constructor(private readonly app: App) {}
 
-  /** Jobs a previous server process left running can never finish: mark them failed. */
+  /**
+   * Jobs a previous server process left running can never finish: mark them failed. So are the per-file import runs
+   * a killed process left running (a server starts alone on its store: no import of another process is live).
+   */
   async failInterrupted(): Promise<number> {
-    const n = await this.app.db.scalar(`select count(*) from import_jobs where workspace_id = $ws and status = 'running'`, { ws: this.app.workspaceId });
+    const ws = this.app.workspaceId;
+    await this.app.db.run(
+      `update import_runs set status = 'failed', finished_at = now(), error = 'interrupted: the process stopped while this file was imported; nothing of it was applied'
+       where workspace_id = $ws and status = 'running'`,
+      { ws },
+    );
+    const n = await this.app.db.scalar(`select count(*) from import_jobs where workspace_id = $ws and status = 'running'`, { ws });
     if (n) {
       await this.app.db.run(
         `update import_jobs set status = 'failed', finished_at = now(), error = $e::json where workspace_id = $ws and status = 'running'`,
-        { ws: this.app.workspaceId, e: JSON.stringify({ error: 'interrupted', message: 'The server stopped while this import ran; nothing of the file being imported was applied. Upload it again.', message_zh: '导入进行中服务器已停止；正在导入的文件未被应用，请重新上传。' }) },
+        { ws, e: JSON.stringify({ error: 'interrupted', message: 'The server stopped while this import ran; nothing of the file being imported was applied. Upload it again.', message_zh: '导入进行中服务器已停止；正在导入的文件未被应用，请重新上传。' }) },
       );
     }
     return n;
@@ -59,6 +71,28 @@ export class ImportJobs {
     );
   }
 
+  /**
+   * One file's import run (import_runs: what `GET /api/v1/imports` lists, also CLI imports) as a status resource, so
+   * every id the list shows can be looked up: its summary is that file's, without the identity totals of a job.
+   */
+  async run(id: string): Promise<ImportJob | undefined> {
+    const r = await this.app.db.get<{ id: string; status: ImportJob['status']; entity: string; rows: number | null; imported: number | null; rejected: number | null; started_at: string; finished_at: string | null; summary: string | null; error: string | null }>(
+      `select id, status, entity, rows, imported, rejected, strftime(started_at, '%Y-%m-%dT%H:%M:%S.%gZ') as started_at, strftime(finished_at, '%Y-%m-%dT%H:%M:%S.%gZ') as finished_at,
+              summary::varchar as summary, error from import_runs where workspace_id = $ws and id = $id`,
+      { ws: this.app.workspaceId, id },
+    );
+    if (!r) return undefined;
+    const file = (r.summary ? JSON.parse(r.summary) : {}) as Partial<FileSummary> & { dryRun?: boolean };
+    const name = file.file ? basename(file.file) : '';
+    const job: ImportJob = { id: r.id, status: r.status, entity: r.entity, files: name ? [name] : [], rowsDone: Number(r.rows ?? 0), startedAt: r.started_at, ...(r.finished_at ? { finishedAt: r.finished_at } : {}) };
+    if (r.status === 'done') {
+      const { dryRun, ...rest } = file;
+      job.summary = { entity: r.entity, dryRun: Boolean(dryRun), rows: Number(r.rows), imported: Number(file.imported ?? 0), unchanged: Number(file.unchanged ?? 0), rejected: Number(r.rejected), files: [{ ...rest, file: name }] } as unknown as ImportSummary;
+    }
+    if (r.error) job.error = { error: 'import_failed', message: r.error, message_zh: `导入失败：${r.error}` };
+    return job;
+  }
+
   async get(id: string): Promise<ImportJob | undefined> {
     const r = await this.app.db.get<JobRow>(
       `select id, status, entity, files::varchar as files, rows_done, strftime(started_at, '%Y-%m-%dT%H:%M:%S.%gZ') as started_at, strftime(finished_at, '%Y-%m-%dT%H:%M:%S.%gZ') as finished_at,
@@ -71,4 +105,46 @@ export class ImportJobs {
       ...(r.finished_at ? { finishedAt: r.finished_at } : {}), ...(r.summary ? { summary: JSON.parse(r.summary) } : {}), ...(r.error ? { error: JSON.parse(r.error) } : {}),
     };
   }
+}
+
+/** Several files imported one by one: the summary of those applied and, for each that failed, which and why. */
+export interface ImportOutcome {
+  summary: ImportSummary;
+  failed: { file: string; error: unknown }[];
+}
+
+/**
+ * Imports the files one at a time — each is its own transaction anyway — so that a file that fails (empty,
+ * unreadable, refused as sensitive) costs only itself: the files before and after it are imported, and the outcome
+ * says which failed and why. importFiles alone would stop at the first and lose the others' summaries.
+ */
+export async function importFileByFile(app: App, opts: ImportOptions): Promise<ImportOutcome> {
+  const t0 = Date.now();
+  const total: ImportSummary = {
+    entity: opts.entity, dryRun: Boolean(opts.dryRun), strict: Boolean(opts.strict), rows: 0, imported: 0, unchanged: 0, rejected: 0, files: [],
+    identity: { customersCreated: 0, merged: 0, conflicts: 0, identifiersAdded: 0, invalidIdentifiers: {}, maskedIdentifiers: 0 }, seconds: 0,
+  };
+  const failed: ImportOutcome['failed'] = [];
+  for (const file of opts.files) {
+    const offset = total.rows;
+    try {
+      const s = await importFiles(app, { ...opts, files: [file], onProgress: (n, at) => opts.onProgress?.(offset + n, at && { ...at, rowsKnown: offset + at.rowsKnown }) });
+      total.rows += s.rows;
+      total.imported += s.imported;
+      total.unchanged += s.unchanged;
+      total.rejected += s.rejected;
+      total.files.push(...s.files);
+      const id = total.identity;
+      id.customersCreated += s.identity.customersCreated;
+      id.merged += s.identity.merged;
+      id.conflicts += s.identity.conflicts;
+      id.identifiersAdded += s.identity.identifiersAdded;
+      id.maskedIdentifiers += s.identity.maskedIdentifiers;
+      for (const [k, v] of Object.entries(s.identity.invalidIdentifiers)) id.invalidIdentifiers[k] = (id.invalidIdentifiers[k] ?? 0) + v;
+    } catch (error) {
+      failed.push({ file: resolve(opts.cwd ?? process.cwd(), file), error });
+    }
+  }
+  total.seconds = (Date.now() - t0) / 1000;
+  return { summary: total, failed };
 }

@@ -88,3 +88,23 @@ test('given an import memory cap too small even after three doublings, then the 
   const gib = (m?: string) => Number(/^([\d.]+) GiB$/.exec(m ?? '')?.[1]);
   assert.ok(Math.abs(gib((await app.db.get<{ m: string }>(`select current_setting('memory_limit') as m`))?.m) - gib(before)) < 0.15);
 }));
+
+test('given a consents file with a purpose the policy does not know, then that row is rejected naming the purpose column, and sensitive_id_card is a purpose', () => withStore(async (app, file) => {
+  const f = file('consents.csv', 'member_no,purpose,status,changed_at\nM1,marketing_sms,granted,2024-03-05\nM1,made_up,granted,2024-03-05\nM2,Sensitive_ID_Card,granted,2024-03-05\n');
+  const s = await importFiles(app, { entity: 'consents', files: [f] });
+  assert.deepEqual([s.imported, s.rejected, s.files[0].reasons], [2, 1, { 'purpose: not a known purpose (docs/privacy.md)': 1 }]);
+  assert.deepEqual(await app.db.all(`select purpose from consents order by purpose`), [{ purpose: 'marketing_sms' }, { purpose: 'sensitive_id_card' }]);
+}));
+
+test('given phones and e-mails written into tags, traits and evidence, then they are stored masked, never in plaintext, and counted per column', () => withStore(async (app, file) => {
+  const f = file('customers.csv', 'member_no,tags,备注\nM1,"VIP,回访 13812345678","客户说 138-1234-5679,13912345670 或 Ann.Lee@Example.com"\nM2,普通,订单号 2024031312345678901\n');
+  const s = await importFiles(app, { entity: 'customers', files: [f], map: file('map.json', JSON.stringify({ entity: 'customers', columns: { member_no: 'member_no', tags: 'tags' }, traits: { note: '备注' } })) });
+  assert.deepEqual([s.imported, s.files[0].contactsMasked], [2, { tags: 1, traits: 1 }]);
+  assert.deepEqual((await app.db.all<{ t: string }>(`select traits::varchar as t from customers order by id`)).map((r) => JSON.parse(r.t)), [
+    { note: '客户说 138****5679,139****5670 或 A***@Example.com', tags: ['VIP', '回访', '138****5678'] },
+    { note: '订单号 2024031312345678901', tags: ['普通'] },
+  ]);
+  const c = file('consents.csv', 'member_no,purpose,status,changed_at,evidence\nM1,marketing_sms,granted,2024-03-05,回复 Y 自 13812345678\n');
+  await importFiles(app, { entity: 'consents', files: [c] });
+  assert.deepEqual(await app.db.all(`select evidence from consents`), [{ evidence: '回复 Y 自 138****5678' }]);
+}));

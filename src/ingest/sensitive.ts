@@ -6,7 +6,7 @@ import { UserError } from '../errors.ts';
 import { listValue } from '@duckdb/node-api';
 
 /** Free-text canonical columns scanned for ID-card and bank-card numbers (codes and ids are not free text). */
-const FREE_TEXT = ['name', 'tags', 'evidence', 'title', 'topic', 'state', 'member_tier', 'kind', 'category', 'brand', 'properties', '_traits', 'acquisition_channel'];
+export const FREE_TEXT = ['name', 'tags', 'evidence', 'title', 'topic', 'state', 'member_tier', 'kind', 'category', 'brand', 'properties', '_traits', 'acquisition_channel'];
 
 /** Aliases onto the privacy area's sensitive classes (src/domain/privacy/consent.ts SENSITIVE_CLASSES). */
 const CLASS_OF: Record<string, string> = { bank_card: 'financial', biometrics: 'biometric', minors: 'minor' };
@@ -28,6 +28,18 @@ async function purposeRecorded(app: App, klass: string): Promise<boolean> {
   return false;
 }
 
+/** The canonical column (or order-line column, or template) a mapping stores a source header in, if any. */
+function storedAs(mapping: Mapping, header: string): string | null {
+  const h = header.trim().toLowerCase();
+  const names = (spec: string | string[]) => (Array.isArray(spec) ? spec : [spec]).map((x) => x.trim().toLowerCase());
+  for (const [column, spec] of Object.entries(mapping.columns ?? {})) if (names(spec).includes(h)) return column;
+  for (const [column, spec] of Object.entries(mapping.lines ?? {})) if (names(spec).includes(h)) return `order line ${column}`;
+  for (const [column, template] of Object.entries(mapping.templates ?? {})) {
+    if ([...template.matchAll(/\{([^}]+)\}/g)].some((m) => m[1].trim().toLowerCase() === h)) return `${column} (template)`;
+  }
+  return null;
+}
+
 /**
  * PIPL art. 28: a file whose mapping declares sensitive columns (health, religion, ID card, bank card, precise
  * location, biometrics, minors) is refused unless the workspace records the separate-consent purpose for each class.
@@ -36,6 +48,14 @@ export async function checkSensitiveColumns(app: App, mapping: Mapping, staged: 
   const headers = new Set(staged.headers.map((h) => h.trim().toLowerCase()));
   for (const [header, given] of Object.entries(mapping.sensitive ?? {})) {
     const klass = CLASS_OF[given] ?? given;
+    const into = storedAs(mapping, header);
+    if (into) {
+      throw new UserError(
+        'sensitive_mapped',
+        `Column '${header}' is declared sensitive (${klass}) and also mapped to ${into}; sensitive values are never stored: take it out of the mapping's columns.`,
+        `列 '${header}' 已声明为敏感信息（${klass}），又被映射到 ${into}；敏感信息不会被存储，请从映射的 columns 中移除该列。`,
+      );
+    }
     if (!headers.has(header.trim().toLowerCase())) continue;
     if (!(await purposeRecorded(app, klass))) {
       throw new UserError(

@@ -15,9 +15,24 @@ export interface ImportOptions {
   strict?: boolean;
   /** Recorded on each row (orders.source, customer_identifiers.source) and in the freshness report. */
   source?: string;
-  onProgress?: (rowsDone: number) => void;
+  /**
+   * Rows done so far: of the files finished, plus, while a file is imported, its rows in proportion to its steps
+   * done (the steps are set-wise statements over the whole file, so a row count within a step is not known).
+   */
+  onProgress?: (rowsDone: number, at?: ImportProgress) => void;
   /** Directory relative paths are resolved from (the CLI's cwd). */
   cwd?: string;
+}
+
+/** The steps of one file's import, in order (FileSummary.timings has the seconds of each). */
+export const IMPORT_STEPS = ['read', 'map', 'identify', 'resolve', 'write'] as const;
+export type ImportStep = (typeof IMPORT_STEPS)[number];
+
+/** Where an import is: the file, the step just finished, and the rows known so far (the files before and this one). */
+export interface ImportProgress {
+  file: string;
+  step: ImportStep;
+  rowsKnown: number;
 }
 
 export interface IdentityStats {
@@ -44,6 +59,8 @@ export interface FileSummary {
   /** Rejections by column and reason. */
   reasons: Record<string, number>;
   orderLines?: number;
+  /** Values of free-text columns (tags, traits, properties, evidence …) in which a phone or e-mail was masked, per column. */
+  contactsMasked?: Record<string, number>;
   /** Identifier values present but unusable in this file, per type, and masked ones (138****5678). */
   invalidIdentifiers?: Record<string, number>;
   maskedIdentifiers?: number;
@@ -65,4 +82,6 @@ export interface ImportSummary {
   files: FileSummary[];
   identity: IdentityStats;
   seconds: number;
+  /** Files that could not be imported (`siyu import` and HTTP jobs of several files): nothing of each was applied. */
+  failed?: { file: string; error: string; message: string; message_zh: string }[];
 }

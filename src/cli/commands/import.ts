@@ -1,13 +1,16 @@
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import type { CommandEnv } from '../env.ts';
 import { emit } from '../output.ts';
-import { importFiles, type ImportSummary } from '../../ingest/index.ts';
+import type { ImportSummary } from '../../ingest/index.ts';
+import { importFileByFile } from '../../ingest/jobs.ts';
 import { ENTITY_NAMES, type Entity } from '../../ingest/canonical.ts';
 import { PRESETS } from '../../ingest/presets/index.ts';
 import { unmerge } from '../../identity/merges.ts';
+import { reviewConflict } from '../../identity/review.ts';
 import { saveRules, loadRules } from '../../identity/rules.ts';
-import { UserError } from '../../errors.ts';
+import { UserError, isUserError } from '../../errors.ts';
 import type { Encoding } from '../../ingest/types.ts';
 
 const ENCODINGS = ['auto', 'utf8', 'gbk', 'gb18030', 'utf16', 'utf16le', 'utf16be'];
@@ -18,6 +21,18 @@ function human(s: ImportSummary): string {
   lines.push(`${s.dryRun ? '[dry run, nothing written] ' : ''}${s.entity}: ${s.imported} imported, ${s.unchanged} unchanged, ${s.rejected} rejected in ${s.seconds.toFixed(1)} s`);
   lines.push(`identity: ${id.customersCreated} customers created, ${id.merged} merged, ${id.conflicts} conflicts for review, ${id.identifiersAdded} identifiers added${id.maskedIdentifiers ? `, ${id.maskedIdentifiers} masked values not used` : ''}`);
   return lines.join('\n');
+}
+
+type ConflictRow = { id: number; rule: string; unique_type: string; link_type: string; link_masked: string | null; customer_a: number; customer_b: number; source: string | null; status: string };
+
+/** One conflict in words, the identifier masked (138****0011). */
+function describeConflict(r: ConflictRow): string {
+  const link = `${r.link_type}${r.link_masked ? ` ${r.link_masked}` : ''}`;
+  const from = r.source && r.source !== 'unmerge' ? ` (${r.source})` : '';
+  if (r.status === 'separated') return `#${r.id} [separated] customers ${r.customer_a} and ${r.customer_b} were separated by an unmerge; a ${link} link between them is flagged, never merged`;
+  const why = r.unique_type === 'separated' ? 'whom an unmerge separated' : `who hold different ${r.unique_type} values`;
+  const next = r.status === 'open' ? ` — review: siyu identity review ${r.id} --merge|--dismiss` : '';
+  return `#${r.id} [${r.status}] ${link} is claimed by customers ${r.customer_a} and ${r.customer_b}, ${why}${from}${next}`;
 }
 
 export function registerImport(program: Command, env: CommandEnv): void {
@@ -36,16 +51,36 @@ export function registerImport(program: Command, env: CommandEnv): void {
     .action(async (entity: string, files: string[], o: { map?: string; encoding: string; sheet?: string; source?: string; dryRun?: boolean; strict?: boolean; json?: boolean }) => {
       if (!ENTITY_NAMES.includes(entity as Entity)) throw new UserError('unknown_entity', `Unknown entity '${entity}'; one of: ${ENTITY_NAMES.join(', ')}.`, `未知的数据类型 '${entity}'；可选：${ENTITY_NAMES.join('、')}。`);
       if (!ENCODINGS.includes(o.encoding)) throw new UserError('bad_encoding', `--encoding must be one of ${ENCODINGS.join(', ')}.`, `--encoding 必须是 ${ENCODINGS.join('、')} 之一。`);
-      const bar = env.output.interactive ? new SingleBar({ format: 'importing {bar} {value} rows', stream: process.stderr, hideCursor: true }, Presets.shades_classic) : null;
-      bar?.start(0, 0);
+      // Within a file the bar moves by step (read, map, identify, resolve, write): each is one statement over all rows.
+      const bar = env.output.interactive ? new SingleBar({ format: 'importing {file} {bar} {value}/{total} rows · {step}', stream: process.stderr, hideCursor: true }, Presets.shades_classic) : null;
+      bar?.start(0, 0, { file: '', step: 'read' });
       try {
-        const s = await env.withApp((app) => importFiles(app, {
+        const out = await env.withApp((app) => importFileByFile(app, {
           entity: entity as Entity, files, map: o.map, encoding: o.encoding as Encoding, sheet: o.sheet, source: o.source,
-          dryRun: o.dryRun, strict: o.strict, cwd: env.cwd, onProgress: (n) => bar?.update(n, {}) ?? undefined,
+          dryRun: o.dryRun, strict: o.strict, cwd: env.cwd, onProgress: (n, at) => {
+            if (!bar) return;
+            if (at) bar.setTotal(Math.max(at.rowsKnown, n));
+            bar.update(n, at ? { file: basename(at.file), step: at.step } : { step: 'done' });
+          },
         }));
         bar?.stop();
-        emit(env.output, o.json, s, () => human(s));
-        if (o.strict && s.rejected) process.exitCode = 1;
+        const s = out.summary;
+        // A file that failed costs only itself: the others are reported, then the failures (exit 1, or 2 for a bug).
+        if (out.failed.length === 1 && !s.files.length) throw out.failed[0].error;
+        const failed = out.failed.map((f) => ({ file: f.file, ...(isUserError(f.error) ? f.error.toJSON() : { error: 'internal', message: 'internal error', message_zh: '内部错误' }) }));
+        const notes = failed.map((f) => `not imported: ${f.file}: ${f.message}`);
+        emit(env.output, o.json, failed.length ? { ...s, failed } : s, () => [human(s), ...notes].join('\n'));
+        const bug = out.failed.find((f) => !isUserError(f.error));
+        if (bug) throw bug.error;
+        if (failed.length) {
+          throw new UserError('files_failed', `${failed.length} of ${files.length} files were not imported: ${failed.map((f) => `${basename(f.file)} (${f.error})`).join(', ')}; the others were.`,
+            `${files.length} 个文件中有 ${failed.length} 个未导入：${failed.map((f) => `${basename(f.file)}（${f.error}）`).join('、')}；其余已导入。`);
+        }
+        // An exit code set on the process would be lost when the command runs inside `siyu serve`: a user error is not.
+        if (o.strict && s.rejected) {
+          const refused = s.files.filter((f) => f.rejected).length;
+          throw new UserError('strict_rejected', `--strict: ${s.rejected} row(s) rejected, so ${refused} file(s) were not imported (see the quarantine).`, `--strict：${s.rejected} 行被拒绝，${refused} 个文件未导入（见隔离区文件）。`);
+        }
       } finally {
         bar?.stop();
       }
@@ -70,15 +105,35 @@ export function registerImport(program: Command, env: CommandEnv): void {
     .option('--json', 'machine-readable output')
     .action(async (o: { limit: string; json?: boolean }) => {
       const rows = await env.withApp((app) => app.db.all(`select id, survivor_id, merged_id, rule, source, merged_at, unmerged_at from identity_merges where workspace_id = $ws order by id desc limit $n`, { ws: app.workspaceId, n: Number(o.limit) || 50 }));
-      emit(env.output, o.json, rows, () => rows.map((r) => `#${r.id} ${r.merged_id} → ${r.survivor_id} by ${r.rule} at ${r.merged_at}${r.unmerged_at ? ' (undone)' : ''}`).join('\n') || 'no merges');
+      emit(env.output, o.json, rows, () => rows.map((r) => `#${r.id} customer ${r.merged_id} → ${r.survivor_id} by ${r.rule}${r.source ? ` (${r.source})` : ''} at ${r.merged_at}${r.unmerged_at ? ` (undone ${r.unmerged_at})` : ''}`).join('\n') || 'no merges');
     });
   identity
     .command('conflicts')
-    .description('Links not applied because they would give one person two values of a unique identifier / 待审核冲突')
+    .description('Links not applied because they would give one person two values of a unique identifier, or join people an unmerge separated / 待审核冲突')
+    .option('--open', 'only those waiting for review')
     .option('--json', 'machine-readable output')
-    .action(async (o: { json?: boolean }) => {
-      const rows = await env.withApp((app) => app.db.all(`select id, rule, unique_type, link_type, customer_a, customer_b, source, detected_at, status from identity_conflicts where workspace_id = $ws order by detected_at desc, id desc limit 500`, { ws: app.workspaceId }));
-      emit(env.output, o.json, rows, () => rows.map((r) => `#${r.id} [${r.status}] ${r.link_type} links customers ${r.customer_a} and ${r.customer_b}, who hold different ${r.unique_type} values (${r.source ?? ''})`).join('\n') || 'no conflicts');
+    .action(async (o: { open?: boolean; json?: boolean }) => {
+      const rows = await env.withApp((app) => app.db.all<ConflictRow>(
+        `select c.id, c.rule, c.unique_type, c.link_type, i.id_masked as link_masked, c.customer_a, c.customer_b, c.source, c.detected_at, c.status
+         from identity_conflicts c left join customer_identifiers i on i.workspace_id = c.workspace_id and i.id_type = c.link_type and i.namespace = c.link_namespace and i.id_hash = c.link_hash
+         where c.workspace_id = $ws ${o.open ? `and c.status = 'open'` : ''} order by c.detected_at desc, c.id desc limit 500`,
+        { ws: app.workspaceId },
+      ));
+      emit(env.output, o.json, rows, () => rows.map(describeConflict).join('\n') || 'no conflicts');
+    });
+  identity
+    .command('review')
+    .description('Settle a conflict: --merge (the same person after all) or --dismiss (not the same person) / 审核冲突')
+    .argument('<conflict-id>', 'conflict id (see `siyu identity conflicts`)')
+    .option('--merge', 'merge the two customers (recorded; undo with `siyu identity unmerge`)')
+    .option('--dismiss', 'keep them apart and close the conflict')
+    .option('--json', 'machine-readable output')
+    .action(async (id: string, o: { merge?: boolean; dismiss?: boolean; json?: boolean }) => {
+      const n = Number(id);
+      if (!Number.isInteger(n) || n <= 0) throw new UserError('bad_conflict_id', `'${id}' is not a conflict id.`, `'${id}' 不是冲突编号。`);
+      if (Boolean(o.merge) === Boolean(o.dismiss)) throw new UserError('review_decision', 'Say --merge or --dismiss (one of them).', '请指定 --merge 或 --dismiss（二选一）。');
+      const r = await env.withApp((app) => reviewConflict(app, n, o.merge ? 'merge' : 'dismiss'));
+      emit(env.output, o.json, r, () => r.status === 'dismissed' ? `conflict ${r.conflict} dismissed` : r.merge ? `conflict ${r.conflict}: customer ${r.merged} merged into ${r.survivor} (merge #${r.merge})` : `conflict ${r.conflict}: the two are one customer already`);
     });
   identity
     .command('rules')

@@ -6,13 +6,13 @@ import { join, basename } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { App } from '../../app/context.ts';
 import { appOn } from '../../app/context.ts';
-import { importFiles } from '../../ingest/index.ts';
+import { PRESETS } from '../../ingest/presets/index.ts';
 import { ENTITY_NAMES, type Entity } from '../../ingest/canonical.ts';
 import { UserError, isUserError } from '../../errors.ts';
 import { requestApp } from '../auth/scope.ts';
 import { logError } from '../../logging.ts';
-import type { Encoding } from '../../ingest/types.ts';
-import { ImportJobs, type ImportJob } from '../../ingest/jobs.ts';
+import type { Encoding, ImportOptions } from '../../ingest/types.ts';
+import { ImportJobs, importFileByFile, type ImportJob } from '../../ingest/jobs.ts';
 
 const jobSchema = {
   type: 'object',
@@ -22,6 +22,45 @@ const jobSchema = {
     summary: { type: 'object', additionalProperties: true }, error: { type: 'object', additionalProperties: true },
   },
 };
+
+/** An uploaded file's name, kept to letters, digits and . _ - (never a path). */
+function uploadName(filename: string | undefined): string {
+  const name = basename(filename || 'upload').replace(/[^\p{L}\p{N}._-]+/gu, '_').replace(/^\.+/, '');
+  return name || 'upload';
+}
+
+const ENCODINGS: Encoding[] = ['auto', 'utf8', 'gbk', 'gb18030', 'utf16', 'utf16le', 'utf16be'];
+
+/** The import's options from the form fields, checked before anything is queued (a bad field is a 400, not a failed job). */
+function importOptions(fields: Record<string, string>, files: string[]): ImportOptions {
+  const entity = fields.entity as Entity;
+  if (!ENTITY_NAMES.includes(entity)) throw new UserError('unknown_entity', `Field 'entity' must be one of: ${ENTITY_NAMES.join(', ')}.`, `字段 entity 必须是：${ENTITY_NAMES.join('、')}。`);
+  if (!files.length) throw new UserError('no_files', 'No file in the upload.', '上传中没有文件。');
+  if (fields.map && !PRESETS[fields.map]) {
+    throw new UserError('bad_map', `'map' must be a preset name over HTTP: ${Object.keys(PRESETS).join(', ')}.`, `通过 HTTP 导入时 map 必须是预设名称：${Object.keys(PRESETS).join('、')}。`);
+  }
+  const encoding = (fields.encoding || 'auto') as Encoding;
+  if (!ENCODINGS.includes(encoding)) throw new UserError('bad_encoding', `'encoding' must be one of ${ENCODINGS.join(', ')}.`, `encoding 必须是 ${ENCODINGS.join('、')} 之一。`);
+  const flag = (v: string | undefined) => /^(1|true|yes)$/i.test(v ?? '');
+  return { entity, files, map: fields.map || undefined, encoding, sheet: fields.sheet || undefined, dryRun: flag(fields.dry_run), strict: flag(fields.strict), source: fields.source || undefined };
+}
+
+/**
+ * A summary or error as the API shows it: the uploaded file's name instead of its path on the server, and the
+ * quarantine file relative to the data directory.
+ */
+function withoutServerPaths<T>(value: T, dataDir: string): T {
+  const uploads = join(dataDir, 'uploads');
+  return JSON.parse(JSON.stringify(value, (_k, v) => {
+    if (typeof v !== 'string') return v;
+    const named = v.replace(new RegExp(`${escapeRegExp(uploads)}/[0-9a-f-]+/\\d+/`, 'g'), '');
+    return named.startsWith(dataDir + '/') ? named.slice(dataDir.length + 1) : named;
+  })) as T;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
 
 /**
  * Imports over HTTP (导入): POST /api/v1/imports takes a multipart upload (fields entity, map, encoding, sheet,
@@ -48,34 +87,26 @@ export async function importRoutes(server: FastifyInstance, app: App): Promise<v
     const dir = join(app.dir, 'uploads', id);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const fields: Record<string, string> = {};
+    // Each file in a directory of its own under its own name, so messages that name the file name the upload.
     const files: string[] = [];
+    let opts: ImportOptions;
     try {
       for await (const part of req.parts()) {
         if (part.type === 'file') {
-          const path = join(dir, `${files.length + 1}-${basename(part.filename || 'upload').replace(/[^\p{L}\p{N}._-]+/gu, '_')}`);
+          const own = join(dir, String(files.length + 1));
+          mkdirSync(own, { mode: 0o700 });
+          const path = join(own, uploadName(part.filename));
           await pipeline(part.file, createWriteStream(path, { mode: 0o600 }));
           if (part.file.truncated) throw new UserError('file_too_large', `${part.filename} is larger than the upload limit.`, `${part.filename} 超过上传大小限制。`, 413);
           files.push(path);
         } else fields[part.fieldname] = String(part.value);
       }
+      opts = importOptions(fields, files);
     } catch (e) {
       rmSync(dir, { recursive: true, force: true });
       throw e;
     }
-    const entity = fields.entity as Entity;
-    if (!ENTITY_NAMES.includes(entity)) {
-      rmSync(dir, { recursive: true, force: true });
-      throw new UserError('unknown_entity', `Field 'entity' must be one of: ${ENTITY_NAMES.join(', ')}.`, `字段 entity 必须是：${ENTITY_NAMES.join('、')}。`);
-    }
-    if (!files.length) {
-      rmSync(dir, { recursive: true, force: true });
-      throw new UserError('no_files', 'No file in the upload.', '上传中没有文件。');
-    }
-    if (fields.map && !/^[a-z0-9-]+$/.test(fields.map)) {
-      rmSync(dir, { recursive: true, force: true });
-      throw new UserError('bad_map', `'map' must be a preset name over HTTP.`, `通过 HTTP 导入时 map 必须是预设名称。`);
-    }
-    const job: ImportJob = { id, status: 'running', entity, files: files.map((f) => basename(f)), rowsDone: 0, startedAt: new Date().toISOString() };
+    const job: ImportJob = { id, status: 'running', entity: opts.entity, files: files.map((f) => basename(f)), rowsDone: 0, startedAt: new Date().toISOString() };
     await jobs.create(job);
     const caller = requestApp(req, app);
     void (async () => {
@@ -84,16 +115,21 @@ export async function importRoutes(server: FastifyInstance, app: App): Promise<v
       let error: ImportJob['error'];
       try {
         const a = { ...appOn(conn, app.dir, caller.actor), audit: caller.audit };
-        summary = await importFiles(a, {
-          entity, files, map: fields.map || undefined, encoding: (fields.encoding || 'auto') as Encoding, sheet: fields.sheet || undefined,
-          dryRun: /^(1|true|yes)$/i.test(fields.dry_run ?? ''), strict: /^(1|true|yes)$/i.test(fields.strict ?? ''), source: fields.source || undefined,
-          onProgress: (n) => void jobs.progress(id, n).catch(() => undefined),
+        const out = await importFileByFile(a, { ...opts, onProgress: (n) => void jobs.progress(id, n).catch(() => undefined) });
+        // A failure after some files were applied keeps their summary beside the error.
+        // A file that failed costs only itself: the job is failed, names the first such file, and the summary keeps
+        // the files imported and every failure.
+        const failed = out.failed.map((f) => {
+          if (!isUserError(f.error)) logError('import', f.error, { job: id });
+          return { ...(isUserError(f.error) ? f.error.toJSON() : { error: 'internal', message: 'internal error', message_zh: '内部错误' }), file: basename(f.file) };
         });
+        if (!failed.length || out.summary.files.length) summary = failed.length ? { ...out.summary, failed } : out.summary;
+        if (failed.length) error = failed[0];
       } catch (e) {
         error = isUserError(e) ? e.toJSON() : { error: 'internal', message: 'internal error', message_zh: '内部错误' };
         if (!isUserError(e)) logError('import', e, { job: id });
       } finally {
-        await jobs.finish(id, { summary, error }).catch((e) => logError('import', e, { job: id }));
+        await jobs.finish(id, { summary: summary && withoutServerPaths(summary, app.dir), error: error && withoutServerPaths(error, app.dir) }).catch((e) => logError('import', e, { job: id }));
         conn.close();
         rmSync(dir, { recursive: true, force: true });
       }
@@ -103,11 +139,12 @@ export async function importRoutes(server: FastifyInstance, app: App): Promise<v
 
   server.get('/api/v1/imports/:id', {
     config: { permission: 'import:read' },
-    schema: { summary: 'Status of an import: running (rows done so far), done (its summary) or failed (the error)', tags: ['import'], params: { type: 'object', properties: { id: { type: 'string', format: 'uuid' } } }, response: { 200: jobSchema } },
+    schema: { summary: 'Status of an import job (POST /api/v1/imports), or of one file\'s run as GET /api/v1/imports lists them: running (rows done so far), done (its summary) or failed (the error)', tags: ['import'], params: { type: 'object', properties: { id: { type: 'string', format: 'uuid' } } }, response: { 200: jobSchema } },
   }, async (req) => {
-    const job = await jobs.get((req.params as { id: string }).id);
+    const id = (req.params as { id: string }).id;
+    const job = (await jobs.get(id)) ?? (await jobs.run(id));
     if (!job) throw new UserError('no_import', 'No such import.', '没有该导入任务。', 404);
-    return job;
+    return withoutServerPaths(job, app.dir);
   });
 
   server.get('/api/v1/imports', {
