@@ -31,6 +31,27 @@ export interface ResolveStats {
  * from identity writes being serialised, see lock.ts).
  */
 export async function resolveStaged(app: App, p: string, rules: MergeRules, o: { source: string | null; deferNewCustomers?: boolean }): Promise<ResolveStats> {
+  return applyResolution(app, p, await planResolution(app, p, rules), o);
+}
+
+/** What `planResolution` decided, for `applyResolution` to write. */
+export interface ResolutionPlan {
+  created: number;
+  identifiersAdded: number;
+  merges: { survivor: number; merged: number; rule: IdType; via: number }[];
+  conflicts: number;
+  /** Whether `<p>_cipher` lists the ciphertexts in `<p>_newids`'s order (joined by position, else on k). */
+  aligned: boolean;
+}
+
+/**
+ * Everything of a resolution but its writes to the store, in temp tables: the graph, union-find, the new customers'
+ * numbers, the new identifiers encrypted, the conflicts and the row → customer map. Run it under the identity lock
+ * and OUTSIDE the write transaction: DuckDB scans a table created inside an open transaction on one thread only,
+ * so the same statements inside it took twice as long on two cores. Customer numbers come from the sequence here
+ * (a sequence is never rolled back anyway).
+ */
+export async function planResolution(app: App, p: string, rules: MergeRules): Promise<ResolutionPlan> {
   const db = app.db;
   const ws = app.workspaceId;
   const typeList = ID_TYPES as string[];
@@ -134,9 +155,6 @@ export async function resolveStaged(app: App, p: string, rules: MergeRules, o: {
      union all
      select s.key, s.existing, coalesce(s.existing, c.id) from ${p}_simple s left join ${p}_newc c on c.newkey = s.first_row`,
   );
-  // A customers file inserts its new customers with their attributes itself (writeCustomers reads `<p>_newc`).
-  if (created && !o.deferNewCustomers) await db.run(`insert into customers (workspace_id, id) select $ws, id from ${p}_newc`, { ws });
-
   // New identifiers: their normalised value encrypted (for display), stored with hash and mask. The table carries
   // every column the insert needs, so the ciphertexts are joined back by position, not by a hash join over millions
   // of rows of hashes and ciphertexts (which spilled under the import's memory cap).
@@ -164,16 +182,8 @@ export async function resolveStaged(app: App, p: string, rules: MergeRules, o: {
   // Both tables list the identifiers in k order (pages are read in order, and a scan keeps a table's order), so row
   // i of one is row i of the other: checked on the keys, and joined on them should it ever not hold.
   const aligned = (await db.scalar(`select count(*) from ${p}_newids n positional join ${p}_cipher c where n.k is distinct from c.k`)) === 0;
-  await db.run(
-    `insert into customer_identifiers (workspace_id, id_type, namespace, id_hash, id_cipher, id_masked, customer_id, source, first_seen_at)
-     select $ws, n.id_type, n.namespace, n.id_hash, c.id_cipher, n.id_masked, n.customer_id, $source, now()
-     from ${p}_newids n ${aligned ? 'positional join' : 'join'} ${p}_cipher c ${aligned ? '' : 'using (k)'}`,
-    { ws, source: o.source },
-  );
 
-  const merged = await applyMerges(app, p, merges.map((m) => ({ survivor: m.survivor, merged: m.merged, rule: m.rule, via: m.via })), o.source);
-
-  // Conflicts, once per (link, pair of customers), numbered in the order of their customers (not of DuckDB's threads).
+  // Conflicts, for applyResolution to record.
   if (conflicts.length) {
     await db.run(`create temp table ${p}_cf (rule varchar, unique_type varchar, node integer, a bigint, b bigint)`);
     const cf = await tempAppender(db, `${p}_cf`);
@@ -186,17 +196,6 @@ export async function resolveStaged(app: App, p: string, rules: MergeRules, o: {
       cf.endRow();
     }
     cf.closeSync();
-    await db.run(
-      `insert into identity_conflicts (workspace_id, rule, unique_type, link_type, link_namespace, link_hash, customer_a, customer_b, source)
-       select * from (
-         select distinct $ws, f.rule, f.unique_type, n.id_type, n.namespace, n.id_hash, least(x, y) as a, greatest(x, y) as b, $source
-         from (select f.*, case when f.a < 0 then ca.id else f.a end as x, case when f.b < 0 then cb.id else f.b end as y from ${p}_cf f
-               left join ${p}_newc ca on ca.newkey = f.a left join ${p}_newc cb on cb.newkey = f.b) f
-         join ${p}_nodes n using (node) where x <> y)
-       order by a, b, rule, id_type, id_hash
-       on conflict do nothing`,
-      { ws, source: o.source },
-    );
   }
 
   // Each record's customer: that of its highest-priority identifier (`via`, the identifier the record came by).
@@ -210,5 +209,40 @@ export async function resolveStaged(app: App, p: string, rules: MergeRules, o: {
   } else {
     await db.run(`create temp table ${p}_rc as select r._row, nc.customer_id, r.key as via from ${p}_rid r join ${p}_nc nc using (key)`);
   }
-  return { customersCreated: created, merged, conflicts: conflicts.length, identifiersAdded: nnew };
+  return { created, identifiersAdded: nnew, merges, conflicts: conflicts.length, aligned };
+}
+
+/**
+ * The writes of a planned resolution, inside the caller's transaction: the new customers (a customers file inserts
+ * them with their attributes itself: writeCustomers reads `<p>_newc`), their identifiers with the ciphertexts, the
+ * merges (every moved row recorded) and the conflicts.
+ */
+export async function applyResolution(app: App, p: string, plan: ResolutionPlan, o: { source: string | null; deferNewCustomers?: boolean }): Promise<ResolveStats> {
+  const db = app.db;
+  const ws = app.workspaceId;
+  if (plan.created && !o.deferNewCustomers) await db.run(`insert into customers (workspace_id, id) select $ws, id from ${p}_newc`, { ws });
+  if (plan.identifiersAdded) {
+    await db.run(
+      `insert into customer_identifiers (workspace_id, id_type, namespace, id_hash, id_cipher, id_masked, customer_id, source, first_seen_at)
+       select $ws, n.id_type, n.namespace, n.id_hash, c.id_cipher, n.id_masked, n.customer_id, $source, now()
+       from ${p}_newids n ${plan.aligned ? 'positional join' : 'join'} ${p}_cipher c ${plan.aligned ? '' : 'using (k)'}`,
+      { ws, source: o.source },
+    );
+  }
+  const merged = await applyMerges(app, p, plan.merges, o.source);
+  if (plan.conflicts) {
+    // Once per (link, pair of customers), numbered in the order of their customers (not of DuckDB's threads).
+    await db.run(
+      `insert into identity_conflicts (workspace_id, rule, unique_type, link_type, link_namespace, link_hash, customer_a, customer_b, source)
+       select * from (
+         select distinct $ws, f.rule, f.unique_type, n.id_type, n.namespace, n.id_hash, least(x, y) as a, greatest(x, y) as b, $source
+         from (select f.*, case when f.a < 0 then ca.id else f.a end as x, case when f.b < 0 then cb.id else f.b end as y from ${p}_cf f
+               left join ${p}_newc ca on ca.newkey = f.a left join ${p}_newc cb on cb.newkey = f.b) f
+         join ${p}_nodes n using (node) where x <> y)
+       order by a, b, rule, id_type, id_hash
+       on conflict do nothing`,
+      { ws, source: o.source },
+    );
+  }
+  return { customersCreated: plan.created, merged, conflicts: plan.conflicts, identifiersAdded: plan.identifiersAdded };
 }

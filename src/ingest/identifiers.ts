@@ -34,13 +34,16 @@ export async function scanIdentifiers(app: App, p: string, entity: Entity, prese
   const union = columns.length
     ? columns.map((c) => `select distinct '${c}' as id_type, ${nsOf(c)} as namespace, ${c} as raw from ${p}_rows where len(_errors) = 0 and ${c} is not null`).join(' union all ')
     : `select null::varchar as id_type, null::varchar as namespace, null::varchar as raw where false`;
-  await db.run(`create temp table ${p}_idraw as select (row_number() over ())::bigint as k, * from (${union})`);
+  // k is the value's position (rowid: a row_number() window would pass every value through one thread). Positions
+  // count from 0 in a table committed to (not one created inside an open transaction): this runs outside the file's.
+  await db.run(`create temp table ${p}_idraw_t as select * from (${union})`);
+  await db.run(`create temp view ${p}_idraw as select (rowid + 1)::bigint as k, * from ${p}_idraw_t`);
   const total = await db.scalar(`select count(*) from ${p}_idraw`);
   // The digest of each distinct value by k (the type, namespace and raw value stay in SQL and are joined back by
   // k): in SQL where it gives the same (identifierSql.ts), the rest computed in JS and appended.
   await db.run(`create temp table ${p}_idh (k bigint, norm varchar, id_hash varchar, id_masked varchar, status varchar)`);
   const inSql = await digestInSql(db, app.keys, `${p}_idraw`, `${p}_idh`, columns);
-  let rest = `${p}_idraw`;
+  let rest = `${p}_idraw_t`;
   if (inSql.done) {
     rest = `${p}_idjs`;
     await db.run(`create temp table ${rest} as select (row_number() over ())::bigint as j, r.k, r.id_type, r.raw from ${p}_idraw r anti join ${p}_idh h using (k)`);
@@ -50,7 +53,7 @@ export async function scanIdentifiers(app: App, p: string, entity: Entity, prese
   let masked = 0;
   let renamed = inSql.renamed;
   await pipelinePages<{ k: number; id_type: IdType; raw: string }, IdentifierDigest[]>(
-    db, `select k, id_type, raw from ${rest} where ${inSql.done ? 'j' : 'k'} between $a and $b`, total - inSql.done, 50_000,
+    db, inSql.done ? `select k, id_type, raw from ${rest} where j between $a and $b` : `select rowid + 1 as k, id_type, raw from ${rest} where rowid between $a - 1 and $b - 1`, total - inSql.done, 50_000,
     (page) => page.map((r) => digestIdentifier(app.keys, r.id_type, r.raw)),
     (page, digests) => {
       for (let i = 0; i < page.length; i++) {
@@ -80,7 +83,8 @@ export async function scanIdentifiers(app: App, p: string, entity: Entity, prese
     `create temp table ${p}_idv as select r.k, r.id_type, r.namespace, r.raw, h.norm, h.id_hash, h.id_masked, h.status, ${key} as key
      from ${p}_idraw r join ${p}_idh h using (k)`,
   );
-  await db.run(`drop table ${p}_idraw`);
+  await db.run(`drop view ${p}_idraw`);
+  await db.run(`drop table ${p}_idraw_t`);
   await db.run(`drop table ${p}_idh`);
   await db.run(`create temp view ${p}_ids as select key, id_type, namespace, id_hash, norm, id_masked from ${p}_idv where key = k`);
   const weakOnly = entity === 'events' ? `and (${columns.filter((c) => !WEAK_TYPES.includes(c)).map((c) => `r.${c} is not null`).join(' or ') || 'false'})` : '';

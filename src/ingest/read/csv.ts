@@ -136,12 +136,18 @@ const MIXED_LINE_ENDS = Symbol('mixed line ends');
 
 async function readPart(db: Database, raw: string, prefix: string, n: number, path: string, o: { cols: string; delimiter: string; header: boolean; skip: number; shown: string }): Promise<{ rejects: ReaderReject[]; sequential: boolean } | typeof MIXED_LINE_ENDS> {
   const rj = `${prefix}_rd_rj${n}`, rs = `${prefix}_rd_rs${n}`;
-  const read = (parallel: boolean) => db.run(
-    `create temp table ${raw} as select (row_number() over ())::bigint as _row, * from read_csv($path, auto_detect = false, columns = {${o.cols}},
-       header = $header, skip = ${o.skip}, delim = $delim, quote = '"', escape = '"', null_padding = true, strict_mode = true, max_line_size = 4194304,
-       parallel = ${parallel}, store_rejects = true, rejects_table = '${rj}', rejects_scan = '${rs}')`,
-    { path, header: o.header, delim: o.delimiter },
-  );
+  // The rows' numbers are their positions in the table (rowid, in file order: the table keeps the reader's order), not
+  // a row_number() window, which made the parallel reader's output pass through one thread. Positions count from 0
+  // in a table committed to: files are staged outside any transaction (inside one, rowids start at 2^62).
+  const read = async (parallel: boolean) => {
+    await db.run(
+      `create temp table ${raw}_t as select * from read_csv($path, auto_detect = false, columns = {${o.cols}},
+         header = $header, skip = ${o.skip}, delim = $delim, quote = '"', escape = '"', null_padding = true, strict_mode = true, max_line_size = 4194304,
+         parallel = ${parallel}, store_rejects = true, rejects_table = '${rj}', rejects_scan = '${rs}')`,
+      { path, header: o.header, delim: o.delimiter },
+    );
+    await db.run(`create temp view ${raw} as select (rowid + 1)::bigint as _row, * from ${raw}_t`);
+  };
   let sequential = false;
   try {
     await read(true);
@@ -180,7 +186,7 @@ async function rejectCutLastRow(db: Database, part: Part, path: string, delimite
   const line = lineOf(Number(row.k), part.offset, part.skipped);
   // The reader rejected the last line itself: nothing more to do.
   if (part.skipped.some((l) => l > line) || (part.cutAt !== null && line >= part.cutAt)) return null;
-  await db.run(`delete from ${part.raw} where _row = $k`, { k: Number(row.k) });
+  await db.run(`delete from ${part.raw}_t where rowid = $k - 1`, { k: Number(row.k) });
   return { line, reason: `the file ends inside this row (${last.fields} of ${expected} fields): it looks cut short` };
 }
 
@@ -201,7 +207,13 @@ async function assemble(db: Database, table: string, prefix: string, parts: Part
     selects.push(`select * from (${lined}) where ${notEmpty}${part.cutAt !== null ? ` and _line < ${part.cutAt}` : ''}`);
   }
   await db.run(`create temp table ${table} as select (row_number() over (order by _part, _r))::bigint as _row, * exclude (_part, _r) from (${selects.join(' union all ')})`);
-  for (const part of parts) await db.run(`drop table if exists ${part.raw}`);
+  for (const part of parts) await dropRaw(db, part.raw);
+}
+
+/** A part's rows: the view numbering them and the reader's table under it. */
+async function dropRaw(db: Database, raw: string): Promise<void> {
+  await db.run(`drop view if exists ${raw}`);
+  await db.run(`drop table if exists ${raw}_t`);
 }
 
 const mixedLineEnds = (e: unknown) => /state machine reached an invalid state/i.test(String((e as Error).message));

@@ -14,8 +14,10 @@ export async function stageJsonl(db: Database, prefix: string, path: string, sho
   const array = readBytes(path, 4096).toString('utf8').trimStart().startsWith('[');
   const objects = `${prefix}_rd_json`;
   try {
-    await db.run(`create temp table ${objects} as select (row_number() over ())::bigint as _row, json, json_type(json) as kind
+    // Numbered by position (rowid, in file order), not a row_number() window, which passes every row through one thread.
+    await db.run(`create temp table ${objects}_t as select json, json_type(json) as kind
        from read_json_objects($path, format = '${array ? 'array' : 'newline_delimited'}'${array ? '' : ', ignore_errors = true'})`, { path });
+    await db.run(`create temp view ${objects} as select (rowid + 1)::bigint as _row, json, kind from ${objects}_t`);
   } catch (e) {
     const why = String((e as Error).message).split('\n')[0].replace(/^[A-Za-z ]*Error: /, '').replace(/ in file "[^"]*"/, '').replace(/\. Parse errors cannot be ignored.*$/, '');
     throw new UserError('json_unreadable', `${shown} is not a readable JSON array: ${why}. (JSON Lines — one object per line — can be read around a broken line.)`,
@@ -26,7 +28,8 @@ export async function stageJsonl(db: Database, prefix: string, path: string, sho
   const shift = `${prefix}_rd_jshift`;
   await createShift(db, shift, 0, blank);
   await db.run(`create temp table ${prefix}_rd_jlined as select o._row, o._row + coalesce(s.k, 0) as _line, o.json, o.kind from ${objects} o asof left join ${shift} s on o._row >= s.t`);
-  await db.run(`drop table ${objects}`);
+  await db.run(`drop view ${objects}`);
+  await db.run(`drop table ${objects}_t`);
   const lined = `${prefix}_rd_jlined`;
   // Every key of every line, in order of first appearance: a key that first shows on a late line (a coupon code on a
   // rare event) is a column too. About 0.4 s per million lines.

@@ -27,7 +27,9 @@ export async function stageParquet(db: Database, prefix: string, path: string, s
   const cols = desc.map((d, i) => `${asText(d.column_type, i + 1)} as c${i + 1}`).join(', ');
   const table = `${prefix}_stage`;
   try {
-    await db.run(`create temp table ${table} as select (row_number() over ())::bigint as _row, (row_number() over ())::bigint as _line, * from (select ${cols} from read_parquet($path))`, { path });
+    // Numbered by position (rowid, in file order), not a row_number() window, which passes every row through one thread.
+    await db.run(`create temp table ${prefix}_rd_pq as select ${cols} from read_parquet($path)`, { path });
+    await db.run(`create temp view ${table} as select (rowid + 1)::bigint as _row, (rowid + 1)::bigint as _line, * from ${prefix}_rd_pq`);
   } catch (e) {
     if (isOutOfMemory(e)) throw e;
     const why = (e as Error).message.split('\n')[0].replace(/^[A-Za-z ]*Error: /, '');

@@ -1,5 +1,5 @@
 import type { App } from '../../app/context.ts';
-import { cols, GOOD, changed, type WriteResult } from './sql.ts';
+import { cols, GOOD, changed, changedJoiningCustomers, type WriteResult } from './sql.ts';
 
 /**
  * Orders (and, with a `lines` mapping, their order lines) into the warehouse, idempotent by order id: a row whose
@@ -15,15 +15,15 @@ export async function writeOrders(app: App, p: string, present: Set<string>, lin
   const orders = await app.db.scalar(`select count(distinct order_id) from ${p}_rows r where ${GOOD}`);
   const good = await app.db.scalar(`select count(*) from ${p}_rows r where ${GOOD}`);
   const firstRow = orders === good ? '' : 'qualify row_number() over (partition by r.order_id order by r._row) = 1';
-  const imported = await changed(
+  const imported = await changedJoiningCustomers(
     app.db,
     `insert into orders (workspace_id, order_id, customer_id, ordered_at, order_date, channel, store_code, staff_code, coupon_code, campaign_id,
                          status, gross_amount, discount_amount, refund_amount, item_count, source)
      select $ws, r.order_id, rc.customer_id, r.t_ordered_at, r.d_ordered_at, ${c.raw('channel')}, ${c.raw('store_code')}, ${c.raw('staff_code')},
             ${c.raw('coupon_code')}, ${c.raw('campaign_id')}, coalesce(lower(${c.raw('status')}), 'paid'), r.t_gross_amount,
             coalesce(${c.typed('discount_amount')}, 0), coalesce(${c.typed('refund_amount')}, 0), ${itemCount}, coalesce(${c.raw('source')}, $source)
-     from ${p}_rows r left join ${p}_rc rc using (_row)
-     where ${GOOD} and not exists (select 1 from orders x where x.workspace_id = $ws and x.order_id = r.order_id)
+     from ${p}_rows r left join ${p}_rc rc using (_row) anti join (select order_id from orders where workspace_id = $ws) x on x.order_id = r.order_id
+     where ${GOOD}
      ${firstRow}`,
     { ws: app.workspaceId, source: o.source },
   );

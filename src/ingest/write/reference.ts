@@ -1,6 +1,6 @@
 import type { App } from '../../app/context.ts';
 import type { Entity } from '../canonical.ts';
-import { cols, GOOD, changed, type WriteResult } from './sql.ts';
+import { cols, GOOD, changed, changedJoiningCustomers, type WriteResult } from './sql.ts';
 
 type Spec = { table: string; key: string[]; columns: (c: ReturnType<typeof cols>) => [string, string][]; customer?: boolean };
 
@@ -77,7 +77,7 @@ export async function writeConsents(app: App, p: string, present: Set<string>, o
 export async function writeEvents(app: App, p: string, present: Set<string>, o: { source: string | null }): Promise<WriteResult> {
   const { props, anon, eventId } = eventColumns(p, present);
   const c = cols(present);
-  const imported = await changed(
+  const imported = await changedJoiningCustomers(
     app.db,
     `insert into events (workspace_id, event_id, customer_id, anonymous_key, type, occurred_at, event_date, properties, source)
      select * from (

@@ -11,6 +11,7 @@
  *   binary, deleted by the collector once loaded; they are not rewritten.)
  * - The audit log and the request register keep only the internal customer number (no identifier).
  */
+import { withIdentityLock } from '../../identity/lock.ts';
 import { readdirSync, readFileSync, statSync, writeFileSync, renameSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { App } from '../../app/context.ts';
@@ -43,7 +44,9 @@ export async function eraseCustomer(app: App, customerId: number, opts: { reques
   const anonymised: Record<string, number> = {};
   const add = (o: Record<string, number>, k: string, n: number) => { if (n > 0) o[k] = (o[k] ?? 0) + n; };
   const tables = await baseTables(app);
-  await app.db.transaction(async () => {
+  // Under the identity lock: an import plans its resolution from the identifiers before its write transaction, so
+  // a person must not be erased in between (their rows would be written onto the erased customer).
+  await withIdentityLock(() => app.db.transaction(async () => {
     const base = { ws: app.workspaceId, ids: ids.join(',') };
     for (const t of tables) {
       if (KEPT_TABLES.has(t.table) || t.table === 'customers') continue;
@@ -65,7 +68,7 @@ export async function eraseCustomer(app: App, customerId: number, opts: { reques
     const where = `workspace_id = $ws and id in (select unnest(string_split($ids, ','))::bigint)`;
     add(deleted, 'customers', await app.db.scalar(`select count(*) from customers where ${where}`, base));
     await app.db.run(`delete from customers where ${where}`, base);
-  });
+  }));
   await app.db.run('checkpoint').catch(() => undefined);
   const files = scrubFiles(app.dir, needles);
   const remaining = await tracePerson(app, ids, needles);

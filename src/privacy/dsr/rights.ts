@@ -2,6 +2,7 @@
  * Rectification (更正权, art. 46), restriction (限制处理, art. 44) and withdrawal of consent (撤回同意, art. 15),
  * each tracked as a request and audited.
  */
+import { withIdentityLock } from '../../identity/lock.ts';
 import type { App } from '../../app/context.ts';
 import { encrypt, keyedHash } from '../../domain/privacy/cipher.ts';
 import { maskIdentifier, maskName } from '../../domain/privacy/mask.ts';
@@ -37,7 +38,8 @@ export async function rectify(app: App, customerId: number, field: string, value
 }
 
 async function applyRectification(app: App, p: { ws: number; id: number }, field: string, value: string): Promise<void> {
-  await app.db.transaction(async () => {
+  // Under the identity lock: a rectified identifier is an identity write like an import's (see identity/lock.ts).
+  await withIdentityLock(() => app.db.transaction(async () => {
     if (field === 'name') {
       await app.db.run('update customers set name_cipher = $c, name_masked = $m, updated_at = current_timestamp where workspace_id = $ws and id = $id', { ...p, c: encrypt(app.keys, value.trim()), m: maskName(value) });
     } else if (field === 'birthday') {
@@ -59,7 +61,7 @@ async function applyRectification(app: App, p: { ws: number; id: number }, field
         { ...p, t: type, h: hash, c: encrypt(app.keys, norm), m: maskIdentifier(type, norm) },
       );
     }
-  });
+  }));
 }
 
 /** Restriction: the customer is kept but used for nothing (the policy excludes non-active customers). */
