@@ -62,6 +62,7 @@ test('the data-quality report on a hand-made dataset gives exactly the hand-comp
       // M6 was found to be M1's person (the same phone): one member record folded into another customer.
       duplicates: { merged: 0, unmerged: 0, openConflicts: 0, mergedCustomers: 0, byRule: {}, recordsFolded: { member_no: 1 } },
       orphans: { ordersWithoutCustomer: 1, ordersWithUnknownCustomer: 0, orderShare: 0.25, orderLinesWithoutOrder: 0, eventsWithoutAnyone: 0 },
+      orderStatuses: { byStatus: { paid: 4 }, unknown: {} },
       consent: { analytics: { granted: 1, withdrawn: 0, coverage: sixth }, marketing_sms: { granted: 1, withdrawn: 1, coverage: sixth } },
       freshness: [
         { source: 'crm', entities: ['consents', 'customers'], rows: 0, importedRows: 10, latestFact: null },

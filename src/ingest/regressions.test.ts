@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { openApp, type App } from '../app/context.ts';
 import { importFiles } from './index.ts';
 import { resolveBatch, saveRules, loadRules } from '../identity/index.ts';
+import { qualityReport } from './quality/index.ts';
 
 async function withStore(fn: (app: App, file: (name: string, text: string) => string) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'siyu-reg-'));
@@ -107,4 +108,13 @@ test('given phones and e-mails written into tags, traits and evidence, then they
   const c = file('consents.csv', 'member_no,purpose,status,changed_at,evidence\nM1,marketing_sms,granted,2024-03-05,回复 Y 自 13812345678\n');
   await importFiles(app, { entity: 'consents', files: [c] });
   assert.deepEqual(await app.db.all(`select evidence from consents`), [{ evidence: '回复 Y 自 138****5678' }]);
+}));
+
+test('given orders whose statuses are written as exports write them, then each is stored as its canonical status, and one Siyu does not know is kept and listed by the quality report', () => withStore(async (app, file) => {
+  const f = file('orders.csv', 'order_id,member_no,ordered_at,gross_amount,status\n1,M1,2024-03-05,10,交易成功\n2,M1,2024-03-05,10,已付款\n3,M1,2024-03-05,10,交易关闭\n4,M1,2024-03-05,10,Canceled\n5,M1,2024-03-05,10,部分退款\n6,M1,2024-03-05,10,待评价\n7,M1,2024-03-05,10,\n8,M1,2024-03-05,10,REFUNDED\n');
+  await importFiles(app, { entity: 'orders', files: [f] });
+  assert.deepEqual((await app.db.all<{ status: string }>(`select status from orders order by order_id`)).map((r) => r.status),
+    ['completed', 'paid', 'cancelled', 'cancelled', 'partially_refunded', '待评价', 'paid', 'refunded']);
+  const q = await qualityReport(app);
+  assert.deepEqual(q.orderStatuses, { byStatus: { cancelled: 2, paid: 2, completed: 1, partially_refunded: 1, refunded: 1 }, unknown: { 待评价: 1 } });
 }));

@@ -17,6 +17,9 @@ function human(q: QualityReport): string {
   out.push(`duplicates — ${d.merged} merges (${Object.entries(d.byRule as Record<string, number>).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}), ${d.unmerged} undone, ${d.openConflicts} conflicts open for review; records folded into another customer's: ${Object.entries(d.recordsFolded).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}`);
   const o = q.orphans;
   out.push(`orphans — ${o.ordersWithoutCustomer + o.ordersWithUnknownCustomer} orders without a known customer (${pct(o.orderShare)}), ${o.orderLinesWithoutOrder} order lines without their order, ${o.eventsWithoutAnyone} events tied to no one`);
+  const st = q.orderStatuses;
+  const unknown = Object.entries(st.unknown);
+  out.push(`order statuses — ${Object.entries(st.byStatus).map(([k, v]) => `${k} ${v}`).join(', ') || 'no orders'}${unknown.length ? `; not known (kept as written, counted as revenue; map them with "values"): ${unknown.map(([k, v]) => `${k} ${v}`).join(', ')}` : ''}`);
   out.push('consent — ' + (Object.entries(q.consent).map(([p, v]) => `${p} ${pct(v.coverage)}`).join(', ') || 'no consents recorded'));
   out.push('freshness —');
   for (const f of q.freshness) out.push(`  ${f.source} (${f.entities.join(', ')}): ${f.rows} orders/events, ${f.importedRows} rows imported, latest ${f.latestFact ?? '-'}, loaded ${f.loadedAt ?? '-'}${f.hoursSinceLoad !== null ? ` (${f.hoursSinceLoad} h ago)` : ''}`);

@@ -61,6 +61,16 @@ const MACROS = [
   `create or replace temp macro siyu_bool(s) as case
      when lower(s) in ('是', 'yes', 'y', 'true', 't', '1', '√', '同意', 'subscribed') then true
      when lower(s) in ('否', 'no', 'n', 'false', 'f', '0', '×', '拒绝', 'unsubscribed', 'not_subscribed') then false end`,
+  // An order's status in the words exports use (有赞, 淘宝, Shopify, POS bills) → paid / completed / refunded /
+  // partially_refunded / cancelled / pending; NULL for a status it does not know (kept as written, and listed by
+  // the quality report, because the insight suite counts every order not cancelled as revenue).
+  `create or replace temp macro siyu_order_status(s) as case
+     when lower(trim(s)) in ('completed', 'complete', 'success', 'succeeded', 'fulfilled', '交易成功', '交易完成', '已完成', '完成', '已签收', '已收货', '确认收货', '销售') then 'completed'
+     when lower(trim(s)) in ('paid', 'partially_paid', 'authorized', '已付款', '已支付', '待发货', '已发货', '部分发货', '待收货', '买家已付款') then 'paid'
+     when lower(trim(s)) in ('refunded', '已退款', '退款成功', '全额退款', '已退货', '退货') then 'refunded'
+     when lower(trim(s)) in ('partially_refunded', 'partial_refund', '部分退款', '部分退款成功') then 'partially_refunded'
+     when lower(trim(s)) in ('cancelled', 'canceled', 'voided', 'void', 'expired', '已取消', '取消', '交易关闭', '已关闭', '作废', '已作废') then 'cancelled'
+     when lower(trim(s)) in ('pending', 'unpaid', '待付款', '未付款', '等待买家付款', '挂单') then 'pending' end`,
   `create or replace temp macro siyu_consent(s) as case
      when lower(s) in ('granted', '是', 'yes', 'y', 'true', '1', '同意', '已同意', 'subscribed', 'opt_in', 'opt-in') then 'granted'
      when lower(s) in ('withdrawn', '否', 'no', 'n', 'false', '0', '撤回', '已撤回', '拒绝', 'unsubscribed', 'opt_out', 'opt-out', 'revoked') then 'withdrawn' end`,

@@ -5,6 +5,7 @@ import { orphans } from './orphans.ts';
 import { consentCoverage } from './consentCoverage.ts';
 import { freshness } from './freshness.ts';
 import { invalidValues } from './invalidValues.ts';
+import { orderStatuses } from './orderStatuses.ts';
 
 /** The data-quality report (数据质量报告) of `siyu quality` and GET /api/v1/quality. */
 export async function qualityReport(app: App) {
@@ -15,6 +16,7 @@ export async function qualityReport(app: App) {
     invalid: await invalidValues(app.state, ws),
     duplicates: await identityHealth(app.state, ws),
     orphans: await orphans(app.warehouse, ws),
+    orderStatuses: await orderStatuses(app.warehouse, ws),
     consent: await consentCoverage(app.state, ws),
     freshness: await freshness(app.warehouse, ws),
   };

@@ -20,7 +20,7 @@ export async function writeOrders(app: App, p: string, present: Set<string>, lin
     `insert into orders (workspace_id, order_id, customer_id, ordered_at, order_date, channel, store_code, staff_code, coupon_code, campaign_id,
                          status, gross_amount, discount_amount, refund_amount, item_count, source)
      select $ws, r.order_id, rc.customer_id, r.t_ordered_at, r.d_ordered_at, ${c.raw('channel')}, ${c.raw('store_code')}, ${c.raw('staff_code')},
-            ${c.raw('coupon_code')}, ${c.raw('campaign_id')}, coalesce(lower(${c.raw('status')}), 'paid'), r.t_gross_amount,
+            ${c.raw('coupon_code')}, ${c.raw('campaign_id')}, coalesce(siyu_order_status(${c.raw('status')}), lower(${c.raw('status')}), 'paid'), r.t_gross_amount,
             coalesce(${c.typed('discount_amount')}, 0), coalesce(${c.typed('refund_amount')}, 0), ${itemCount}, coalesce(${c.raw('source')}, $source)
      from ${p}_rows r left join ${p}_rc rc using (_row) anti join (select order_id from orders where workspace_id = $ws) x on x.order_id = r.order_id
      where ${GOOD}
