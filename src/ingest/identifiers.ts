@@ -1,3 +1,4 @@
+import { listValue } from '@duckdb/node-api';
 import type { App } from '../app/context.ts';
 import type { IdType } from '../domain/privacy/normalize.ts';
 import { digestIdentifier, type IdentifierDigest } from '../domain/privacy/digest.ts';
@@ -12,7 +13,12 @@ export interface IdentifierScan {
   columns: IdType[];
   invalid: Record<string, number>;
   masked: number;
+  /** Usable openid / external_userid values without their app / corp (namespace ''), per type. */
+  unscoped: Record<string, number>;
 }
+
+/** Identifier types that mean one person only within an app (openid) or a corp (external_userid). */
+const SCOPED: IdType[] = ['openid', 'external_userid'];
 
 /**
  * Hashes only the DISTINCT identifier values of the good rows (far fewer than rows) and gives each an integer key,
@@ -96,5 +102,11 @@ export async function scanIdentifiers(app: App, p: string, entity: Entity, prese
        where len(r._errors) = 0 and v.key is not null ${weak}`,
     );
   }
-  return { columns, invalid, masked };
+  // An openid is one person within one mini-program or official account (external_userid within one corp): kept
+  // under an empty namespace, it will not match the same app's openids from files that name the app.
+  const unscoped: Record<string, number> = {};
+  for (const r of await db.all<{ t: string; n: number }>(
+    `select id_type as t, count(*)::integer as n from ${p}_ids where namespace = '' and list_contains($scoped, id_type) group by id_type`, { scoped: listValue(SCOPED) },
+  )) unscoped[r.t] = r.n;
+  return { columns, invalid, masked, unscoped };
 }

@@ -119,7 +119,7 @@ async function importOne(app: App, file: string, o: OneOpts): Promise<FileSummar
     lap('map');
     const result = { imported: 0, unchanged: 0, orderLines: 0 };
     let rejected = 0;
-    let scanned: { invalid: Record<string, number>; masked: number } = { invalid: {}, masked: 0 };
+    let scanned: { invalid: Record<string, number>; masked: number; unscoped: Record<string, number> } = { invalid: {}, masked: 0, unscoped: {} };
     const idStats = { customersCreated: 0, merged: 0, conflicts: 0, identifiersAdded: 0 };
     try {
       // Under the identity lock: the identifiers are hashed and the resolution planned in temp tables first, then only
@@ -163,7 +163,7 @@ async function importOne(app: App, file: string, o: OneOpts): Promise<FileSummar
     const summary: FileSummary = {
       file, format: staged.format, encoding: staged.encoding, rows: staged.rows + staged.structural.length,
       imported: applied ? result.imported : 0, unchanged: applied ? result.unchanged : 0, rejected, quarantine: null, reasons,
-      ...(result.orderLines ? { orderLines: result.orderLines } : {}), ...(Object.keys(contactsMasked).length ? { contactsMasked } : {}), invalidIdentifiers: scanned.invalid, maskedIdentifiers: scanned.masked, timings, seconds: (Date.now() - t0) / 1000,
+      ...(result.orderLines ? { orderLines: result.orderLines } : {}), ...(Object.keys(contactsMasked).length ? { contactsMasked } : {}), ...warningsOf(scanned.unscoped), invalidIdentifiers: scanned.invalid, maskedIdentifiers: scanned.masked, timings, seconds: (Date.now() - t0) / 1000,
     };
     if (o.strict && rejected) summary.reasons['(file): not imported, --strict and rows were rejected'] = 1;
     summary.quarantine = await writeQuarantine(app, p, file, t.present, staged.structural, { entity: o.entity, rows: summary.rows, rejected, reasons, strict: Boolean(o.strict), dryRun: Boolean(o.dryRun) });
@@ -177,6 +177,14 @@ async function importOne(app: App, file: string, o: OneOpts): Promise<FileSummar
     await dropTemp(db, p).catch(() => undefined);
     rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/** What the summary warns of: openids (external_userids) without their app (corp), which match no other file's. */
+function warningsOf(unscoped: Record<string, number>): { warnings?: string[] } {
+  const ns: Record<string, string> = { openid: 'openid_app', external_userid: 'corp_id' };
+  const w = Object.entries(unscoped).map(([t, n]) =>
+    `${n} ${t} value(s) without ${ns[t]}: an ${t} names one person within one ${t === 'openid' ? 'app' : 'corp'}, so they will not match the same ${t}s from files that name it; map ${ns[t]} (a column or a constant) and import again`);
+  return w.length ? { warnings: w } : {};
 }
 
 /**

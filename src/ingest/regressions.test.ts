@@ -118,3 +118,11 @@ test('given orders whose statuses are written as exports write them, then each i
   const q = await qualityReport(app);
   assert.deepEqual(q.orderStatuses, { byStatus: { cancelled: 2, paid: 2, completed: 1, partially_refunded: 1, refunded: 1 }, unknown: { 待评价: 1 } });
 }));
+
+test('given openids without the app they belong to, then the import warns that they will not match the same app\'s openids from other files; with openid_app it does not', () => withStore(async (app, file) => {
+  const bare = await importFiles(app, { entity: 'customers', files: [file('a.csv', 'member_no,openid\nM1,oAbc1\nM2,oAbc2\n')] });
+  assert.equal(bare.files[0].warnings?.length, 1);
+  assert.match(bare.files[0].warnings![0], /^2 openid value\(s\) without openid_app/);
+  const scoped = await importFiles(app, { entity: 'customers', files: [file('b.csv', 'member_no,openid,openid_app\nM3,oAbc3,wxA\n')] });
+  assert.equal(scoped.files[0].warnings, undefined);
+}));

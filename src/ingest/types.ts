@@ -59,6 +59,8 @@ export interface FileSummary {
   /** Rejections by column and reason. */
   reasons: Record<string, number>;
   orderLines?: number;
+  /** What deserves a look though nothing was rejected (openids without their app). */
+  warnings?: string[];
   /** Values of free-text columns (tags, traits, properties, evidence …) in which a phone or e-mail was masked, per column. */
   contactsMasked?: Record<string, number>;
   /** Identifier values present but unusable in this file, per type, and masked ones (138****5678). */

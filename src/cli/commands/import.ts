@@ -16,7 +16,7 @@ import type { Encoding } from '../../ingest/types.ts';
 const ENCODINGS = ['auto', 'utf8', 'gbk', 'gb18030', 'utf16', 'utf16le', 'utf16be'];
 
 function human(s: ImportSummary): string {
-  const lines = s.files.map((f) => `${f.file}: ${f.rows} rows (${f.format}, ${f.encoding}) → ${f.imported} imported, ${f.unchanged} unchanged, ${f.rejected} rejected${f.orderLines ? `, ${f.orderLines} order lines` : ''}${f.quarantine ? `\n  quarantine: ${f.quarantine}` : ''}${Object.entries(f.reasons).slice(0, 5).map(([r, n]) => `\n  ${n} × ${r}`).join('')}`);
+  const lines = s.files.map((f) => `${f.file}: ${f.rows} rows (${f.format}, ${f.encoding}) → ${f.imported} imported, ${f.unchanged} unchanged, ${f.rejected} rejected${f.orderLines ? `, ${f.orderLines} order lines` : ''}${f.quarantine ? `\n  quarantine: ${f.quarantine}` : ''}${(f.warnings ?? []).map((w) => `\n  warning: ${w}`).join('')}${Object.entries(f.reasons).slice(0, 5).map(([r, n]) => `\n  ${n} × ${r}`).join('')}`);
   const id = s.identity;
   lines.push(`${s.dryRun ? '[dry run, nothing written] ' : ''}${s.entity}: ${s.imported} imported, ${s.unchanged} unchanged, ${s.rejected} rejected in ${s.seconds.toFixed(1)} s`);
   lines.push(`identity: ${id.customersCreated} customers created, ${id.merged} merged, ${id.conflicts} conflicts for review, ${id.identifiersAdded} identifiers added${id.maskedIdentifiers ? `, ${id.maskedIdentifiers} masked values not used` : ''}`);
