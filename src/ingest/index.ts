@@ -36,9 +36,32 @@ class Rollback extends Error {}
 /**
  * Imports files of one entity (导入): read (any encoding / format), map, coerce and validate in SQL, hash the
  * distinct identifiers, resolve identities, write — one transaction per file, so a crash leaves nothing of a file
- * half-applied and a re-import changes nothing. Rejected rows go to a quarantine CSV with a reason each.
+ * half-applied and a re-import changes nothing. Rejected rows go to a quarantine CSV with a reason each. The first
+ * file that cannot be imported stops the run with its error (the files before it stay applied); a missing file
+ * stops it before anything is read.
  */
 export async function importFiles(app: App, opts: ImportOptions): Promise<ImportSummary> {
+  const out = await importEach(app, opts, true);
+  if (out.failed.length) throw out.failed[0].error;
+  return out.summary;
+}
+
+/** Several files imported one by one: the summary of those applied and, for each that failed, which and why. */
+export interface ImportOutcome {
+  summary: ImportSummary;
+  failed: { file: string; error: unknown }[];
+}
+
+/**
+ * Imports the files one at a time, as importFiles does, but a file that fails (missing, empty, unreadable, refused as
+ * sensitive) costs only itself: the files before and after it are imported, and the outcome says which failed and
+ * why (`siyu import`, HTTP import jobs).
+ */
+export function importFileByFile(app: App, opts: ImportOptions): Promise<ImportOutcome> {
+  return importEach(app, opts, false);
+}
+
+async function importEach(app: App, opts: ImportOptions, stopAtFailure: boolean): Promise<ImportOutcome> {
   const t0 = Date.now();
   if (!ENTITY_NAMES.includes(opts.entity)) {
     throw new UserError('unknown_entity', `Unknown entity '${opts.entity}'; one of: ${ENTITY_NAMES.join(', ')}.`, `未知的数据类型 '${opts.entity}'；可选：${ENTITY_NAMES.join('、')}。`);
@@ -47,34 +70,31 @@ export async function importFiles(app: App, opts: ImportOptions): Promise<Import
   const mapping = loadMapping(opts.entity, opts.map, cwd);
   const preset = Boolean(opts.map && PRESETS[opts.map]);
   const files = opts.files.map((f) => resolve(cwd, f));
-  for (const f of files) {
-    if (!existsSync(f) || !statSync(f).isFile()) throw new UserError('file_not_found', `No such file: ${f}`, `文件不存在：${f}`, 404);
-  }
+  const missing = new Set(files.filter((f) => !existsSync(f) || !statSync(f).isFile()));
+  const notFound = (f: string) => new UserError('file_not_found', `No such file: ${f}`, `文件不存在：${f}`, 404);
+  if (stopAtFailure && missing.size) throw notFound([...missing][0]);
   const rules = await loadRules(app);
   const tz = (await app.db.get<{ timezone: string }>(`select timezone from workspaces where id = $ws`, { ws: app.workspaceId }))?.timezone ?? DEFAULT_TIMEZONE;
   await installCoercions(app.db);
   const identity: IdentityStats = { customersCreated: 0, merged: 0, conflicts: 0, identifiersAdded: 0, invalidIdentifiers: {}, maskedIdentifiers: 0 };
   const summaries: FileSummary[] = [];
+  const failed: ImportOutcome['failed'] = [];
   let done = 0;
-  const restore = await capMemory(app, files);
+  const restore = await capMemory(app, files.filter((f) => !missing.has(f)));
   try {
     for (const file of files) {
-      // Some operators cannot spill (large updates, list aggregates): when the capped buffer pool runs out, the
-      // file's transaction has rolled back, so it is retried with twice the memory rather than failed.
-      for (let attempt = 0; ; attempt++) {
-        try {
-          const onStep = (step: ImportStep, fileRows: number) =>
-            opts.onProgress?.(done + Math.floor((fileRows * (IMPORT_STEPS.indexOf(step) + 1)) / (IMPORT_STEPS.length + 1)), { file, step, rowsKnown: done + fileRows });
-          const s = await importOne(app, file, { ...opts, mapping, preset, rules, tz, identity, onRows: (n) => opts.onProgress?.((done += n)), onStep });
-          summaries.push(attempt ? { ...s, memoryRetries: attempt } : s);
-          break;
-        } catch (e) {
-          if (!isOutOfMemory(e)) throw e;
-          if (attempt >= 3 || !(await raiseMemory(app))) throw outOfMemory(file);
-        }
+      try {
+        if (missing.has(file)) throw notFound(file);
+        summaries.push(await importRetrying(app, file, { ...opts, mapping, preset, rules, tz, identity,
+          onRows: (n) => opts.onProgress?.((done += n)),
+          onStep: (step, fileRows) => opts.onProgress?.(done + Math.floor((fileRows * (IMPORT_STEPS.indexOf(step) + 1)) / (IMPORT_STEPS.length + 1)), { file, step, rowsKnown: done + fileRows }),
+        }));
+      } catch (error) {
+        failed.push({ file, error });
+        if (stopAtFailure) break;
       }
     }
-    if (!opts.dryRun) {
+    if (!opts.dryRun && summaries.length) {
       await refreshAggregates(app);
       await refreshPurchaseSummary(app.db, app.workspaceId);
     }
@@ -82,7 +102,24 @@ export async function importFiles(app: App, opts: ImportOptions): Promise<Import
     await restore();
   }
   const sum = (k: 'rows' | 'imported' | 'unchanged' | 'rejected') => summaries.reduce((a, s) => a + s[k], 0);
-  return { entity: opts.entity, dryRun: Boolean(opts.dryRun), strict: Boolean(opts.strict), rows: sum('rows'), imported: sum('imported'), unchanged: sum('unchanged'), rejected: sum('rejected'), files: summaries, identity, seconds: (Date.now() - t0) / 1000 };
+  const summary: ImportSummary = { entity: opts.entity, dryRun: Boolean(opts.dryRun), strict: Boolean(opts.strict), rows: sum('rows'), imported: sum('imported'), unchanged: sum('unchanged'), rejected: sum('rejected'), files: summaries, identity, seconds: (Date.now() - t0) / 1000 };
+  return { summary, failed };
+}
+
+/**
+ * One file, retried with twice the memory when the capped buffer pool runs out: some operators cannot spill (large
+ * updates, list aggregates), and the file's transaction has rolled back, so nothing of it is applied twice.
+ */
+async function importRetrying(app: App, file: string, o: OneOpts): Promise<FileSummary> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const s = await importOne(app, file, o);
+      return attempt ? { ...s, memoryRetries: attempt } : s;
+    } catch (e) {
+      if (!isOutOfMemory(e)) throw e;
+      if (attempt >= 3 || !(await raiseMemory(app))) throw outOfMemory(file);
+    }
+  }
 }
 
 type OneOpts = ImportOptions & {

@@ -1,7 +1,6 @@
 import type { App } from '../app/context.ts';
-import { basename, resolve } from 'node:path';
-import type { FileSummary, ImportOptions, ImportSummary } from './types.ts';
-import { importFiles } from './index.ts';
+import { basename } from 'node:path';
+import type { FileSummary, ImportSummary } from './types.ts';
 
 /** An HTTP import job (导入任务) as the status resource shows it. */
 export interface ImportJob {
@@ -105,46 +104,4 @@ export class ImportJobs {
       ...(r.finished_at ? { finishedAt: r.finished_at } : {}), ...(r.summary ? { summary: JSON.parse(r.summary) } : {}), ...(r.error ? { error: JSON.parse(r.error) } : {}),
     };
   }
-}
-
-/** Several files imported one by one: the summary of those applied and, for each that failed, which and why. */
-export interface ImportOutcome {
-  summary: ImportSummary;
-  failed: { file: string; error: unknown }[];
-}
-
-/**
- * Imports the files one at a time — each is its own transaction anyway — so that a file that fails (empty,
- * unreadable, refused as sensitive) costs only itself: the files before and after it are imported, and the outcome
- * says which failed and why. importFiles alone would stop at the first and lose the others' summaries.
- */
-export async function importFileByFile(app: App, opts: ImportOptions): Promise<ImportOutcome> {
-  const t0 = Date.now();
-  const total: ImportSummary = {
-    entity: opts.entity, dryRun: Boolean(opts.dryRun), strict: Boolean(opts.strict), rows: 0, imported: 0, unchanged: 0, rejected: 0, files: [],
-    identity: { customersCreated: 0, merged: 0, conflicts: 0, identifiersAdded: 0, invalidIdentifiers: {}, maskedIdentifiers: 0 }, seconds: 0,
-  };
-  const failed: ImportOutcome['failed'] = [];
-  for (const file of opts.files) {
-    const offset = total.rows;
-    try {
-      const s = await importFiles(app, { ...opts, files: [file], onProgress: (n, at) => opts.onProgress?.(offset + n, at && { ...at, rowsKnown: offset + at.rowsKnown }) });
-      total.rows += s.rows;
-      total.imported += s.imported;
-      total.unchanged += s.unchanged;
-      total.rejected += s.rejected;
-      total.files.push(...s.files);
-      const id = total.identity;
-      id.customersCreated += s.identity.customersCreated;
-      id.merged += s.identity.merged;
-      id.conflicts += s.identity.conflicts;
-      id.identifiersAdded += s.identity.identifiersAdded;
-      id.maskedIdentifiers += s.identity.maskedIdentifiers;
-      for (const [k, v] of Object.entries(s.identity.invalidIdentifiers)) id.invalidIdentifiers[k] = (id.invalidIdentifiers[k] ?? 0) + v;
-    } catch (error) {
-      failed.push({ file: resolve(opts.cwd ?? process.cwd(), file), error });
-    }
-  }
-  total.seconds = (Date.now() - t0) / 1000;
-  return { summary: total, failed };
 }

@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openApp, type App } from '../app/context.ts';
-import { importFiles } from './index.ts';
+import { importFiles, importFileByFile } from './index.ts';
+import { isUserError } from '../errors.ts';
 import { resolveBatch, saveRules, loadRules } from '../identity/index.ts';
 import { qualityReport } from './quality/index.ts';
 
@@ -125,4 +126,15 @@ test('given openids without the app they belong to, then the import warns that t
   assert.match(bare.files[0].warnings![0], /^2 openid value\(s\) without openid_app/);
   const scoped = await importFiles(app, { entity: 'customers', files: [file('b.csv', 'member_no,openid,openid_app\nM3,oAbc3,wxA\n')] });
   assert.equal(scoped.files[0].warnings, undefined);
+}));
+
+test('given a list of files with one missing, then importFiles refuses before reading any, and importFileByFile imports the others and names the missing one', () => withStore(async (app, file) => {
+  const a = file('a.csv', 'order_id,member_no,ordered_at,gross_amount\nA1,M1,2024-03-05,10\n');
+  const b = file('b.csv', 'order_id,member_no,ordered_at,gross_amount\nB1,M2,2024-03-06,20\n');
+  const gone = a.replace('a.csv', 'gone.csv');
+  await assert.rejects(importFiles(app, { entity: 'orders', files: [a, gone, b] }), (e) => isUserError(e) && e.code === 'file_not_found');
+  assert.equal(await app.db.scalar(`select count(*) from orders`), 0);
+  const out = await importFileByFile(app, { entity: 'orders', files: [a, gone, b] });
+  assert.deepEqual([out.summary.imported, out.summary.files.length, out.failed.map((f) => [f.file, isUserError(f.error) && f.error.code])], [2, 2, [[gone, 'file_not_found']]]);
+  assert.equal(await app.db.scalar(`select count(*) from insight_customer_agg`), 2, 'the aggregates are refreshed once for the files imported');
 }));

@@ -12,7 +12,8 @@ import { UserError, isUserError } from '../../errors.ts';
 import { requestApp } from '../auth/scope.ts';
 import { logError } from '../../logging.ts';
 import type { Encoding, ImportOptions } from '../../ingest/types.ts';
-import { ImportJobs, importFileByFile, type ImportJob } from '../../ingest/jobs.ts';
+import { ImportJobs, type ImportJob } from '../../ingest/jobs.ts';
+import { importFileByFile } from '../../ingest/index.ts';
 
 const jobSchema = {
   type: 'object',
