@@ -3,6 +3,7 @@ import { tempAppender } from './temp.ts';
 import { UserError } from '../errors.ts';
 import { withIdentityLock } from './lock.ts';
 import { carryRestrictions, restoreStatuses } from './restriction.ts';
+import { mergeChain } from './chain.ts';
 import { listValue } from '@duckdb/node-api';
 
 /** Fact tables that point at a customer, and the key that names a row of each (for recording and undoing moves). */
@@ -108,13 +109,7 @@ async function holdersOf(app: App, mergeId: number, m: { survivor_id: number; me
      and ${MOVABLE[0].key} in (select key from identity_merge_moves where workspace_id = $ws and merge_id = $id and kind = 'identifier')`,
     { ws, id: mergeId, merged: m.merged_id },
   );
-  if (withIds.length) return withIds.map((r) => r.c);
-  const chain = [m.survivor_id];
-  for (;;) {
-    const next = await app.db.get<{ merged_into: number | null }>(`select merged_into from customers where workspace_id = $ws and id = $c`, { ws, c: chain[chain.length - 1] });
-    if (!next?.merged_into || chain.includes(next.merged_into)) return chain;
-    chain.push(next.merged_into);
-  }
+  return withIds.length ? withIds.map((r) => r.c) : mergeChain(app, m.survivor_id);
 }
 
 /**

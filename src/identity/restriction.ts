@@ -1,4 +1,5 @@
 import type { App } from '../app/context.ts';
+import { activeOf } from './chain.ts';
 
 /**
  * A restriction of processing (限制处理, PIPL art. 44) goes with the person through merges: a survivor that absorbs a
@@ -55,18 +56,6 @@ export async function restoreStatuses(app: App, mergeId: number, m: { merged_id:
        where x.workspace_id = $ws and x.unmerged_at is null and x.id <> $id)`,
     { ws, id: mergeId },
   );
-  for (const o of others) if ((await endOf(app, o.id)) === c) return;
+  for (const o of others) if ((await activeOf(app, o.id)) === c) return;
   await db.run(`update customers set status = 'active', updated_at = current_timestamp where workspace_id = $ws and id = $c and status = 'restricted'`, { ws, c });
-}
-
-/** The customer at the end of a merged customer's merged_into chain. */
-async function endOf(app: App, id: number): Promise<number> {
-  const seen = new Set<number>([id]);
-  let c = id;
-  for (;;) {
-    const r = await app.db.get<{ merged_into: number | null }>(`select merged_into from customers where workspace_id = $ws and id = $c`, { ws: app.workspaceId, c });
-    if (!r?.merged_into || seen.has(r.merged_into)) return c;
-    seen.add(r.merged_into);
-    c = r.merged_into;
-  }
 }

@@ -3,6 +3,7 @@ import { UserError } from '../errors.ts';
 import { applyMerges } from './merges.ts';
 import { tempPrefix, dropTemp } from './temp.ts';
 import { withIdentityLock } from './lock.ts';
+import { activeOf } from './chain.ts';
 
 export interface ReviewOutcome {
   conflict: number;
@@ -11,18 +12,6 @@ export interface ReviewOutcome {
   merge: number | null;
   survivor: number | null;
   merged: number | null;
-}
-
-/** The customer a customer id stands for now: itself, or the one it was merged into (followed to the end). */
-async function activeOf(app: App, id: number): Promise<number> {
-  const seen = new Set<number>();
-  let c = id;
-  for (;;) {
-    const r = await app.db.get<{ merged_into: number | null }>(`select merged_into from customers where workspace_id = $ws and id = $c`, { ws: app.workspaceId, c });
-    if (!r?.merged_into || seen.has(r.merged_into)) return c;
-    seen.add(c);
-    c = r.merged_into;
-  }
 }
 
 /**
