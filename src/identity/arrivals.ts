@@ -11,12 +11,12 @@ import { MOVABLE } from './merges.ts';
  * Expects the batch's `<p>_rows`, `<p>_rc(_row, customer_id, via)` and `<p>_ids`, after the entity's writer ran.
  */
 export async function recordArrivals(app: App, p: string, entity: Entity, present: Set<string>): Promise<void> {
-  const keyOf = FACT_KEYS[entity];
-  if (!keyOf) return;
+  const fact = FACTS[entity];
+  if (!fact) return;
   const db = app.db;
   const ws = app.workspaceId;
   if (!(await db.scalar(`select count(*) from identity_merges where workspace_id = $ws and unmerged_at is null`, { ws }))) return;
-  const kind = KIND_OF[entity]!;
+  const { kind } = fact;
   const t = MOVABLE.find((m) => m.kind === kind)!;
   // The batch's identifiers that a merge still in force moved from its merged customer.
   await db.run(
@@ -29,7 +29,7 @@ export async function recordArrivals(app: App, p: string, entity: Entity, presen
   await db.run(
     `insert into identity_merge_moves (workspace_id, merge_id, kind, key)
      select distinct $ws, a.merge_id, '${kind}', f.key
-     from (select rc.via, rc.customer_id, ${keyOf(p, present)} as key from ${p}_rows r join ${p}_rc rc using (_row) where ${GOOD}) f
+     from (select rc.via, rc.customer_id, ${fact.key(p, present)} as key from ${p}_rows r join ${p}_rc rc using (_row) where ${GOOD}) f
      join ${p}_arrv a using (via)
      join (select customer_id, ${t.key} as key from ${t.table} where workspace_id = $ws) x on x.key = f.key and x.customer_id = f.customer_id
      where not exists (select 1 from identity_merge_moves y where y.workspace_id = $ws and y.merge_id = a.merge_id and y.kind = '${kind}' and y.key = f.key)`,
@@ -37,18 +37,17 @@ export async function recordArrivals(app: App, p: string, entity: Entity, presen
   );
 }
 
-const KIND_OF: Partial<Record<Entity, string>> = {
-  orders: 'orders', events: 'events', consents: 'consents', coupons: 'coupons', contacts: 'contact_ownership', group_members: 'group_members', campaign_members: 'campaign_members',
-};
-
-/** Each fact entity's key (as merges.ts MOVABLE names its rows) from a staged row `r` and its customer `rc`. */
-const FACT_KEYS: Partial<Record<Entity, (p: string, present: Set<string>) => string>> = {
-  orders: () => 'r.order_id',
-  events: (p, present) => eventColumns(p, present).eventId,
-  consents: () => `(select any_value(k.id)::varchar from consents k where k.workspace_id = $ws and k.customer_id = rc.customer_id and k.purpose = lower(r.purpose)
-                    and k.status = r.t_status and k.changed_at = r.t_changed_at)`,
-  coupons: () => 'r.coupon_code',
-  contacts: () => `r.staff_code || '|' || strftime(r.t_added_at, '%Y-%m-%dT%H:%M:%S.%f')`,
-  group_members: () => `r.group_id || '|' || strftime(r.t_joined_at, '%Y-%m-%dT%H:%M:%S.%f')`,
-  campaign_members: () => 'r.campaign_id',
+/** Each fact entity's kind of move (merges.ts MOVABLE) and its row's key there, from a staged row `r` and its customer `rc`. */
+const FACTS: Partial<Record<Entity, { kind: string; key: (p: string, present: Set<string>) => string }>> = {
+  orders: { kind: 'orders', key: () => 'r.order_id' },
+  events: { kind: 'events', key: (p, present) => eventColumns(p, present).eventId },
+  consents: {
+    kind: 'consents',
+    key: () => `(select any_value(k.id)::varchar from consents k where k.workspace_id = $ws and k.customer_id = rc.customer_id and k.purpose = lower(r.purpose)
+                 and k.status = r.t_status and k.changed_at = r.t_changed_at)`,
+  },
+  coupons: { kind: 'coupons', key: () => 'r.coupon_code' },
+  contacts: { kind: 'contact_ownership', key: () => `r.staff_code || '|' || strftime(r.t_added_at, '%Y-%m-%dT%H:%M:%S.%f')` },
+  group_members: { kind: 'group_members', key: () => `r.group_id || '|' || strftime(r.t_joined_at, '%Y-%m-%dT%H:%M:%S.%f')` },
+  campaign_members: { kind: 'campaign_members', key: () => 'r.campaign_id' },
 };

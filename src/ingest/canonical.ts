@@ -11,6 +11,8 @@ export type IdentifierColumn = (typeof IDENTIFIER_COLUMNS)[number];
 
 /** Namespaces for identifiers that are only unique within an app / corp / source. */
 export const NAMESPACE_COLUMNS = { openid: 'openid_app', external_userid: 'corp_id', user_id: 'source' } as const;
+/** Identifier types that name a person only within their namespace's app (openid) or corp (external_userid). */
+export const SCOPED_TYPES = ['openid', 'external_userid'] as const;
 
 export const ENTITIES = {
   customers: { key: ['(identifiers)'], columns: ['name', 'gender', 'birthday', 'province', 'city', 'acquisition_channel', 'acquired_at', 'registered_at', 'member_tier', 'owner_staff_code', 'home_store_code', 'tags'] },

@@ -1,5 +1,6 @@
 import type { Database } from '../store/duckdb/database.ts';
 import { FREE_TEXT } from './sensitive.ts';
+import { changed as changedRows } from './write/sql.ts';
 
 /**
  * Mobile numbers and e-mail addresses written into free text — a tag, a note kept as a trait, an event property, a
@@ -20,10 +21,8 @@ export async function maskContactsInText(db: Database, p: string, present: Set<s
     // Twice: a match takes the character after a number, so the second of two numbers one character apart needs its own pass.
     const once = (v: string) => `regexp_replace(${v}, '${PHONE}', '\\1\\2****\\3\\4', 'g')`;
     const masked = `regexp_replace(${once(once(text))}, '${EMAIL}', '\\1***@\\2', 'g')`;
-    const n = await db.scalar(`select count(*) from ${p}_rows where ${text} is not null and ${masked} <> ${text}`);
-    if (!n) continue;
-    await db.run(`update ${p}_rows set ${c} = ${json ? `(${masked})::json` : masked} where ${text} is not null and ${masked} <> ${text}`);
-    changed[c.replace(/^_/, '')] = n;
+    const n = await changedRows(db, `update ${p}_rows set ${c} = ${json ? `(${masked})::json` : masked} where ${text} is not null and ${masked} <> ${text}`);
+    if (n) changed[c.replace(/^_/, '')] = n;
   }
   return changed;
 }

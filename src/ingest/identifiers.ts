@@ -2,7 +2,7 @@ import { listValue } from '@duckdb/node-api';
 import type { App } from '../app/context.ts';
 import type { IdType } from '../domain/privacy/normalize.ts';
 import { digestIdentifier, type IdentifierDigest } from '../domain/privacy/digest.ts';
-import { IDENTIFIER_COLUMNS, NAMESPACE_COLUMNS, type Entity } from './canonical.ts';
+import { IDENTIFIER_COLUMNS, NAMESPACE_COLUMNS, SCOPED_TYPES, type Entity } from './canonical.ts';
 import { tempAppender, pipelinePages } from '../identity/temp.ts';
 import { digestInSql } from './identifierSql.ts';
 
@@ -16,9 +16,6 @@ export interface IdentifierScan {
   /** Usable openid / external_userid values without their app / corp (namespace ''), per type. */
   unscoped: Record<string, number>;
 }
-
-/** Identifier types that mean one person only within an app (openid) or a corp (external_userid). */
-const SCOPED: IdType[] = ['openid', 'external_userid'];
 
 /**
  * Hashes only the DISTINCT identifier values of the good rows (far fewer than rows) and gives each an integer key,
@@ -106,7 +103,7 @@ export async function scanIdentifiers(app: App, p: string, entity: Entity, prese
   // under an empty namespace, it will not match the same app's openids from files that name the app.
   const unscoped: Record<string, number> = {};
   for (const r of await db.all<{ t: string; n: number }>(
-    `select id_type as t, count(*)::integer as n from ${p}_ids where namespace = '' and list_contains($scoped, id_type) group by id_type`, { scoped: listValue(SCOPED) },
+    `select id_type as t, count(*)::integer as n from ${p}_ids where namespace = '' and list_contains($scoped, id_type) group by id_type`, { scoped: listValue(SCOPED_TYPES) },
   )) unscoped[r.t] = r.n;
   return { columns, invalid, masked, unscoped };
 }

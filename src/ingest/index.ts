@@ -3,7 +3,7 @@ import { basename, join, resolve } from 'node:path';
 import type { App } from '../app/context.ts';
 import { DEFAULT_TIMEZONE } from '../config.ts';
 import { UserError, isUserError } from '../errors.ts';
-import { ENTITY_NAMES, NEEDS_CUSTOMER } from './canonical.ts';
+import { ENTITY_NAMES, NEEDS_CUSTOMER, NAMESPACE_COLUMNS } from './canonical.ts';
 import { loadMapping } from './mapping.ts';
 import { PRESETS } from './presets/index.ts';
 import { stageFile } from './read/stage.ts';
@@ -218,7 +218,7 @@ async function importOne(app: App, file: string, o: OneOpts): Promise<FileSummar
 
 /** What the summary warns of: openids (external_userids) without their app (corp), which match no other file's. */
 function warningsOf(unscoped: Record<string, number>): { warnings?: string[] } {
-  const ns: Record<string, string> = { openid: 'openid_app', external_userid: 'corp_id' };
+  const ns = NAMESPACE_COLUMNS as Record<string, string>;
   const w = Object.entries(unscoped).map(([t, n]) =>
     `${n} ${t} value(s) without ${ns[t]}: an ${t} names one person within one ${t === 'openid' ? 'app' : 'corp'}, so they will not match the same ${t}s from files that name it; map ${ns[t]} (a column or a constant) and import again`);
   return w.length ? { warnings: w } : {};
