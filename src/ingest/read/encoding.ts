@@ -1,26 +1,13 @@
-import { openSync, readSync, closeSync, createReadStream, createWriteStream, fstatSync } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { isAscii } from 'node:buffer';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import iconv from 'iconv-lite';
+import { chunksOf, readBytes, SAMPLE } from './bytes.ts';
 import type { Encoding } from '../types.ts';
 
 /** The concrete encodings a text file is read in. */
 export type TextEncoding = 'utf8' | 'gb18030' | 'utf16le' | 'utf16be';
-
-const SAMPLE = 65536;
-
-/** Up to `n` bytes of a file from `at`. */
-export function readBytes(path: string, n = SAMPLE, at = 0): Buffer {
-  const fd = openSync(path, 'r');
-  try {
-    const b = Buffer.alloc(n);
-    const got = readSync(fd, b, 0, n, at);
-    return b.subarray(0, got);
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /**
  * The first 64 KiB of the file that are not plain ASCII: where a GBK or UTF-8 file first shows which it is. A POS
@@ -28,22 +15,14 @@ export function readBytes(path: string, n = SAMPLE, at = 0): Buffer {
  * its first 64 KiB read it as UTF-8 and rejected every later row.
  */
 function firstNonAsciiWindow(path: string): Buffer {
-  const fd = openSync(path, 'r');
-  try {
-    const size = fstatSync(fd).size;
-    const chunk = Buffer.alloc(1 << 20);
-    for (let at = 0; at < size; at += chunk.length) {
-      const part = chunk.subarray(0, readSync(fd, chunk, 0, chunk.length, at));
-      if (isAscii(part)) continue;
-      let i = 0;
-      while (part[i] < 0x80) i++;
-      // Every byte before it is ASCII, so any of them starts a whole character (GBK lead bytes are >= 0x81).
-      return readBytes(path, SAMPLE, Math.max(0, at + i - 256));
-    }
-    return Buffer.alloc(0);
-  } finally {
-    closeSync(fd);
+  for (const { bytes, at } of chunksOf(path)) {
+    if (isAscii(bytes)) continue;
+    let i = 0;
+    while (bytes[i] < 0x80) i++;
+    // Every byte before it is ASCII, so any of them starts a whole character (GBK lead bytes are >= 0x81).
+    return readBytes(path, SAMPLE, Math.max(0, at + i - 256));
   }
+  return Buffer.alloc(0);
 }
 
 /**

@@ -1,19 +1,13 @@
-import { openSync, readSync, closeSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
+import { readBytes, SAMPLE } from './bytes.ts';
 
 /** First 64 KiB of a UTF-8 file as text, cut at the last complete line. */
-export function sampleText(path: string, n = 65536): string {
-  const fd = openSync(path, 'r');
-  try {
-    const b = Buffer.alloc(n);
-    const got = readSync(fd, b, 0, n, 0);
-    let text = b.subarray(0, got).toString('utf8').replace(/^\uFEFF/, '');
-    // Cut at the last line break (LF, or CR alone in a file written with old Mac line ends).
-    if (got === n) text = text.slice(0, Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r'), 0));
-    return text;
-  } finally {
-    closeSync(fd);
-  }
+export function sampleText(path: string, n = SAMPLE): string {
+  const b = readBytes(path, n);
+  let text = b.toString('utf8').replace(/^\uFEFF/, '');
+  // Cut at the last line break (LF, or CR alone in a file written with old Mac line ends).
+  if (b.length === n) text = text.slice(0, Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r'), 0));
+  return text;
 }
 
 const CANDIDATES = [',', '\t', ';', '|'];

@@ -1,6 +1,6 @@
 import type { Database } from '../../store/duckdb/database.ts';
 import { UserError } from '../../errors.ts';
-import { readBytes } from './encoding.ts';
+import { readBytes } from './bytes.ts';
 import { hasInnerBlankLine, blankLines } from './lines.ts';
 import { createShift } from './shift.ts';
 import type { Structural } from './reasons.ts';

@@ -1,7 +1,7 @@
-import { openSync, readSync, closeSync, fstatSync, createReadStream, createWriteStream } from 'node:fs';
+import { statSync, createReadStream, createWriteStream } from 'node:fs';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { readBytes } from './encoding.ts';
+import { chunksOf, readBytes } from './bytes.ts';
 
 /**
  * Line bookkeeping for delimited text, in the numbering DuckDB's reader and spreadsheets use: every line break
@@ -18,33 +18,24 @@ const enum S { FieldStart, Unquoted, Quoted, QuoteSeen, Bad }
  * its very end, and whether it has a quote at all (without one, no value can span lines).
  */
 export function textFacts(path: string): { innerBlankLine: boolean; quotes: boolean } {
-  const fd = openSync(path, 'r');
+  const size = statSync(path).size;
   let innerBlankLine = false, quotes = false;
-  try {
-    const size = fstatSync(fd).size;
-    const chunk = Buffer.alloc(1 << 20);
-    const seam = Buffer.alloc(4);
-    for (let at = 0; at < size && !(innerBlankLine && quotes);) {
-      const got = readSync(fd, chunk, 0, chunk.length, at);
-      const buf = chunk.subarray(0, got);
-      quotes ||= buf.includes(QUOTE);
-      if (!innerBlankLine) {
-        if (at === 0 && (buf[0] === LF || buf[0] === CR)) innerBlankLine = true;
-        // The two bytes either side of the previous chunk's end, where a pattern may straddle.
-        if (at > 0) readSync(fd, seam, 0, 4, at - 2);
-        for (const pat of BLANK) {
-          const i = buf.indexOf(pat);
-          const j = at > 0 ? seam.indexOf(pat) : -1;
-          // An empty line followed only by more line breaks is the end of the file, not a gap between rows.
-          if ((i >= 0 && !onlyBreaksAfter(fd, size, at + i)) || (j >= 0 && !onlyBreaksAfter(fd, size, at - 2 + j))) innerBlankLine = true;
-        }
+  for (const { bytes: buf, at } of chunksOf(path)) {
+    quotes ||= buf.includes(QUOTE);
+    if (!innerBlankLine) {
+      if (at === 0 && (buf[0] === LF || buf[0] === CR)) innerBlankLine = true;
+      // The two bytes either side of the previous chunk's end, where a pattern may straddle.
+      const seam = at > 0 ? readBytes(path, 4, at - 2) : null;
+      for (const pat of BLANK) {
+        const i = buf.indexOf(pat);
+        const j = seam ? seam.indexOf(pat) : -1;
+        // An empty line followed only by more line breaks is the end of the file, not a gap between rows.
+        if ((i >= 0 && !onlyBreaksAfter(path, size, at + i)) || (j >= 0 && !onlyBreaksAfter(path, size, at - 2 + j))) innerBlankLine = true;
       }
-      at += got;
     }
-    return { innerBlankLine, quotes };
-  } finally {
-    closeSync(fd);
+    if (innerBlankLine && quotes) break;
   }
+  return { innerBlankLine, quotes };
 }
 
 /** Whether the file has an empty line anywhere but at its very end. */
@@ -54,10 +45,8 @@ export function hasInnerBlankLine(path: string): boolean {
 
 const BLANK = ['\n\n', '\n\r\n', '\r\r'];
 
-function onlyBreaksAfter(fd: number, size: number, from: number): boolean {
-  const b = Buffer.alloc(Math.min(4096, size - from));
-  readSync(fd, b, 0, b.length, from);
-  return size - from <= 4096 && b.every((x) => x === LF || x === CR);
+function onlyBreaksAfter(path: string, size: number, from: number): boolean {
+  return size - from <= 4096 && readBytes(path, size - from, from).every((x) => x === LF || x === CR);
 }
 
 export interface LineScan {
@@ -78,68 +67,61 @@ export interface LineScan {
 export function scanLines(path: string, delimiter: string, o: { spillAmong?: Set<number> } = {}): LineScan {
   const last = o.spillAmong ? [...o.spillAmong].reduce((a, b) => Math.max(a, b), 0) : Infinity;
   const D = delimiter.charCodeAt(0);
-  const fd = openSync(path, 'r');
   const blank: number[] = [];
   const spills: LineScan['spills'] = [];
-  try {
-    const size = fstatSync(fd).size;
-    const buf = Buffer.alloc(1 << 20);
-    let state = S.FieldStart as S;
-    let line = 1;
-    let empty = true;
-    let afterCR = false;
-    let firstInnerBreak = -1; // byte after the current record's first line break inside quotes
-    for (let at = 0; at < size; at += buf.length) {
-      const got = readSync(fd, buf, 0, buf.length, at);
-      for (let i = 0; i < got; i++) {
-        const c = buf[i];
-        if (afterCR) {
-          afterCR = false;
-          if (c === LF) {
-            if (firstInnerBreak === at + i) firstInnerBreak++;
-            continue;
-          }
-        }
-        if (c === LF || c === CR) {
-          afterCR = c === CR;
-          if (state === S.Quoted) {
-            if (firstInnerBreak < 0) firstInnerBreak = at + i + 1;
-            continue;
-          }
-          if (firstInnerBreak >= 0 && o.spillAmong?.has(line)) spills.push({ line, resumeAt: firstInnerBreak, end: at + i });
-          if (line >= last) return { blank, spills, openAtEnd: null };
-          if (empty) blank.push(line);
-          line++;
-          state = S.FieldStart;
-          empty = true;
-          firstInnerBreak = -1;
+  const size = statSync(path).size;
+  let state = S.FieldStart as S;
+  let line = 1;
+  let empty = true;
+  let afterCR = false;
+  let firstInnerBreak = -1; // byte after the current record's first line break inside quotes
+  for (const { bytes: buf, at } of chunksOf(path)) {
+    for (let i = 0; i < buf.length; i++) {
+      const c = buf[i];
+      if (afterCR) {
+        afterCR = false;
+        if (c === LF) {
+          if (firstInnerBreak === at + i) firstInnerBreak++;
           continue;
         }
-        empty = false;
-        switch (state) {
-          case S.FieldStart:
-            state = c === QUOTE ? S.Quoted : c === D ? S.FieldStart : S.Unquoted;
-            break;
-          case S.Unquoted:
-            if (c === D) state = S.FieldStart;
-            break;
-          case S.Quoted:
-            if (c === QUOTE) state = S.QuoteSeen;
-            break;
-          case S.QuoteSeen:
-            state = c === QUOTE ? S.Quoted : c === D ? S.FieldStart : S.Bad;
-            break;
-          case S.Bad:
-            break;
+      }
+      if (c === LF || c === CR) {
+        afterCR = c === CR;
+        if (state === S.Quoted) {
+          if (firstInnerBreak < 0) firstInnerBreak = at + i + 1;
+          continue;
         }
+        if (firstInnerBreak >= 0 && o.spillAmong?.has(line)) spills.push({ line, resumeAt: firstInnerBreak, end: at + i });
+        if (line >= last) return { blank, spills, openAtEnd: null };
+        if (empty) blank.push(line);
+        line++;
+        state = S.FieldStart;
+        empty = true;
+        firstInnerBreak = -1;
+        continue;
+      }
+      empty = false;
+      switch (state) {
+        case S.FieldStart:
+          state = c === QUOTE ? S.Quoted : c === D ? S.FieldStart : S.Unquoted;
+          break;
+        case S.Unquoted:
+          if (c === D) state = S.FieldStart;
+          break;
+        case S.Quoted:
+          if (c === QUOTE) state = S.QuoteSeen;
+          break;
+        case S.QuoteSeen:
+          state = c === QUOTE ? S.Quoted : c === D ? S.FieldStart : S.Bad;
+          break;
+        case S.Bad:
+          break;
       }
     }
-    if (firstInnerBreak >= 0 && o.spillAmong?.has(line)) spills.push({ line, resumeAt: firstInnerBreak, end: size });
-    const openAtEnd = state === S.Quoted && firstInnerBreak >= 0 ? { line, resumeAt: firstInnerBreak } : null;
-    return { blank, spills, openAtEnd };
-  } finally {
-    closeSync(fd);
   }
+  if (firstInnerBreak >= 0 && o.spillAmong?.has(line)) spills.push({ line, resumeAt: firstInnerBreak, end: size });
+  const openAtEnd = state === S.Quoted && firstInnerBreak >= 0 ? { line, resumeAt: firstInnerBreak } : null;
+  return { blank, spills, openAtEnd };
 }
 
 /**
@@ -148,26 +130,19 @@ export function scanLines(path: string, delimiter: string, o: { spillAmong?: Set
  */
 export function rowLikeLines(path: string, from: number, to: number, delimiter: string, delimiters: number, enough: number): number {
   const D = delimiter.charCodeAt(0);
-  const fd = openSync(path, 'r');
-  try {
-    const buf = Buffer.alloc(1 << 16);
-    let found = 0, n = 0;
-    for (let at = from; at < to && found < enough; at += buf.length) {
-      const got = readSync(fd, buf, 0, Math.min(buf.length, to - at), at);
-      if (!got) break;
-      for (let i = 0; i < got; i++) {
-        const c = buf[i];
-        if (c === D) n++;
-        else if (c === LF || c === CR) {
-          if (n >= delimiters) found++;
-          n = 0;
-        }
+  let found = 0, n = 0;
+  for (const { bytes } of chunksOf(path, { from, to, size: 1 << 16 })) {
+    for (let i = 0; i < bytes.length; i++) {
+      const c = bytes[i];
+      if (c === D) n++;
+      else if (c === LF || c === CR) {
+        if (n >= delimiters) found++;
+        n = 0;
       }
     }
-    return n >= delimiters ? found + 1 : found;
-  } finally {
-    closeSync(fd);
+    if (found >= enough) break;
   }
+  return n >= delimiters ? found + 1 : found;
 }
 
 /**
@@ -176,13 +151,7 @@ export function rowLikeLines(path: string, from: number, to: number, delimiter: 
  * its last values missing. Null when the file ends with a line break (or the last line has quotes: the reader judges).
  */
 export function unterminatedLastLine(path: string, delimiter: string): { text: string; fields: number; empty: boolean } | null {
-  const fd = openSync(path, 'r');
-  let size: number;
-  try {
-    size = fstatSync(fd).size;
-  } finally {
-    closeSync(fd);
-  }
+  const size = statSync(path).size;
   const n = Math.min(size, 1 << 16);
   const tail = readBytes(path, n, size - n);
   if (!tail.length || tail[tail.length - 1] === LF || tail[tail.length - 1] === CR) return null;
@@ -196,32 +165,24 @@ export function unterminatedLastLine(path: string, delimiter: string): { text: s
 
 /** Lines that are empty or only blanks (for JSON Lines, where no value spans lines); their numbers. */
 export function blankLines(path: string): number[] {
-  const fd = openSync(path, 'r');
   const out: number[] = [];
-  try {
-    const size = fstatSync(fd).size;
-    const buf = Buffer.alloc(1 << 20);
-    let line = 1, blank = true, afterCR = false;
-    for (let at = 0; at < size; at += buf.length) {
-      const got = readSync(fd, buf, 0, buf.length, at);
-      for (let i = 0; i < got; i++) {
-        const c = buf[i];
-        if (afterCR) {
-          afterCR = false;
-          if (c === LF) continue;
-        }
-        if (c === LF || c === CR) {
-          afterCR = c === CR;
-          if (blank) out.push(line);
-          line++;
-          blank = true;
-        } else if (c !== 0x20 && c !== 0x09) blank = false;
+  let line = 1, blank = true, afterCR = false;
+  for (const { bytes } of chunksOf(path)) {
+    for (let i = 0; i < bytes.length; i++) {
+      const c = bytes[i];
+      if (afterCR) {
+        afterCR = false;
+        if (c === LF) continue;
       }
+      if (c === LF || c === CR) {
+        afterCR = c === CR;
+        if (blank) out.push(line);
+        line++;
+        blank = true;
+      } else if (c !== 0x20 && c !== 0x09) blank = false;
     }
-    return out;
-  } finally {
-    closeSync(fd);
   }
+  return out;
 }
 
 /**

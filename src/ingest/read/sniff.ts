@@ -3,7 +3,8 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import iconv from 'iconv-lite';
 import { UserError } from '../../errors.ts';
-import { readBytes, type TextEncoding } from './encoding.ts';
+import type { TextEncoding } from './encoding.ts';
+import { readBytes } from './bytes.ts';
 
 /** What a file's first bytes say it is, whatever its name. */
 export type Magic = 'zip' | 'parquet' | 'ole' | 'gzip' | null;
