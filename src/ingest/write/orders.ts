@@ -1,5 +1,5 @@
 import type { App } from '../../app/context.ts';
-import { cols, GOOD, changed, changedJoiningCustomers, type WriteResult } from './sql.ts';
+import { cols, GOOD, EXISTING, changed, changedJoiningCustomers, type WriteResult } from './sql.ts';
 
 /**
  * Orders (and, with a `lines` mapping, their order lines) into the warehouse, idempotent by order id: a row whose
@@ -22,7 +22,7 @@ export async function writeOrders(app: App, p: string, present: Set<string>, lin
      select $ws, r.order_id, rc.customer_id, r.t_ordered_at, r.d_ordered_at, ${c.raw('channel')}, ${c.raw('store_code')}, ${c.raw('staff_code')},
             ${c.raw('coupon_code')}, ${c.raw('campaign_id')}, coalesce(siyu_order_status(${c.raw('status')}), lower(${c.raw('status')}), 'paid'), r.t_gross_amount,
             coalesce(${c.typed('discount_amount')}, 0), coalesce(${c.typed('refund_amount')}, 0), ${itemCount}, coalesce(${c.raw('source')}, $source)
-     from ${p}_rows r left join ${p}_rc rc using (_row) anti join (select order_id from orders where workspace_id = $ws) x on x.order_id = r.order_id
+     from ${p}_rows r left join ${p}_rc rc using (_row) anti join ${EXISTING('order_id', 'orders')} x on x.order_id = r.order_id
      where ${GOOD}
      ${firstRow}`,
     { ws: app.workspaceId, source: o.source },
@@ -38,7 +38,7 @@ export async function writeOrders(app: App, p: string, present: Set<string>, lin
                 coalesce(${l.typed('line_quantity')}, 1), ${l.typed('line_unit_price')},
                 coalesce(${l.typed('line_amount')}, ${l.typed('line_unit_price')} * coalesce(${l.typed('line_quantity')}, 1), 0), coalesce(${l.typed('line_refund_amount')}, 0)
          from ${p}_rows r where ${GOOD}) n
-       where not exists (select 1 from order_lines x where x.workspace_id = n.ws and x.order_id = n.order_id and x.line_no = n.line_no)`,
+       anti join ${EXISTING('order_id, line_no', 'order_lines')} x on x.order_id = n.order_id and x.line_no = n.line_no`,
       { ws: app.workspaceId },
     );
   }
@@ -59,8 +59,8 @@ export async function writeOrderLines(app: App, p: string, present: Set<string>)
          select $ws as ws, r._row, r.order_id, ${lineNo} as line_no, ${c.raw('sku')} as sku, coalesce(${c.typed('quantity')}, 1) as quantity, ${c.typed('unit_price')} as unit_price,
                 coalesce(${c.typed('amount')}, ${c.typed('unit_price')} * coalesce(${c.typed('quantity')}, 1)) as amount, coalesce(${c.typed('refund_amount')}, 0) as refund_amount
          from ${p}_rows r where ${GOOD})) n
-     where _first = 1
-     and not exists (select 1 from order_lines x where x.workspace_id = n.ws and x.order_id = n.order_id and x.line_no = n.line_no)`,
+     anti join ${EXISTING('order_id, line_no', 'order_lines')} x on x.order_id = n.order_id and x.line_no = n.line_no
+     where _first = 1`,
     { ws: app.workspaceId },
   );
   const good = await app.db.scalar(`select count(*) from ${p}_rows r where ${GOOD}`);

@@ -1,6 +1,6 @@
 import type { App } from '../../app/context.ts';
 import type { Entity } from '../canonical.ts';
-import { cols, GOOD, changed, changedJoiningCustomers, type WriteResult } from './sql.ts';
+import { cols, GOOD, EXISTING, changed, changedJoiningCustomers, type WriteResult } from './sql.ts';
 
 type Spec = { table: string; key: string[]; columns: (c: ReturnType<typeof cols>) => [string, string][]; customer?: boolean };
 
@@ -84,7 +84,7 @@ export async function writeEvents(app: App, p: string, present: Set<string>, o: 
        select $ws as ws, ${eventId} as event_id, rc.customer_id, case when rc.customer_id is null then ${anon} end, r.type, r.t_occurred_at, r.d_occurred_at, ${props}, coalesce(${c.raw('source')}, $source)
        from ${p}_rows r left join ${p}_rc rc using (_row) where ${GOOD}
        qualify row_number() over (partition by event_id order by r._row) = 1) n
-     where not exists (select 1 from events x where x.workspace_id = n.ws and x.event_id = n.event_id)`,
+     anti join ${EXISTING('event_id', 'events')} x on x.event_id = n.event_id`,
     { ws: app.workspaceId, source: o.source },
   );
   const good = await app.db.scalar(`select count(*) from ${p}_rows r where ${GOOD}`);

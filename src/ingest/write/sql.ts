@@ -11,6 +11,12 @@ export function cols(present: Set<string>) {
 
 export const GOOD = 'len(r._errors) = 0';
 
+/**
+ * The workspace's stored keys of a table, for a writer to anti-join its new rows with (`anti join EXISTING(…) x on …`):
+ * a correlated NOT EXISTS made DuckDB materialise every row of the file for a delim join first.
+ */
+export const EXISTING = (keys: string, table: string) => `(select ${keys} from ${table} where workspace_id = $ws)`;
+
 /** Runs a statement and returns the rows it changed. */
 export async function changed(db: Database, sql: string, params?: Record<string, unknown>): Promise<number> {
   const r = await db.connection.run(sql, params as never);
