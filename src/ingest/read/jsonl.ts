@@ -49,8 +49,3 @@ function article(kind: string): string {
   const k = kind.toLowerCase().replace('varchar', 'string').replace('ubigint', 'number').replace('bigint', 'number').replace('double', 'number');
   return /^[aeiou]/.test(k) ? `an ${k}` : `a ${k}`;
 }
-
-/** Throws when a JSON file has nothing in it but white space. */
-export function assertJsonNotBlank(path: string, shown: string): void {
-  if (!readBytes(path, 4096).toString('utf8').trim()) throw new UserError('file_empty', `${shown} has no rows.`, `${shown} 没有数据行。`);
-}
