@@ -37,7 +37,7 @@ export const demo: Benchmark = {
     const app = await openApp({ dir: join(ctx.dir, 'store') });
     try {
       const load = await loadDemo(app, files, (s) => ctx.log(`loaded ${s.file}: ${s.imported} rows in ${s.seconds.toFixed(1)} s`));
-      const customersNow = await app.db.scalar(`select count(*) from customers where workspace_id = $ws and status <> 'merged'`, { ws: app.workspaceId });
+      const customersNow = await app.warehouse.scalar(`select count(*) from customers where workspace_id = $ws and status <> 'merged'`, { ws: app.workspaceId });
       rows.push(
         { metric: `load ${customers.toLocaleString('en')} customers`, value: load.rows / load.seconds, unit: 'rows/s', note: `${load.rows.toLocaleString('en')} rows in ${load.seconds.toFixed(1)} s; ${customersNow} customers resolved (truth ${gen.truth.people.distinct})` },
         { metric: 'generate + load peak RSS', value: peakRssMiB(), unit: 'MiB' },

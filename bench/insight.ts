@@ -53,8 +53,8 @@ export const insightBenchmark: Benchmark = {
     const orders = Number(process.env.SIYU_BENCH_INSIGHT_ORDERS ?? 10_000_000);
     const app = await openApp({ dir: ctx.dir });
     ctx.log(`generating ${customers.toLocaleString('en')} customers, ${orders.toLocaleString('en')} orders`);
-    await app.db.run(`insert into customers (workspace_id, id, gender) select 1, i, 'unknown' from range(1, $n + 1) t(i)`, { n: customers });
-    await app.db.run(`insert into orders (workspace_id, order_id, customer_id, ordered_at, order_date, channel, gross_amount, source)
+    await app.warehouse.run(`insert into customers (workspace_id, id, gender) select 1, i, 'unknown' from range(1, $n + 1) t(i)`, { n: customers });
+    await app.warehouse.run(`insert into orders (workspace_id, order_id, customer_id, ordered_at, order_date, channel, gross_amount, source)
       select 1, 'o' || i, c, d::timestamp - interval 8 hour, d, 'ecommerce', amt, 'bench' from (
         select i, 1 + (hash(i) % $n)::bigint as c, date '2024-01-01' + (hash(i * 7 + 1) % 730)::integer as d,
           round(5 + (hash(i * 13 + 2) % 40000) / 100.0, 2)::decimal(18,2) as amt
@@ -62,9 +62,9 @@ export const insightBenchmark: Benchmark = {
     const t0 = performance.now();
     await refreshAggregates(app);
     const aggSeconds = (performance.now() - t0) / 1000;
-    await app.db.run('checkpoint');
+    await app.warehouse.run('checkpoint');
     const csv = join(ctx.dir, 'orders.csv');
-    await app.db.run(`copy (select customer_id, order_date, gross_amount::double as amount from orders where status <> 'cancelled') to '${csv.replace(/'/g, "''")}' (header)`);
+    await app.warehouse.run(`copy (select customer_id, order_date, gross_amount::double as amount from orders where status <> 'cancelled') to '${csv.replace(/'/g, "''")}' (header)`);
     app.close();
     ctx.log(`aggregates built in ${aggSeconds.toFixed(2)} s (import-time cost)`);
 

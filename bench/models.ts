@@ -30,32 +30,32 @@ export const modelsBenchmark: Benchmark = {
     const app = await openApp({ dir: ctx.dir });
     try {
       ctx.log(`simulating ${n.toLocaleString('en')} customers from planted parameters`);
-      await app.db.run('create table bench_purchases (customer_id bigint, day integer, value double)');
-      const ap = await app.db.appender('bench_purchases');
+      await app.warehouse.run('create table bench_purchases (customer_id bigint, day integer, value double)');
+      const ap = await app.warehouse.appender('bench_purchases');
       let purchases = 0;
       simulatePurchases(n, PLANTED_BG, PLANTED_GG, { spanDays: SPAN_DAYS, endDay: END_DAY, seed: 20260101 }, (c, day, value) => {
         ap.appendBigInt(BigInt(c)); ap.appendInteger(day); ap.appendDouble(value); ap.endRow();
         purchases++;
       });
       ap.flushSync(); ap.closeSync();
-      await app.db.run(
+      await app.warehouse.run(
         `insert into orders (workspace_id, order_id, customer_id, ordered_at, order_date, status, gross_amount, source)
          select 1, 'b' || row_number() over (), customer_id, ($start::date + day)::timestamp, $start::date + day, 'paid', value, 'bench'
          from bench_purchases`, { start: START });
-      await app.db.run('drop table bench_purchases');
-      await app.db.run(`insert into customers (workspace_id, id) select distinct 1, customer_id from orders`);
-      await app.db.run('checkpoint');
-      const end = (await app.db.all<{ d: string }>(`select ($start::date + ${END_DAY})::varchar as d`, { start: START }))[0].d;
+      await app.warehouse.run('drop table bench_purchases');
+      await app.warehouse.run(`insert into customers (workspace_id, id) select distinct 1, customer_id from orders`);
+      await app.warehouse.run('checkpoint');
+      const end = (await app.warehouse.all<{ d: string }>(`select ($start::date + ${END_DAY})::varchar as d`, { start: START }))[0].d;
       ctx.log(`${purchases.toLocaleString('en')} orders; calibration end ${end}`);
 
       // The per-customer summary the importer keeps after each load (refreshPurchaseSummary): its full build here.
       const s0 = performance.now();
-      await refreshPurchaseSummary(app.db, app.workspaceId, { full: true });
+      await refreshPurchaseSummary(app.warehouse, app.workspaceId, { full: true });
       const buildSeconds = (performance.now() - s0) / 1000;
 
       // Cold path first (no summary: per customer-day, then per customer, from the orders), then the usual path.
       const k0 = performance.now();
-      const cold = await calibrationSummaries(app.db, app.workspaceId, end, { triplets: true, spend: true, fromOrders: true });
+      const cold = await calibrationSummaries(app.warehouse, app.workspaceId, end, { triplets: true, spend: true, fromOrders: true });
       const k1 = performance.now();
       fitBgNbd(cold.triplets!);
       fitGammaGamma(cold.spend!);
@@ -63,7 +63,7 @@ export const modelsBenchmark: Benchmark = {
       const coldSql = (k1 - k0) / 1000;
 
       const t0 = performance.now();
-      const { triplets, spend, source } = await calibrationSummaries(app.db, app.workspaceId, end, { triplets: true, spend: true });
+      const { triplets, spend, source } = await calibrationSummaries(app.warehouse, app.workspaceId, end, { triplets: true, spend: true });
       const t1 = performance.now();
       const bg = fitBgNbd(triplets!);
       const gg = fitGammaGamma(spend!);
@@ -74,7 +74,7 @@ export const modelsBenchmark: Benchmark = {
       ctx.log(`Siyu: ${triplets!.x.length.toLocaleString('en')} distinct histories, ${spend!.x.length.toLocaleString('en')} distinct (x, zbar); summary check + grouping ${((t1 - t0) / 1000).toFixed(2)} s, fits ${fitOnly.toFixed(2)} s; cold from orders ${coldSeconds.toFixed(2)} s`);
 
       const csv = join(ctx.dir, 'orders.csv');
-      await app.db.run(`copy (select customer_id, date_diff('day', $start::date, order_date) as day, (gross_amount - refund_amount)::double as value
+      await app.warehouse.run(`copy (select customer_id, date_diff('day', $start::date, order_date) as day, (gross_amount - refund_amount)::double as value
         from orders where workspace_id = $ws) to '${csv.replace(/'/g, "''")}' (header)`, { ws: app.workspaceId, start: START });
       const peer = spawnSync('/usr/bin/python3', [join(import.meta.dirname, 'peers', 'bgnbd_scipy.py'), '--orders', csv, String(END_DAY)], { encoding: 'utf8', maxBuffer: 1 << 20 });
       if (peer.status !== 0) throw new Error(`scipy peer failed: ${peer.stderr}`);
@@ -115,11 +115,11 @@ export const modelsBenchmark: Benchmark = {
       );
 
       // An import of 1 % more orders (existing customers, after the calibration end), then the incremental refresh.
-      await app.db.run(`insert into orders (workspace_id, order_id, customer_id, ordered_at, order_date, status, gross_amount, source)
+      await app.warehouse.run(`insert into orders (workspace_id, order_id, customer_id, ordered_at, order_date, status, gross_amount, source)
         select 1, 'inc' || i, 1 + (i * 7919) % $n::bigint, ($start::date + (370 + i % 30)::integer)::timestamp, $start::date + (370 + i % 30)::integer, 'paid', 100, 'bench'
         from range($k) t(i)`, { n, k: Math.round(purchases / 100), start: START });
       const r0 = performance.now();
-      const inc = await refreshPurchaseSummary(app.db, app.workspaceId);
+      const inc = await refreshPurchaseSummary(app.warehouse, app.workspaceId);
       rows.push({ metric: `maintained summary: refresh after an import of ${Math.round(purchases / 100).toLocaleString('en')} orders`, value: (performance.now() - r0) / 1000, unit: 's', note: `mode ${inc.mode}` });
       return rows;
     } finally {

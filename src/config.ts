@@ -7,6 +7,7 @@ export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
 
 export const paths = {
   database: (dir: string) => join(dir, 'siyu.duckdb'),
+  state: (dir: string) => join(dir, 'siyu-state.db'),
   keyring: (dir: string) => join(dir, 'keyring.json'),
   serverLock: (dir: string) => join(dir, 'server.json'),
   quarantine: (dir: string) => join(dir, 'quarantine'),
@@ -14,6 +15,15 @@ export const paths = {
   logs: (dir: string) => join(dir, 'logs'),
   reports: (dir: string) => join(dir, 'reports'),
 };
+
+/**
+ * Where the state store lives: `SIYU_STATE_URL` (a PostgreSQL URL, `postgresql://…` or `postgres://…`; a Unix-socket
+ * host allowed as `?host=/path`) puts it on that server; unset, it is the SQLite file beside the warehouse.
+ */
+export function stateUrl(env: NodeJS.ProcessEnv = process.env): string | null {
+  const url = env.SIYU_STATE_URL?.trim();
+  return url ? url : null;
+}
 
 /** Times are stored in UTC and shown in the workspace's zone; Asia/Shanghai by default. */
 export const DEFAULT_TIMEZONE = 'Asia/Shanghai';

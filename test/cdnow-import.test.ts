@@ -24,7 +24,7 @@ test('the CDNOW master log imports with docs/examples/cdnow-orders.json to its p
     const app = await openApp({ dir });
     try {
       assert.deepEqual(await workspaceStats(app.warehouse, app.workspaceId), { customers: 23570, orders: 69659, events: 0, gmv: 2500315.63 });
-      assert.deepEqual(await app.db.get(`select sum(item_count)::integer as cds, min(order_date)::varchar as first, max(order_date)::varchar as last, count(distinct customer_id)::integer as buyers from orders`),
+      assert.deepEqual(await app.warehouse.get(`select sum(item_count)::integer as cds, min(order_date)::varchar as first, max(order_date)::varchar as last, count(distinct customer_id)::integer as buyers from orders`),
         { cds: 167881, first: '1997-01-01', last: '1998-06-30', buyers: 23570 });
       const q = await qualityReport(app);
       assert.equal(q.orphans.ordersWithoutCustomer, 0);

@@ -39,7 +39,7 @@ test('Segment endpoints: 200 {success:true}; a wrong or missing write key is 401
   const none = await fetch(`${h.url}/v1/track`, { method: 'POST', body: '{"userId":"u","event":"E"}' });
   assert.equal(none.status, 401);
   await h.drained();
-  const types = (await h.app.db.all<{ type: string }>(`select type from events where source = 'web' order by type`)).map((r) => r.type);
+  const types = (await h.app.warehouse.all<{ type: string }>(`select type from events where source = 'web' order by type`)).map((r) => r.type);
   assert.deepEqual(types, ['Signed Up', 'Zipped', 'alias', 'group', 'identify', 'page_view', 'screen_view']);
 });
 
@@ -93,7 +93,7 @@ test('神策: GET answers a 1×1 GIF, POST (form or sendBeacon text/plain) an em
   assert.equal(wrongProject.status, 403);
   assert.equal(await wrongProject.text(), '');
   await h.drained();
-  const got = (await h.app.db.all<{ i: number }>(`select cast(properties->>'i' as integer) as i from events where source = 'shop' order by 1`)).map((r) => r.i);
+  const got = (await h.app.warehouse.all<{ i: number }>(`select cast(properties->>'i' as integer) as i from events where source = 'shop' order by 1`)).map((r) => r.i);
   assert.deepEqual(got, [1, 2, 3, 4]);
 });
 
@@ -108,7 +108,7 @@ test('神策 record types: signup, id bind and profile_* are identity facts; ite
   const r = await fetch(`${h.url}/sa?${q}`, { method: 'POST', body: `data_list=${encodeURIComponent(b64(records))}` });
   assert.equal(r.status, 200);
   await h.drained();
-  const facts = await h.app.db.all<{ kind: string; fact: string }>(`select kind, fact from collect_identity_facts where source_id = 2 order by seq`);
+  const facts = await h.app.warehouse.all<{ kind: string; fact: string }>(`select kind, fact from collect_identity_facts where source_id = 2 order by seq`);
   assert.deepEqual(facts.map((f) => f.kind), ['signup', 'profile', 'bind']);
   const profile = JSON.parse(facts[1].fact);
   assert.deepEqual(profile.identifiers.map((x: { type: string }) => x.type).sort(), ['phone', 'user_id']);
@@ -150,7 +150,7 @@ test('schema checks per event name: violations are counted per problem, the even
   await h.drained();
   const v = (await listViolations(h.app)).map((x) => [x.source, x.event, x.problem, x.count]);
   assert.deepEqual(v, [['web', 'Order Completed', 'missing order_id', 2], ['web', 'Order Completed', 'total is string, not number', 1]]);
-  assert.equal(await h.app.db.scalar(`select count(*) from events where type = 'Order Completed'`), 4);
+  assert.equal(await h.app.warehouse.scalar(`select count(*) from events where type = 'Order Completed'`), 4);
 });
 
 test('a message sent again in a later load is stored once and counted as a duplicate; the new messages beside it are stored', async () => {
@@ -168,7 +168,7 @@ test('a message sent again in a later load is stored once and counted as a dupli
   assert.equal((await send(['r6'])).status, 200);
   await h.drained();
   assert.deepEqual(await storedCounts(h.app, 'resend-api'), { rows: 6, distinct: 6 });
-  const st = await h.app.db.get<{ events: number; duplicates: number }>('select events, duplicates from collect_source_stats where source_id = $s', { s: src.id });
+  const st = await h.app.warehouse.get<{ events: number; duplicates: number }>('select events, duplicates from collect_source_stats where source_id = $s', { s: src.id });
   assert.deepEqual({ events: Number(st?.events), duplicates: Number(st?.duplicates) }, { events: 6, duplicates: 2 });
   assert.equal(runningCollector(h.dir)!.loader.totals.errors, 0);
 });
@@ -184,8 +184,8 @@ test('a message repeated within one load (one batch, or two requests loaded toge
   await h.drained();
   assert.equal(loader.totals.redone, redone, 'repeats inside a load are dropped before the insert, not by redoing it');
   assert.deepEqual(await storedCounts(h.app, 'repeat-api'), { rows: 3, distinct: 3 });
-  const st = await h.app.db.get<{ events: number; duplicates: number }>('select events, duplicates from collect_source_stats where source_id = $s', { s: src.id });
+  const st = await h.app.warehouse.get<{ events: number; duplicates: number }>('select events, duplicates from collect_source_stats where source_id = $s', { s: src.id });
   assert.deepEqual({ events: Number(st?.events), duplicates: Number(st?.duplicates) }, { events: 3, duplicates: 2 });
-  const p3 = await h.app.db.get<{ note: string; type: string }>(`select properties->>'note' as note, type from events where source = 'repeat-api' and event_id like '%p3%'`);
+  const p3 = await h.app.warehouse.get<{ note: string; type: string }>(`select properties->>'note' as note, type from events where source = 'repeat-api' and event_id like '%p3%'`);
   assert.deepEqual(p3, { note: '含"引号"\\与换行\n', type: 'Repeated' });
 });

@@ -73,13 +73,13 @@ test(`sa-sdk-javascript in Chromium sends ${N} events per send mode (image, beac
       const t0 = Date.now();
       while (Date.now() - t0 < 30_000) {
         await h.drained();
-        const n = await h.app.db.scalar(`select count(*) from events where source = 'h5' and (properties->>'mode') = $m`, { m: mode });
+        const n = await h.app.warehouse.scalar(`select count(*) from events where source = 'h5' and (properties->>'mode') = $m`, { m: mode });
         if (n >= want) break;
         await new Promise((r) => setTimeout(r, 200));
       }
       await new Promise((r) => setTimeout(r, 500));
       await h.drained();
-      const seqs = await h.app.db.get<{ n: number; d: number }>(`select count(*) as n, count(distinct properties->>'seq') as d from events where source = 'h5' and (properties->>'mode') = $m and type = 'ViewProduct'`, { m: mode });
+      const seqs = await h.app.warehouse.get<{ n: number; d: number }>(`select count(*) as n, count(distinct properties->>'seq') as d from events where source = 'h5' and (properties->>'mode') = $m and type = 'ViewProduct'`, { m: mode });
       assert.deepEqual({ mode, n: Number(seqs!.n), d: Number(seqs!.d) }, { mode, n: N, d: N });
       await page.close();
     }
@@ -149,7 +149,7 @@ test(`sa-sdk-javascript in Chromium, batch-send mode, ${PAGES} returning visitor
     const t1 = Date.now();
     while (Date.now() - t1 < 60_000) {
       await h.drained();
-      const r = await h.app.db.get<{ n: number; d: number }>(`select count(*) as n, count(distinct properties->>'seq') as d from events where source = 'h5' and (properties->>'mode') = 'batch' and type = 'ViewProduct'`);
+      const r = await h.app.warehouse.get<{ n: number; d: number }>(`select count(*) as n, count(distinct properties->>'seq') as d from events where source = 'h5' and (properties->>'mode') = 'batch' and type = 'ViewProduct'`);
       got = { n: Number(r!.n), d: Number(r!.d) };
       if (got.n >= BIG) break;
       await new Promise((r) => setTimeout(r, 200));

@@ -71,15 +71,15 @@ test('kill -9 in the middle of a load: after a restart every acknowledged event 
 
     const after = await openApp({ dir });
     try {
-      const ids = new Set((await after.db.all<{ k: number }>(`select distinct cast(properties->>'k' as integer) as k from events where source = 'web'`)).map((r) => r.k));
+      const ids = new Set((await after.warehouse.all<{ k: number }>(`select distinct cast(properties->>'k' as integer) as k from events where source = 'web'`)).map((r) => r.k));
       const missing = [...acked].filter((k) => !ids.has(k));
       assert.deepEqual(missing, [], 'every acknowledged batch is stored');
-      const r = await after.db.get<{ rows: number; distinct: number }>(`select count(*) as rows, count(distinct event_id) as distinct from events where source = 'web'`);
+      const r = await after.warehouse.get<{ rows: number; distinct: number }>(`select count(*) as rows, count(distinct event_id) as distinct from events where source = 'web'`);
       assert.equal(r!.rows, r!.distinct, 'no event stored twice');
       assert.ok(r!.rows >= ackedAtKill * 100);
-      const perBatch = await after.db.all<{ n: number }>(`select count(*) as n from events where source = 'web' group by properties->>'k' having count(*) <> 100`);
+      const perBatch = await after.warehouse.all<{ n: number }>(`select count(*) as n from events where source = 'web' group by properties->>'k' having count(*) <> 100`);
       assert.deepEqual(perBatch, [], 'a batch is stored whole or not at all');
-      const stats = await after.db.get<{ events: number }>(`select events from collect_source_stats`);
+      const stats = await after.warehouse.get<{ events: number }>(`select events from collect_source_stats`);
       assert.equal(stats!.events, r!.rows);
     } finally {
       after.close();

@@ -40,6 +40,6 @@ export async function startHarness(dir = mkdtempSync(join(tmpdir(), 'siyu-collec
 
 /** Stored events of a source: total rows and distinct event ids (equal when each is stored once). */
 export async function storedCounts(app: App, source: string): Promise<{ rows: number; distinct: number }> {
-  const r = await app.db.get<{ rows: number; distinct: number }>(`select count(*) as rows, count(distinct event_id) as distinct from events where source = $s`, { s: source });
+  const r = await app.warehouse.get<{ rows: number; distinct: number }>(`select count(*) as rows, count(distinct event_id) as distinct from events where source = $s`, { s: source });
   return { rows: Number(r?.rows ?? 0), distinct: Number(r?.distinct ?? 0) };
 }

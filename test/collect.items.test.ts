@@ -49,7 +49,7 @@ test('神策 item_set / item_delete: the latest record per item wins, a delete l
     const bad = await send([{ type: 'item_set', item_id: 'no-type', time: t }]);
     assert.equal(bad.status, 400);
     assert.equal(bad.headers.get('x-siyu-error'), 'missing_item');
-    const items = await s.app.db.all<{ item_type: string; item_id: string; deleted: boolean; properties: string | null; updated_ms: number }>(
+    const items = await s.app.warehouse.all<{ item_type: string; item_id: string; deleted: boolean; properties: string | null; updated_ms: number }>(
       `select item_type, item_id, deleted, cast(properties as varchar) as properties, updated_ms from collect_items order by item_type, item_id`,
     );
     assert.deepEqual(items.map((x) => ({ ...x, updated_ms: Number(x.updated_ms), properties: x.properties && JSON.parse(x.properties) })), [
@@ -57,7 +57,7 @@ test('神策 item_set / item_delete: the latest record per item wins, a delete l
       { item_type: 'product', item_id: 'SKU-1', deleted: false, properties: { price: 8, title: '茶杯', contact: '138****5678' }, updated_ms: t + 2 },
       { item_type: 'product', item_id: 'SKU-2', deleted: true, properties: null, updated_ms: t + 5 },
     ]);
-    assert.equal(await s.app.db.scalar(`select count(*) from events`), 0);
+    assert.equal(await s.app.warehouse.scalar(`select count(*) from events`), 0);
   } finally {
     await s.close();
     rmSync(dir, { recursive: true, force: true });
@@ -85,7 +85,7 @@ test('rejected requests are counted per source and the counts and the tail survi
     assert.deepEqual({ errors: after.errors, last: after.last_error, events: after.events }, { errors: 2, last: 'missing_id', events: 3 });
     assert.deepEqual(after.tail!.map((x) => [x.type, x.properties]), [['Viewed', { i: 1 }], ['Viewed', { i: 2 }], ['Viewed', { i: 3 }]]);
     assert.match(after.tail![0].anonymous_key!, /^[0-9a-f]{8}…$/);
-    const unknown = await s.app.db.get<{ errors: number; last_error: string }>('select errors, last_error from collect_source_errors where source_id = 0');
+    const unknown = await s.app.warehouse.get<{ errors: number; last_error: string }>('select errors, last_error from collect_source_errors where source_id = 0');
     assert.deepEqual({ ...unknown, errors: Number(unknown!.errors) }, { errors: 1, last_error: 'bad_write_key' });
   } finally {
     await s.close();

@@ -50,7 +50,7 @@ test(`the Segment Node client delivers ${N} track events, each stored once, with
   assert.equal(r.failed, 0);
   await h.drained();
   assert.deepEqual(await storedCounts(h.app, 'web-seg'), { rows: N, distinct: N });
-  const e = await h.app.db.get<{ type: string; properties: string; customer_id: unknown; anonymous_key: string }>(`select type, properties, customer_id, anonymous_key from events where event_id = $id`, { id: '1:seg-7' });
+  const e = await h.app.warehouse.get<{ type: string; properties: string; customer_id: unknown; anonymous_key: string }>(`select type, properties, customer_id, anonymous_key from events where event_id = $id`, { id: '1:seg-7' });
   assert.equal(e?.type, 'Product Viewed');
   assert.deepEqual({ sku: JSON.parse(e!.properties).sku, price: JSON.parse(e!.properties).price }, { sku: 'SKU-7', price: 16.9 });
   assert.equal(e?.customer_id, null);
@@ -69,7 +69,7 @@ test(`the 神策 sa-sdk-node client (gzip'd data_list) delivers ${N} events, eac
   assert.equal(r.failed, 0);
   await h.drained();
   assert.deepEqual(await storedCounts(h.app, 'sa'), { rows: N, distinct: N });
-  const seqs = await h.app.db.scalar(`select count(distinct cast(properties->>'seq' as integer)) from events where source = 'sa'`);
+  const seqs = await h.app.warehouse.scalar(`select count(distinct cast(properties->>'seq' as integer)) from events where source = 'sa'`);
   assert.equal(seqs, N);
 });
 

@@ -43,9 +43,9 @@ test('a backlog past the memory bound is read back from the log: nothing refused
     assert.ok(c.loader.totals.peakHeldBytes <= 3 * memoryBytes, `held at most ${c.loader.totals.peakHeldBytes} bytes of text`);
     assert.equal(c.loader.totals.errors, 0);
     assert.equal(c.loader.backlog, 0);
-    const facts = await app.db.scalar(`select count(*)::integer from collect_identity_facts where source_id = $s`, { s: web.id });
+    const facts = await app.warehouse.scalar(`select count(*)::integer from collect_identity_facts where source_id = $s`, { s: web.id });
     assert.equal(facts, 1, 'the identify read back from the log was kept as a fact');
-    const counted = await app.db.scalar(`select events::integer from collect_source_stats where source_id = $s`, { s: web.id });
+    const counted = await app.warehouse.scalar(`select events::integer from collect_source_stats where source_id = $s`, { s: web.id });
     assert.equal(counted, requests * per + 1);
     assert.deepEqual(listSegments(paths.wal(dir)), [c.wal.currentSegment], 'loaded segments are deleted, spilled ones included');
   } finally {
@@ -106,7 +106,7 @@ test('the loader reports its lag: events waiting, text in memory within the boun
   const dir = mkdtempSync(join(tmpdir(), 'siyu-spill-'));
   const walDir = paths.wal(dir);
   const { app, wal, handed } = await logBacklog(dir, 40, 10);
-  const db = await app.db.fork();
+  const db = await app.warehouse.fork();
   const memoryBytes = 4 * 1024;
   const loader = new Loader(db, app.workspaceId, () => 'web', () => undefined, (seg, from, to, max) => readFrames(walDir, seg, from, to, max, (p) => keptOf(JSON.parse(p.toString('utf8')))), memoryBytes);
   try {

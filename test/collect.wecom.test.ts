@@ -82,27 +82,27 @@ test('contact and group changes map onto customers, ownership (state = channel),
   assert.equal((await callback(group('create', '', t + 3))).status, 200);
   assert.equal((await callback(group('update', 'add_member', t + 4, ['wmCustomerA', 'guide-li']))).status, 200);
   assert.equal((await callback(group('update', 'del_member', t + 5, ['wmCustomerA']))).status, 200);
-  const own = await h.app.db.all<{ staff_code: string; state: string | null; open: boolean }>(`select staff_code, state, removed_at is null as open from contact_ownership order by added_at`);
+  const own = await h.app.warehouse.all<{ staff_code: string; state: string | null; open: boolean }>(`select staff_code, state, removed_at is null as open from contact_ownership order by added_at`);
   assert.deepEqual(own, [{ staff_code: 'guide-li', state: 'store-jingan-qr', open: true }, { staff_code: 'guide-li', state: null, open: false }]);
-  const a = await h.app.db.get<{ id: number; acquisition_channel: string }>(`select c.id, c.acquisition_channel from customers c join contact_ownership o on o.customer_id = c.id where o.state = 'store-jingan-qr'`);
+  const a = await h.app.warehouse.get<{ id: number; acquisition_channel: string }>(`select c.id, c.acquisition_channel from customers c join contact_ownership o on o.customer_id = c.id where o.state = 'store-jingan-qr'`);
   assert.equal(a!.acquisition_channel, 'wecom:store-jingan-qr');
-  const types = (await h.app.db.all<{ type: string }>(`select type from events where source = 'wecom' order by occurred_at, type`)).map((r) => r.type);
+  const types = (await h.app.warehouse.all<{ type: string }>(`select type from events where source = 'wecom' order by occurred_at, type`)).map((r) => r.type);
   assert.deepEqual(types, ['wecom_contact_added', 'wecom_contact_added', 'wecom_contact_deleted_by_customer', 'wecom_group_create', 'group_join', 'group_leave']);
-  const members = await h.app.db.all<{ customer_id: number; left: boolean }>(`select customer_id, left_at is not null as left from group_members`);
+  const members = await h.app.warehouse.all<{ customer_id: number; left: boolean }>(`select customer_id, left_at is not null as left from group_members`);
   assert.deepEqual(members, [{ customer_id: a!.id, left: true }]);
-  const ids = await h.app.db.all<{ id_type: string; namespace: string }>(`select distinct id_type, namespace from customer_identifiers`);
+  const ids = await h.app.warehouse.all<{ id_type: string; namespace: string }>(`select distinct id_type, namespace from customer_identifiers`);
   assert.deepEqual(ids, [{ id_type: 'external_userid', namespace: CORP }]);
-  const plain = JSON.stringify(await h.app.db.all(`select * from customer_identifiers`));
+  const plain = JSON.stringify(await h.app.warehouse.all(`select * from customer_identifiers`));
   assert.ok(!plain.includes('wmCustomerA'), 'external_userid is stored hashed and encrypted only');
 });
 
 test('forged, stale and foreign-corp messages are rejected and change nothing', async () => {
-  const before = await h.app.db.scalar(`select count(*) from events where source = 'wecom'`);
+  const before = await h.app.warehouse.scalar(`select count(*) from events where source = 'wecom'`);
   const msg = contact('add_external_contact', 'wmEvil', Math.floor(Date.now() / 1000));
   assert.equal((await callback(msg, { token: 'guessed' })).status, 403);
   assert.equal((await callback(msg, { ts: String(Math.floor(Date.now() / 1000) - 3600) })).status, 403);
   assert.equal((await callback(msg, { corp: 'wwSomeoneElse' })).status, 403);
-  assert.equal(await h.app.db.scalar(`select count(*) from events where source = 'wecom'`), before);
+  assert.equal(await h.app.warehouse.scalar(`select count(*) from events where source = 'wecom'`), before);
 });
 
 test('the reconciler re-reads contacts and groups through the API and fixes the differences', async () => {
@@ -110,7 +110,7 @@ test('the reconciler re-reads contacts and groups through the API and fixes the 
   const r = await reconcileWecom(h.app, cfg);
   // API: guide-li has A and C (C added through the API, no callback); group has C only (A left; C joined unseen).
   assert.deepEqual(r, { contacts_added: 1, contacts_closed: 0, groups_updated: 1, members_added: 1, members_closed: 0 });
-  const g = await h.app.db.get<{ name: string; owner_staff_code: string }>(`select name, owner_staff_code from community_groups where group_id = 'wrGroup1'`);
+  const g = await h.app.warehouse.get<{ name: string; owner_staff_code: string }>(`select name, owner_staff_code from community_groups where group_id = 'wrGroup1'`);
   assert.deepEqual(g, { name: '上海静安店会员群', owner_staff_code: 'guide-li' });
   assert.deepEqual(await reconcileWecom(h.app, cfg), { contacts_added: 0, contacts_closed: 0, groups_updated: 1, members_added: 0, members_closed: 0 }, 'a second pass finds nothing to fix');
 });

@@ -20,7 +20,7 @@ const truth = gen.truth;
 const app = await openApp({ dir: join(root, 'store') });
 const load = await loadDemo(app, files);
 const ws = { ws: app.workspaceId };
-const n = (sql: string, p: Record<string, unknown> = ws) => app.db.scalar(sql, p);
+const n = (sql: string, p: Record<string, unknown> = ws) => app.warehouse.scalar(sql, p);
 
 test.after(() => {
   app.close();
@@ -52,7 +52,7 @@ test('orders, order lines and events arrive in full and belong to customers', as
 });
 
 test('consent rates per purpose are the planted ones (±0.03 at 3,000 people)', async () => {
-  const rows = await app.db.all<{ purpose: string; granted: number }>(
+  const rows = await app.warehouse.all<{ purpose: string; granted: number }>(
     `select purpose, count(*) filter (where status = 'granted') as granted
        from (select customer_id, purpose, arg_max(status, changed_at) as status from consents where workspace_id = $ws group by all)
       group by purpose`, ws);
@@ -64,7 +64,7 @@ test('consent rates per purpose are the planted ones (±0.03 at 3,000 people)', 
 });
 
 test('group members repurchase more: the lift and the planted rate multiplier are recovered', async (t) => {
-  const rows = await app.db.all<{ member: boolean; eligible: number; repurchased: number }>(
+  const rows = await app.warehouse.all<{ member: boolean; eligible: number; repurchased: number }>(
     `with f as (select customer_id, min(ordered_at) as first from orders where workspace_id = $ws group by 1),
           e as (select f.customer_id, count(o.order_id) as k from f join orders o on o.workspace_id = $ws and o.customer_id = f.customer_id and o.ordered_at < f.first + interval 90 day
                  where f.first <= $end::timestamp - interval 90 day group by 1)
@@ -87,7 +87,7 @@ test('group members repurchase more: the lift and the planted rate multiplier ar
 });
 
 test('the win-back arms and their conversions match the planted campaign', async () => {
-  const rows = await app.db.all<{ arm: string; assigned: number; converted: number }>(
+  const rows = await app.warehouse.all<{ arm: string; assigned: number; converted: number }>(
     `select m.arm, count(*) as assigned,
             count(*) filter (where exists (select 1 from orders o where o.workspace_id = $ws and o.customer_id = m.customer_id and o.ordered_at >= $start::timestamp and o.ordered_at < $start::timestamp + interval 30 day)) as converted
        from campaign_members m where m.workspace_id = $ws and m.campaign_id = 'CMP-WB-2606' group by 1`,
@@ -102,7 +102,7 @@ test('the win-back arms and their conversions match the planted campaign', async
 test('no table holds a plaintext phone, e-mail or name', async () => {
   const members = parse(readFileSync(join(files, 'members.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
   const names = [...new Set(members.map((m) => m.name).filter((x) => [...x].length === 3))].slice(0, 300);
-  const cols = await app.db.all<{ t: string; c: string }>(`select table_name as t, column_name as c from information_schema.columns where data_type in ('VARCHAR', 'JSON') and table_schema = 'main'`);
+  const cols = await app.warehouse.all<{ t: string; c: string }>(`select table_name as t, column_name as c from information_schema.columns where data_type in ('VARCHAR', 'JSON') and table_schema = 'main'`);
   const hits: string[] = [];
   const phone = `(^|[^0-9])(\\+?86[- ]?)?1[3-9][0-9][- ]?[0-9]{4}[- ]?[0-9]{4}([^0-9]|$)`;
   for (const { t, c } of cols) {

@@ -31,7 +31,7 @@ async function withStore(fn: (app: App, load: (entity: Entity, csv: string, sour
 /** Per customer: how many identifiers and rows of each fact table point at it. */
 async function holdings(app: App): Promise<Record<number, string>> {
   const tables = { ids: 'customer_identifiers', orders: 'orders', events: 'events', consents: 'consents', coupons: 'coupons', contacts: 'contact_ownership', groups: 'group_members', campaigns: 'campaign_members' };
-  const rows = await app.db.all<{ id: number; h: string }>(
+  const rows = await app.warehouse.all<{ id: number; h: string }>(
     `select c.id, concat_ws(' ', ${Object.entries(tables).map(([k, t]) => `'${k}=' || (select count(*) from ${t} x where x.customer_id = c.id)`).join(', ')}) as h from customers c order by c.id`,
   );
   return Object.fromEntries(rows.map((r) => [r.id, r.h]));
@@ -44,15 +44,15 @@ test('one person across till, e-commerce, mini-program and WeCom exports ends as
     await load('orders', 'order_id,phone,ordered_at,gross_amount\nE1,138 0013 8000,2024-03-02 10:00,200\n', 'shop');
     await load('orders', 'order_id,unionid,ordered_at,gross_amount\nW1,oU_zhang,2024-03-03 10:00,300\n', 'mini');
     await load('orders', 'order_id,external_userid,corp_id,ordered_at,gross_amount\nQ1,wmEXT1,ww123,2024-03-04 10:00,400\n', 'wecom');
-    assert.equal(await app.db.scalar(`select count(*) from customers where status = 'active'`), 4);
+    assert.equal(await app.warehouse.scalar(`select count(*) from customers where status = 'active'`), 4);
     // The links, as each system knows them: the till has the phone, the mini-program the unionid, WeCom both ids.
     await load('customers', 'member_no,phone\nM100,+86 138-0013-8000\n', 'till');
     await load('customers', 'unionid,phone\noU_zhang,8613800138000\n', 'mini');
     await load('customers', 'external_userid,corp_id,unionid\nwmEXT1,ww123,oU_zhang\n', 'wecom');
-    assert.deepEqual(await app.db.all(`select id, status from customers where status = 'active'`), [{ id: 1, status: 'active' }]);
-    assert.deepEqual(await app.db.all(`select order_id, customer_id from orders order by order_id`),
+    assert.deepEqual(await app.warehouse.all(`select id, status from customers where status = 'active'`), [{ id: 1, status: 'active' }]);
+    assert.deepEqual(await app.warehouse.all(`select order_id, customer_id from orders order by order_id`),
       [{ order_id: 'E1', customer_id: 1 }, { order_id: 'Q1', customer_id: 1 }, { order_id: 'T1', customer_id: 1 }, { order_id: 'W1', customer_id: 1 }]);
-    assert.deepEqual(await app.db.all(`select survivor_id, merged_id, rule, via_type, source from identity_merges order by id`), [
+    assert.deepEqual(await app.warehouse.all(`select survivor_id, merged_id, rule, via_type, source from identity_merges order by id`), [
       { survivor_id: 1, merged_id: 2, rule: 'phone', via_type: 'phone', source: 'till' },
       { survivor_id: 1, merged_id: 3, rule: 'unionid', via_type: 'unionid', source: 'mini' },
       { survivor_id: 1, merged_id: 4, rule: 'unionid', via_type: 'unionid', source: 'wecom' },
@@ -133,9 +133,9 @@ test('a consent withdrawn after a merge through the merged customer\'s phone fol
     await load('orders', 'order_id,phone,ordered_at,gross_amount\nP1,13800000002,2024-05-01,10\n');
     await load('consents', 'phone,purpose,status,changed_at\n13800000002,marketing_sms,withdrawn,2024-05-02\n');
     await unmerge(app, 1);
-    assert.deepEqual(await app.db.all(`select customer_id from customer_identifiers where id_type = 'phone'`), [{ customer_id: 2 }]);
-    assert.deepEqual(await app.db.all(`select customer_id, status from consents`), [{ customer_id: 2, status: 'withdrawn' }], 'the withdrawal is the phone holder\'s');
-    assert.deepEqual(await app.db.all(`select customer_id from orders`), [{ customer_id: 2 }]);
+    assert.deepEqual(await app.warehouse.all(`select customer_id from customer_identifiers where id_type = 'phone'`), [{ customer_id: 2 }]);
+    assert.deepEqual(await app.warehouse.all(`select customer_id, status from consents`), [{ customer_id: 2, status: 'withdrawn' }], 'the withdrawal is the phone holder\'s');
+    assert.deepEqual(await app.warehouse.all(`select customer_id from orders`), [{ customer_id: 2 }]);
   });
 });
 
@@ -146,11 +146,11 @@ test('a conflict names the identifier two people claim: the unionid seen with tw
     // The phone outranks the member number, so each row's link starts at its phone; the number is what both claim.
     s = await load('customers', 'member_no,phone\nM7,13800000021\nM7,13800000022\n');
     assert.deepEqual([s.identity.customersCreated, s.identity.conflicts, s.identity.merged], [2, 1, 0]);
-    assert.deepEqual(await app.db.all(`select rule, unique_type, link_type, customer_a, customer_b, status from identity_conflicts order by id`), [
+    assert.deepEqual(await app.warehouse.all(`select rule, unique_type, link_type, customer_a, customer_b, status from identity_conflicts order by id`), [
       { rule: 'unionid', unique_type: 'phone', link_type: 'unionid', customer_a: 1, customer_b: 2, status: 'open' },
       { rule: 'phone', unique_type: 'phone', link_type: 'member_no', customer_a: 3, customer_b: 4, status: 'open' },
     ]);
-    assert.deepEqual(await app.db.all(`select customer_id, id_type from customer_identifiers order by customer_id, id_type`), [
+    assert.deepEqual(await app.warehouse.all(`select customer_id, id_type from customer_identifiers order by customer_id, id_type`), [
       { customer_id: 1, id_type: 'phone' }, { customer_id: 1, id_type: 'unionid' }, { customer_id: 2, id_type: 'phone' },
       { customer_id: 3, id_type: 'member_no' }, { customer_id: 3, id_type: 'phone' }, { customer_id: 4, id_type: 'phone' },
     ]);
@@ -161,22 +161,22 @@ test('a conflict is reviewed: dismissed, or merged on a reviewer\'s word (record
   await withStore(async (app, load) => {
     await load('customers', 'unionid,phone\nU1,13800000011\nU1,13800000012\nU2,13800000021\nU2,13800000022\n');
     await load('orders', 'order_id,phone,ordered_at,gross_amount\nA,13800000012,2024-05-01,10\n');
-    assert.deepEqual(await app.db.all(`select id, customer_a, customer_b, status from identity_conflicts order by id`),
+    assert.deepEqual(await app.warehouse.all(`select id, customer_a, customer_b, status from identity_conflicts order by id`),
       [{ id: 1, customer_a: 1, customer_b: 2, status: 'open' }, { id: 2, customer_a: 3, customer_b: 4, status: 'open' }]);
     // The same person with two phones: merge. Another pair: not the same person.
     assert.deepEqual(await reviewConflict(app, 1, 'merge'), { conflict: 1, status: 'merged', merge: 1, survivor: 1, merged: 2 });
     assert.deepEqual(await reviewConflict(app, 2, 'dismiss'), { conflict: 2, status: 'dismissed', merge: null, survivor: null, merged: null });
-    assert.deepEqual(await app.db.all(`select id, status from identity_conflicts order by id`), [{ id: 1, status: 'merged' }, { id: 2, status: 'dismissed' }]);
-    assert.deepEqual(await app.db.all(`select survivor_id, merged_id, rule, via_type, source from identity_merges`), [{ survivor_id: 1, merged_id: 2, rule: 'unionid', via_type: 'unionid', source: 'review' }]);
-    assert.equal(await app.db.scalar(`select customer_id from orders where order_id = 'A'`), 1);
+    assert.deepEqual(await app.warehouse.all(`select id, status from identity_conflicts order by id`), [{ id: 1, status: 'merged' }, { id: 2, status: 'dismissed' }]);
+    assert.deepEqual(await app.warehouse.all(`select survivor_id, merged_id, rule, via_type, source from identity_merges`), [{ survivor_id: 1, merged_id: 2, rule: 'unionid', via_type: 'unionid', source: 'review' }]);
+    assert.equal(await app.warehouse.scalar(`select customer_id from orders where order_id = 'A'`), 1);
     await assert.rejects(reviewConflict(app, 2, 'merge'), (e) => isUserError(e) && e.code === 'conflict_reviewed');
     await assert.rejects(reviewConflict(app, 9, 'merge'), (e) => isUserError(e) && e.code === 'conflict_not_found');
     // Both phones now belong to customer 1: importing the first file again flags nothing new.
     const again = await load('customers', 'unionid,phone\nU1,13800000011\nU1,13800000012\n');
     assert.deepEqual([again.identity.conflicts, again.identity.merged], [0, 0]);
     await unmerge(app, 1);
-    assert.equal(await app.db.scalar(`select customer_id from orders where order_id = 'A'`), 2);
-    assert.deepEqual(await app.db.all(`select id, status from identity_conflicts order by id`), [{ id: 1, status: 'separated' }, { id: 2, status: 'dismissed' }], 'the pair is kept apart');
+    assert.equal(await app.warehouse.scalar(`select customer_id from orders where order_id = 'A'`), 2);
+    assert.deepEqual(await app.warehouse.all(`select id, status from identity_conflicts order by id`), [{ id: 1, status: 'separated' }, { id: 2, status: 'dismissed' }], 'the pair is kept apart');
   });
 });
 
@@ -190,13 +190,13 @@ test('normalisation: eight spellings of one mobile are one person; masked and in
       'D1,,,oSAME,wxA', 'D2,,,oSAME,wxB', '',
     ].join('\n'));
     assert.deepEqual(s.identity, { customersCreated: 7, merged: 0, conflicts: 0, identifiersAdded: 19, invalidIdentifiers: { phone: 1, email: 1 }, maskedIdentifiers: 1 });
-    assert.deepEqual(await app.db.all(`select customer_id, list(id_type || ':' || namespace || ':' || id_masked order by id_type, id_masked) as ids from customer_identifiers where id_type <> 'member_no' group by 1 order by 1`), [
+    assert.deepEqual(await app.warehouse.all(`select customer_id, list(id_type || ':' || namespace || ':' || id_masked order by id_type, id_masked) as ids from customer_identifiers where id_type <> 'member_no' group by 1 order by 1`), [
       { customer_id: 1, ids: ['phone::138****8000'] },
       { customer_id: 4, ids: ['email::a***@example.com'] },
       { customer_id: 6, ids: ['openid:wxA:oS****ME'] },
       { customer_id: 7, ids: ['openid:wxB:oS****ME'] },
     ]);
-    assert.deepEqual(await app.db.all(`select customer_id, count(*)::integer as member_numbers from customer_identifiers where id_type = 'member_no' group by 1 order by 1`), [
+    assert.deepEqual(await app.warehouse.all(`select customer_id, count(*)::integer as member_numbers from customer_identifiers where id_type = 'member_no' group by 1 order by 1`), [
       { customer_id: 1, member_numbers: 8 }, { customer_id: 2, member_numbers: 1 }, { customer_id: 3, member_numbers: 1 },
       { customer_id: 4, member_numbers: 2 }, { customer_id: 5, member_numbers: 1 }, { customer_id: 6, member_numbers: 1 }, { customer_id: 7, member_numbers: 1 },
     ]);
@@ -205,7 +205,7 @@ test('normalisation: eight spellings of one mobile are one person; masked and in
 
 test('merge rules in another order give another person: unionid > phone keeps the unionid\'s link, phone > member_no > unionid keeps the member number\'s', async () => {
   const file = 'member_no,phone,unionid\nM1,13800000001,\n,13800000002,U1\nM1,,U1\n';
-  const people = (app: App) => app.db.all(`select customer_id, list(id_type order by id_type) as ids from customer_identifiers group by 1 order by 1`);
+  const people = (app: App) => app.warehouse.all(`select customer_id, list(id_type order by id_type) as ids from customer_identifiers group by 1 order by 1`);
   await withStore(async (app, load) => {
     const s = await load('customers', file);
     assert.deepEqual([s.identity.customersCreated, s.identity.conflicts], [2, 1]);
@@ -224,22 +224,22 @@ test('a restriction (PIPL art. 44) goes with the person: merging a restricted cu
     await load('customers', 'member_no,phone\nM1,\n,13800000002\n,13800000003\n');
     await restrict(app, 2);
     await load('customers', 'member_no,phone\nM1,13800000002\n');
-    assert.deepEqual(await app.db.all(`select id, status from customers order by id`), [{ id: 1, status: 'restricted' }, { id: 2, status: 'merged' }, { id: 3, status: 'active' }]);
+    assert.deepEqual(await app.warehouse.all(`select id, status from customers order by id`), [{ id: 1, status: 'restricted' }, { id: 2, status: 'merged' }, { id: 3, status: 'active' }]);
     await unmerge(app, 1);
-    assert.deepEqual(await app.db.all(`select id, status from customers order by id`), [{ id: 1, status: 'active' }, { id: 2, status: 'restricted' }, { id: 3, status: 'active' }]);
+    assert.deepEqual(await app.warehouse.all(`select id, status from customers order by id`), [{ id: 1, status: 'active' }, { id: 2, status: 'restricted' }, { id: 3, status: 'active' }]);
     // A survivor restricted on its own request stays restricted when a merge into it is undone.
     await restrict(app, 1);
     await load('customers', 'member_no,phone\nM1,13800000003\n');
     await unmerge(app, 2);
-    assert.deepEqual(await app.db.all(`select id, status from customers order by id`), [{ id: 1, status: 'restricted' }, { id: 2, status: 'restricted' }, { id: 3, status: 'active' }]);
+    assert.deepEqual(await app.warehouse.all(`select id, status from customers order by id`), [{ id: 1, status: 'restricted' }, { id: 2, status: 'restricted' }, { id: 3, status: 'active' }]);
     // Restricted by a merge, then on its own request too: undoing the merge leaves the restriction.
     await restrict(app, 1, true);
     await load('customers', 'phone\n13800000004\n');
     await restrict(app, 4);
     await load('customers', 'member_no,phone\nM1,13800000004\n');
-    assert.deepEqual(await app.db.all(`select id, status from customers where id in (1, 4) order by id`), [{ id: 1, status: 'restricted' }, { id: 4, status: 'merged' }]);
+    assert.deepEqual(await app.warehouse.all(`select id, status from customers where id in (1, 4) order by id`), [{ id: 1, status: 'restricted' }, { id: 4, status: 'merged' }]);
     await restrict(app, 1);
     await unmerge(app, 3);
-    assert.deepEqual(await app.db.all(`select id, status from customers where id in (1, 4) order by id`), [{ id: 1, status: 'restricted' }, { id: 4, status: 'restricted' }]);
+    assert.deepEqual(await app.warehouse.all(`select id, status from customers where id in (1, 4) order by id`), [{ id: 1, status: 'restricted' }, { id: 4, status: 'restricted' }]);
   });
 });

@@ -99,7 +99,7 @@ test('a bad field is a 400 before anything is queued: an unknown preset, an unkn
     const enc = await post({ entity: 'orders', encoding: 'klingon' });
     assert.equal(enc.status, 400);
     assert.equal((await enc.json()).error, 'bad_encoding');
-    assert.equal(await app.db.scalar(`select count(*) from import_jobs`), 0);
+    assert.equal(await app.warehouse.scalar(`select count(*) from import_jobs`), 0);
   });
 });
 
@@ -115,7 +115,7 @@ test('when the second of three uploaded files fails, the job is failed and names
     const failure = { error: 'file_empty', message: 'empty.csv is empty.', message_zh: 'empty.csv 是空文件。', file: 'empty.csv' };
     assert.deepEqual({ ...job.error }, failure);
     assert.deepEqual([job.summary!.imported, job.summary!.files.map((f) => f.file), job.summary!.failed], [2, ['good.csv', 'more.csv'], [failure]]);
-    assert.equal(await app.db.scalar(`select count(*) from orders`), 2);
+    assert.equal(await app.warehouse.scalar(`select count(*) from orders`), 2);
     assert.ok(!JSON.stringify(job).includes(dir));
     assert.deepEqual(readdirSync(join(dir, 'store', 'uploads')), [], 'uploads are removed once the job ends');
   });
@@ -146,7 +146,7 @@ test('`siyu import --strict` exits 1 when a row is rejected, also when the comma
     assert.equal(process.exitCode ?? 0, 0, 'the server process keeps its exit code');
     assert.deepEqual((({ imported, unchanged, rejected }) => ({ imported, unchanged, rejected }))(JSON.parse(output.stdout.join(''))), { imported: 0, unchanged: 0, rejected: 1 });
     assert.match(output.stderr.join(''), /--strict: 1 row\(s\) rejected, so 1 file\(s\) were not imported/);
-    assert.equal(await app.db.scalar(`select count(*) from orders`), 0);
+    assert.equal(await app.warehouse.scalar(`select count(*) from orders`), 0);
   } finally {
     app.close();
     rmSync(dir, { recursive: true, force: true });
@@ -157,13 +157,13 @@ test('a server starting on a store a killed import left behind reports that file
   const dir = mkdtempSync(join(tmpdir(), 'siyu-interrupted-'));
   let app = await openApp({ dir });
   try {
-    await app.db.run(`insert into import_runs (workspace_id, id, entity, source, status, started_at) values (1, 'r1', 'orders', 'pos', 'running', now())`);
+    await app.warehouse.run(`insert into import_runs (workspace_id, id, entity, source, status, started_at) values (1, 'r1', 'orders', 'pos', 'running', now())`);
     app.close();
     app = await openApp({ dir });
     const server = await buildServer(app, { auth: true });
     await server.ready();
     await server.close();
-    assert.deepEqual(await app.db.all(`select status, error from import_runs`), [{ status: 'failed', error: 'interrupted: the process stopped while this file was imported; nothing of it was applied' }]);
+    assert.deepEqual(await app.warehouse.all(`select status, error from import_runs`), [{ status: 'failed', error: 'interrupted: the process stopped while this file was imported; nothing of it was applied' }]);
   } finally {
     app.close();
     rmSync(dir, { recursive: true, force: true });
@@ -226,7 +226,7 @@ test('`siyu import` of several files where one fails imports the others, names t
     const s = JSON.parse(output.stdout.join(''));
     assert.deepEqual([s.imported, s.files.length, s.failed.map((f: { file: string; error: string }) => [f.file, f.error])], [2, 2, [[join(dir, 'empty.csv'), 'file_empty']]]);
     assert.match(output.stderr.join(''), /1 of 3 files were not imported: empty\.csv \(file_empty\)/);
-    assert.equal(await app.db.scalar(`select count(*) from orders`), 2);
+    assert.equal(await app.warehouse.scalar(`select count(*) from orders`), 2);
   } finally {
     app.close();
     rmSync(dir, { recursive: true, force: true });

@@ -43,8 +43,8 @@ const importCustomers = (app: App, file: string, more: { sheet?: string; encodin
 
 /** The customers as [member_no, phone, name], decrypted, in id order. */
 async function people(app: App): Promise<string[][]> {
-  const ids = await app.db.all<{ customer_id: number; id_type: string; id_cipher: string }>(`select customer_id, id_type, id_cipher from customer_identifiers order by customer_id, id_type`);
-  const names = await app.db.all<{ id: number; name_cipher: string | null }>(`select id, name_cipher from customers order by id`);
+  const ids = await app.warehouse.all<{ customer_id: number; id_type: string; id_cipher: string }>(`select customer_id, id_type, id_cipher from customer_identifiers order by customer_id, id_type`);
+  const names = await app.warehouse.all<{ id: number; name_cipher: string | null }>(`select id, name_cipher from customers order by id`);
   return names.map((c) => {
     const of = (t: string) => ids.filter((i) => i.customer_id === c.id && i.id_type === t).map((i) => decrypt(app.keys, i.id_cipher))[0] ?? '';
     return [of('member_no'), of('phone'), c.name_cipher ? decrypt(app.keys, c.name_cipher) : ''];
@@ -112,7 +112,7 @@ test('a GBK export whose first 64 KiB are ASCII is still read as GBK', async () 
     const s = await importCustomers(app, join(dir, 'late.csv'));
     assert.equal(s.files[0].encoding, 'gb18030');
     assert.deepEqual(counts(s), [5001, 5001, 0, 0]);
-    assert.equal(decrypt(app.keys, (await app.db.get<{ c: string }>(`select name_cipher as c from customers where name_cipher is not null`))!.c), '张三');
+    assert.equal(decrypt(app.keys, (await app.warehouse.get<{ c: string }>(`select name_cipher as c from customers where name_cipher is not null`))!.c), '张三');
   });
 });
 
@@ -236,7 +236,7 @@ test('fuzzed files (bytes flipped, quotes, delimiters and line breaks inserted, 
       assert.equal(s.rows, s.imported + s.unchanged + s.rejected);
       read++;
       rejected += s.rejected;
-      const got = new Set((await app.db.all<{ id: string }>(`select order_id as id from orders where starts_with(order_id, $v)`, { v: `V${v}-` })).map((r) => r.id));
+      const got = new Set((await app.warehouse.all<{ id: string }>(`select order_id as id from orders where starts_with(order_id, $v)`, { v: `V${v}-` })).map((r) => r.id));
       lost.push(...intact.filter((id) => !got.has(id)));
     }
     assert.deepEqual(lost, []);
@@ -281,20 +281,20 @@ test('JSON Lines: a key that first appears after thousands of lines is a column 
     const lines = Array.from({ length: 12000 }, (_, i) => JSON.stringify({ member_no: `L${i}`, ...(i === 11999 ? { phone: '13300133000' } : {}) }));
     writeFileSync(join(dir, 'late.jsonl'), lines.join('\n'));
     assert.deepEqual(counts(await importCustomers(app, join(dir, 'late.jsonl'))), [12000, 12000, 0, 0]);
-    assert.deepEqual(await app.db.all(`select id_masked from customer_identifiers where id_type = 'phone'`), [{ id_masked: '133****3000' }]);
+    assert.deepEqual(await app.warehouse.all(`select id_masked from customer_identifiers where id_type = 'phone'`), [{ id_masked: '133****3000' }]);
   });
 });
 
 test('Parquet: a timestamp with time zone, a DOUBLE phone number and a decimal amount are read as what they are', async () => {
   await withStore(async (app, dir) => {
     const file = join(dir, 'orders.parquet');
-    await app.db.run(`copy (select * from (values
+    await app.warehouse.run(`copy (select * from (values
         ('O1', 13800138000::double, timestamptz '2024-03-05 14:03:00+08', 123.45::decimal(10,2), 3.0::double),
         ('O2', 13900139000::double, timestamptz '2024-03-06 01:00:00+00', 88.00::decimal(10,2), 1.0::double)
       ) t(order_id, phone, ordered_at, gross_amount, item_count)) to '${file}' (format parquet)`);
     const s = await importFiles(app, { entity: 'orders', files: [file] });
     assert.deepEqual(counts(s), [2, 2, 0, 0], JSON.stringify(s.files[0].reasons));
-    assert.deepEqual(await app.db.all(`select order_id, ordered_at::varchar as at, order_date::varchar as day, gross_amount::varchar as amount, item_count from orders order by order_id`), [
+    assert.deepEqual(await app.warehouse.all(`select order_id, ordered_at::varchar as at, order_date::varchar as day, gross_amount::varchar as amount, item_count from orders order by order_id`), [
       { order_id: 'O1', at: '2024-03-05 06:03:00', day: '2024-03-05', amount: '123.45', item_count: 3 },
       { order_id: 'O2', at: '2024-03-06 01:00:00', day: '2024-03-06', amount: '88.00', item_count: 1 },
     ]);
@@ -328,7 +328,7 @@ test('XLSX: a title above the header, gaps and styled empty rows keep Excel\'s r
     assert.equal(s.files[0].encoding, 'xlsx:会员');
     assert.deepEqual(counts(s), [3, 2, 0, 1]);
     assert.deepEqual(quarantine(s), [['7', 'registered_at', 'not a date/time']]);
-    assert.deepEqual(await app.db.all(`select registered_at::varchar as at, json_extract_string(traits, '$.tags[0]') as tag from customers order by id`), [
+    assert.deepEqual(await app.warehouse.all(`select registered_at::varchar as at, json_extract_string(traits, '$.tags[0]') as tag from customers order by id`), [
       { at: '2024-03-05 06:03:00', tag: '0.3' },
       { at: '2024-03-05 04:00:00', tag: null },
     ]);
@@ -368,7 +368,7 @@ test('files that are not what their name says: an XLSX or Parquet file named .cs
     await refuse('noise.csv', noise, 'file_not_text', 'FILE is not a text file (it looks like binary data); expected CSV/TSV text, XLSX, JSONL or Parquet.');
     const gz = gzipSync(Buffer.from(table([HEAD, ...PEOPLE])));
     await refuse('cut.csv.gz', gz.subarray(0, gz.length - 12), 'gzip_unreadable', 'FILE cannot be decompressed: it ends early (cut short?). Unpack it yourself to import the rows it holds.');
-    assert.equal(await app.db.scalar(`select count(*) from customers`), 1);
+    assert.equal(await app.warehouse.scalar(`select count(*) from customers`), 1);
   });
 });
 
@@ -403,7 +403,7 @@ test('a time with a short offset as PostgreSQL and DuckDB write it (…+08, …+
     writeFileSync(join(dir, 'pg.csv'), 'order_id,member_no,ordered_at,gross_amount\nP1,M001,2024-03-05 14:03:00+08,10\nP2,M001,2024-03-05 06:03:00+00,10\n');
     const s = await importFiles(app, { entity: 'orders', files: [join(dir, 'pg.csv')] });
     assert.deepEqual(counts(s), [2, 2, 0, 0], JSON.stringify(s.files[0].reasons));
-    assert.deepEqual(await app.db.all(`select ordered_at::varchar as at from orders order by order_id`), [{ at: '2024-03-05 06:03:00' }, { at: '2024-03-05 06:03:00' }]);
+    assert.deepEqual(await app.warehouse.all(`select ordered_at::varchar as at from orders order by order_id`), [{ at: '2024-03-05 06:03:00' }, { at: '2024-03-05 06:03:00' }]);
   });
 });
 

@@ -4,7 +4,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { join, basename } from 'node:path';
 import { spawn } from 'node:child_process';
-import { chooseScratch } from '../src/store/duckdb/scratch.ts';
+import { chooseScratch } from '../src/store/scratch.ts';
 
 const bin = join(import.meta.dirname, '..', 'bin', 'siyu.mjs');
 
@@ -46,7 +46,7 @@ test('an import that spills under its memory cap spills to private scratch, neve
   const spilled = new Map<string, number>();
   const plain = new Set<string>();
   const watch = setInterval(() => {
-    for (const f of filesUnder(data)) if (!/^(siyu\.duckdb(\.wal)?|keyring\.json)$/.test(basename(f))) inData.add(f);
+    for (const f of filesUnder(data)) if (!/^(siyu\.duckdb(\.wal)?|siyu-state\.db(-wal|-shm)?|keyring\.json(\.tmp)?)$/.test(basename(f))) inData.add(f);
     for (const f of filesUnder(scratch)) {
       const looks = (spilled.get(f) ?? 0) + 1;
       spilled.set(f, looks);

@@ -12,16 +12,16 @@ import { join } from 'node:path';
 test('the daily jobs purge by retention policy (audited) and refresh CLV scores for every customer', { skip: !existsSync(CDNOW_DIR) && `dataset folder ${CDNOW_DIR} absent` }, async () => {
   const app = await cdnowApp();
   try {
-    await app.db.run(`insert into events (workspace_id, event_id, type, occurred_at, event_date) values (1, 'old', 'page_view', '2001-01-01', '2001-01-01')`);
+    await app.warehouse.run(`insert into events (workspace_id, event_id, type, occurred_at, event_date) values (1, 'old', 'page_view', '2001-01-01', '2001-01-01')`);
     const out = await runDailyJobs(app);
     assert.deepEqual(out.map((o) => [o.job, o.ok]), [['retention', true], ['clv-scores', true]], JSON.stringify(out));
     assert.equal(out[1].detail.scored, 2357);
     assert.equal(out[1].detail.as_of, '1998-06-30');
-    const scored = await app.db.scalar(`select count(distinct customer_id) from customer_scores where model = 'clv'`);
+    const scored = await app.warehouse.scalar(`select count(distinct customer_id) from customer_scores where model = 'clv'`);
     assert.equal(scored, 2357);
     assert.equal(out[0].detail.purged, 1);
-    assert.equal(await app.db.scalar(`select count(*) from events`), 0);
-    assert.equal(await app.db.scalar(`select count(*) from audit_log where action = 'retention.purge'`), 1);
+    assert.equal(await app.warehouse.scalar(`select count(*) from events`), 0);
+    assert.equal(await app.warehouse.scalar(`select count(*) from audit_log where action = 'retention.purge'`), 1);
   } finally {
     app.close();
     rmSync(app.dir, { recursive: true, force: true });

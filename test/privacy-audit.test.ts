@@ -29,7 +29,7 @@ test('siyu audit verify: exit 0 on an intact chain, exit 1 naming the altered an
     assert.deepEqual(list.map((r: { seq: number; action: string; actor: string }) => [r.seq, r.action, r.actor]), [[4, 'pii.read', 'tester'], [1, 'pii.read', 'tester']]);
 
     const db = await openApp({ dir });
-    await db.db.run(`update audit_log set detail = '{"rows":1}' where seq = 2`);
+    await db.warehouse.run(`update audit_log set detail = '{"rows":1}' where seq = 2`);
     db.close();
     const bad = run(dir, 'audit', 'verify', '--json');
     assert.equal(bad.status, 1);
@@ -46,8 +46,8 @@ test('deleting the newest entries is caught by the head kept beside the store', 
   const app = await openApp({ dir, actor: 'tester' });
   try {
     for (let i = 0; i < 6; i++) await app.audit({ actor: 'tester', action: 'pii.read', target: `customer:${i}` });
-    await app.db.run('delete from audit_log where seq >= 5');
-    assert.deepEqual((await verifyAudit(app.db)).problems, [{ seq: 5, problem: 'missing_after' }]);
+    await app.warehouse.run('delete from audit_log where seq >= 5');
+    assert.deepEqual((await verifyAudit(app.warehouse)).problems, [{ seq: 5, problem: 'missing_after' }]);
   } finally {
     app.close();
     rmSync(dir, { recursive: true, force: true });
@@ -58,11 +58,11 @@ test('appends from many concurrent connections keep one unbroken chain', async (
   const dir = mkdtempSync(join(tmpdir(), 'siyu-audit-'));
   const app = await openApp({ dir, actor: 'tester' });
   try {
-    const conns = await Promise.all([1, 2, 3].map(() => app.db.fork()));
+    const conns = await Promise.all([1, 2, 3].map(() => app.warehouse.fork()));
     const { audit } = await import('../src/privacy/audit.ts');
     await Promise.all(conns.flatMap((c, i) => Array.from({ length: 10 }, (_, j) => audit(c, { actor: `c${i}`, action: 'pii.read', target: `customer:${j}` }))));
     conns.forEach((c) => c.close());
-    assert.deepEqual(await verifyAudit(app.db), { ok: true, entries: 30, problems: [] });
+    assert.deepEqual(await verifyAudit(app.warehouse), { ok: true, entries: 30, problems: [] });
   } finally {
     app.close();
     rmSync(dir, { recursive: true, force: true });

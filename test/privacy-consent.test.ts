@@ -25,8 +25,8 @@ function rng(seed: number) {
 async function randomPool(app: App, seed: number, n: number, today: string): Promise<void> {
   const r = rng(seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)];
-  await app.db.run('delete from consents');
-  await app.db.run('delete from customers');
+  await app.warehouse.run('delete from consents');
+  await app.warehouse.run('delete from customers');
   const y = Number(today.slice(0, 4));
   const md = today.slice(5);
   const customers: string[] = [];
@@ -44,17 +44,17 @@ async function randomPool(app: App, seed: number, n: number, today: string): Pro
       consents.push(`(1, ${++id}, ${c}, '${pick(PURPOSES)}', '${pick(['granted', 'granted', 'withdrawn'])}', '2025-01-0${day} 10:00:00')`);
     }
   }
-  await app.db.run(`insert into customers (workspace_id, id, status, is_minor, birth_year, birth_md) values ${customers.join(',')}`);
-  if (consents.length) await app.db.run(`insert into consents (workspace_id, id, customer_id, purpose, status, changed_at) values ${consents.join(',')}`);
+  await app.warehouse.run(`insert into customers (workspace_id, id, status, is_minor, birth_year, birth_md) values ${customers.join(',')}`);
+  if (consents.length) await app.warehouse.run(`insert into consents (workspace_id, id, customer_id, purpose, status, changed_at) values ${consents.join(',')}`);
 }
 
 /** Every customer's subject in two queries (the test's own reading of the ledger, independent of the SQL macro). */
 async function allSubjects(app: App): Promise<Map<number, ConsentSubject>> {
   const out = new Map<number, ConsentSubject>();
-  for (const c of await app.db.all<{ id: number; status: string; is_minor: boolean; birth_year: number | null; birth_md: string | null }>('select id, status, is_minor, birth_year, birth_md from customers')) {
+  for (const c of await app.warehouse.all<{ id: number; status: string; is_minor: boolean; birth_year: number | null; birth_md: string | null }>('select id, status, is_minor, birth_year, birth_md from customers')) {
     out.set(Number(c.id), { status: c.status, isMinor: c.is_minor, birthYear: c.birth_year, birthMd: c.birth_md, consents: [] });
   }
-  for (const r of await app.db.all<{ id: number; customer_id: number; purpose: string; status: 'granted' | 'withdrawn'; at: string }>(`select id, customer_id, purpose, status, strftime(changed_at, '%Y-%m-%dT%H:%M:%S.%gZ') as at from consents`)) {
+  for (const r of await app.warehouse.all<{ id: number; customer_id: number; purpose: string; status: 'granted' | 'withdrawn'; at: string }>(`select id, customer_id, purpose, status, strftime(changed_at, '%Y-%m-%dT%H:%M:%S.%gZ') as at from consents`)) {
     out.get(Number(r.customer_id))!.consents.push({ purpose: r.purpose, status: r.status, changedAt: r.at, id: Number(r.id) } satisfies ConsentEntry);
   }
   return out;
@@ -73,7 +73,7 @@ test('property: the SQL policy and canUse agree, and no export, send, share or p
       for (const p of PURPOSES) {
         const want = permittedBy(p);
         const { sql, params } = consentFilter(p, 'c.id');
-        const viaSql = (await app.db.all<{ id: number }>(`select c.id from customers c where c.workspace_id = $ws and ${sql} order by c.id`, { ws: 1, ...params })).map((x) => Number(x.id));
+        const viaSql = (await app.warehouse.all<{ id: number }>(`select c.id from customers c where c.workspace_id = $ws and ${sql} order by c.id`, { ws: 1, ...params })).map((x) => Number(x.id));
         assert.deepEqual(viaSql, [...want].sort((a, b) => a - b), `seed ${seed} purpose ${p}`);
         const f = await filterPermitted(app, p, ids);
         assert.deepEqual(f.allowed, viaSql);
@@ -106,14 +106,14 @@ test('given a customer who granted SMS, withdrawal takes effect at once; a child
   try {
     const today = await storeToday(app);
     const y = Number(today.slice(0, 4));
-    await app.db.run(`insert into customers (workspace_id, id, status, birth_year, birth_md) values (1, 1, 'active', 1990, '05-01'), (1, 2, 'active', ${y - 10}, '01-01')`);
+    await app.warehouse.run(`insert into customers (workspace_id, id, status, birth_year, birth_md) values (1, 1, 'active', 1990, '05-01'), (1, 2, 'active', ${y - 10}, '01-01')`);
     await recordConsent(app, { customerId: 1, purpose: 'marketing_sms', status: 'granted', source: 'mini_program', evidence: 'form 7, tel 13812345678', policyVersion: '2025.1' });
     assert.deepEqual(await canUseCustomer(app, 'marketing_sms', 1), { allowed: true, reason: 'granted' });
     await recordConsent(app, { customerId: 1, purpose: 'marketing_sms', status: 'withdrawn', source: 'sms_reply' });
     assert.deepEqual(await canUseCustomer(app, 'marketing_sms', 1), { allowed: false, reason: 'withdrawn' });
     assert.deepEqual((await sendable(app, 'sms', [1])).allowed, []);
     // no plaintext phone in the stored evidence
-    assert.equal(await app.db.scalar(`select count(*) from consents where evidence like '%13812345678%'`), 0);
+    assert.equal(await app.warehouse.scalar(`select count(*) from consents where evidence like '%13812345678%'`), 0);
     // the child
     await recordConsent(app, { customerId: 2, purpose: 'marketing_wecom', status: 'granted', source: 'store' });
     assert.deepEqual(await canUseCustomer(app, 'marketing_wecom', 2), { allowed: false, reason: 'minor_without_guardian' });
@@ -121,7 +121,7 @@ test('given a customer who granted SMS, withdrawal takes effect at once; a child
     assert.deepEqual(await canUseCustomer(app, 'marketing_wecom', 2), { allowed: true, reason: 'granted' });
     // analytics: allowed until withdrawn
     assert.deepEqual(await canUseCustomer(app, 'analytics', 1), { allowed: true, reason: 'not_withdrawn' });
-    assert.equal(await app.db.scalar(`select count(*) from audit_log where action = 'consent.change'`), 4);
+    assert.equal(await app.warehouse.scalar(`select count(*) from audit_log where action = 'consent.change'`), 4);
   } finally {
     app.close();
     rmSync(dir, { recursive: true, force: true });
@@ -133,7 +133,7 @@ test('siyu consent grant|withdraw|show|check', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'siyu-consent-'));
   try {
     const app = await openApp({ dir });
-    await app.db.run(`insert into customers (workspace_id, id, status) values (1, 7, 'active')`);
+    await app.warehouse.run(`insert into customers (workspace_id, id, status) values (1, 7, 'active')`);
     app.close();
     const run = (...a: string[]) => spawnSync(process.execPath, [bin, ...a], { env: { ...process.env, SIYU_DATA_DIR: dir }, encoding: 'utf8' });
     assert.equal(run('consent', 'grant', '--customer', '7', '--purpose', 'marketing_email', '--source', 'web', '--policy-version', 'v3').status, 0);

@@ -47,16 +47,16 @@ test('given two customers, siyu dsr erase removes the first from every table and
     assert.equal(after.orders, before.orders);
     assert.equal(after.customers, before.customers - 1);
     // the other person is intact
-    assert.equal(await app.db.scalar(`select count(*) from customer_identifiers where customer_id = 2`), 2);
-    assert.equal(await app.db.scalar(`select count(*) from orders where customer_id = 2`), 3);
+    assert.equal(await app.warehouse.scalar(`select count(*) from customer_identifiers where customer_id = 2`), 2);
+    assert.equal(await app.warehouse.scalar(`select count(*) from orders where customer_id = 2`), 3);
     const q = readFileSync(join(dir, 'quarantine', 'rejects.jsonl'), 'utf8');
     assert.ok(!q.includes(keyedHash(app.keys, 'phone', PEOPLE[0].phone)));
     assert.ok(q.includes(keyedHash(app.keys, 'phone', PEOPLE[1].phone)));
     // tracked and audited, chain intact
     const reqs = await listRequests(app);
     assert.deepEqual(reqs.map((x) => [x.kind, x.status, x.customer_id]), [['erasure', 'done', 1]]);
-    assert.equal(await app.db.scalar(`select count(*) from audit_log where action = 'dsr.erase' and target = 'customer:1'`), 1);
-    assert.equal((await verifyAudit(app.db)).ok, true);
+    assert.equal(await app.warehouse.scalar(`select count(*) from audit_log where action = 'dsr.erase' and target = 'customer:1'`), 1);
+    assert.equal((await verifyAudit(app.warehouse)).ok, true);
     // a second erase is a clear user error
     app.close();
     const again = spawnSync(process.execPath, [bin, 'dsr', 'erase', '--customer', '1'], { env: { ...process.env, SIYU_DATA_DIR: dir }, encoding: 'utf8' });
@@ -82,13 +82,13 @@ test('access copy holds everything about the person, decrypted, as JSON and CSV;
     assert.ok(files.includes('subject.json') && files.includes('orders.csv'));
     assert.deepEqual(readdirSync(join(dir, 'copy')).sort(), [...files].sort());
     assert.match(readFileSync(join(dir, 'copy', 'customer_identifiers.csv'), 'utf8'), /xiaoming@example.com/);
-    assert.equal(await app.db.scalar(`select count(*) from audit_log where action = 'pii.read' and target = 'customer:1'`), 1);
+    assert.equal(await app.warehouse.scalar(`select count(*) from audit_log where action = 'pii.read' and target = 'customer:1'`), 1);
 
     await rectify(app, 1, 'email', ' XM@Example.com ');
     const after = await subjectCopy(app, 1);
     assert.deepEqual((after.tables.customer_identifiers as { id?: string }[]).map((i) => i.id).sort(), ['+8613812345678', 'xm@example.com']);
     await rectify(app, 1, 'name', '王晓明');
-    assert.equal(await app.db.scalar(`select count(*) from customers where id = 1 and name_masked = '王**'`), 1);
+    assert.equal(await app.warehouse.scalar(`select count(*) from customers where id = 1 and name_masked = '王**'`), 1);
     await assert.rejects(rectify(app, 1, 'phone', PEOPLE[1].phone), /belongs to another customer/);
 
     assert.equal((await canUseCustomer(app, 'marketing_sms', 2)).allowed, true);

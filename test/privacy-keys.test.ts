@@ -15,7 +15,7 @@ async function seedMany(app: App, n: number): Promise<void> {
     const v = `member${i}`;
     rows.push(`(1, 'member_no', '${keyedHash(app.keys, 'member_no', v)}', '${encrypt(app.keys, v)}', ${100 + i})`);
   }
-  await app.db.run(`insert into customer_identifiers (workspace_id, id_type, id_hash, id_cipher, customer_id) values ${rows.join(',')}`);
+  await app.warehouse.run(`insert into customer_identifiers (workspace_id, id_type, id_hash, id_cipher, customer_id) values ${rows.join(',')}`);
 }
 
 test('given 3 000 ciphertexts, siyu keys rotate re-encrypts every one under the new key in batches and retires the old key', async () => {
@@ -25,7 +25,7 @@ test('given 3 000 ciphertexts, siyu keys rotate re-encrypts every one under the 
     await seedPeople(app);
     await seedMany(app, 3000);
     const oldKey = app.keys.activeKeyId;
-    const before = await app.db.all<{ id_hash: string; id_cipher: string }>('select id_hash, id_cipher from customer_identifiers order by id_hash');
+    const before = await app.warehouse.all<{ id_hash: string; id_cipher: string }>('select id_hash, id_cipher from customer_identifiers order by id_hash');
     const plain = before.map((r) => decrypt(app.keys, r.id_cipher));
     assert.deepEqual(await keyUsage(app), { [oldKey]: 3000 + 4 + 4 });   // + 2 people × (phone, email, name, birthday)
     let progress = 0;
@@ -35,10 +35,10 @@ test('given 3 000 ciphertexts, siyu keys rotate re-encrypts every one under the 
     assert.deepEqual(r.retired, [oldKey]);
     assert.deepEqual(await keyUsage(app), { [r.newKey]: 3008 });
     assert.equal(app.keys.aes.has(oldKey), false);
-    const after = await app.db.all<{ id_hash: string; id_cipher: string }>('select id_hash, id_cipher from customer_identifiers order by id_hash');
+    const after = await app.warehouse.all<{ id_hash: string; id_cipher: string }>('select id_hash, id_cipher from customer_identifiers order by id_hash');
     assert.deepEqual(after.map((x) => decrypt(app.keys, x.id_cipher)), plain);
     assert.deepEqual(after.map((x) => x.id_hash), before.map((x) => x.id_hash));
-    assert.equal(await app.db.scalar(`select count(*) from audit_log where action = 'admin.keys.rotate'`), 1);
+    assert.equal(await app.warehouse.scalar(`select count(*) from audit_log where action = 'admin.keys.rotate'`), 1);
   } finally {
     app.close();
     rmSync(dir, { recursive: true, force: true });
@@ -90,7 +90,7 @@ test('rotation forwarded through a running server: the server keeps answering, a
   }
   app = await openApp({ dir });
   try {
-    const c = await app.db.get<{ id_cipher: string }>('select id_cipher from customer_identifiers limit 1');
+    const c = await app.warehouse.get<{ id_cipher: string }>('select id_cipher from customer_identifiers limit 1');
     assert.match(decrypt(app.keys, c!.id_cipher), /^member\d+$/);
     assert.deepEqual(Object.keys(await keyUsage(app)), [app.keys.activeKeyId]);
   } finally {

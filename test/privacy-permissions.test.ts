@@ -99,9 +99,9 @@ test('first start: an owner with a one-time password printed once; login, must c
     for (let i = 0; i < 4; i++) await server.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'owner', password: 'wrong' } });
     assert.equal((await server.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'owner', password: 'new-Secret-42' } })).statusCode, 429);
     // the password never reaches the database or the audit log in clear
-    assert.equal(await app.db.scalar(`select count(*) from users where password_hash like '%new-Secret-42%'`), 0);
-    assert.equal(await app.db.scalar(`select count(*) from audit_log where detail::varchar like '%Secret%'`), 0);
-    assert.ok(await app.db.scalar(`select count(*) from audit_log where action = 'auth.login_failed'`) >= 5);
+    assert.equal(await app.warehouse.scalar(`select count(*) from users where password_hash like '%new-Secret-42%'`), 0);
+    assert.equal(await app.warehouse.scalar(`select count(*) from audit_log where detail::varchar like '%Secret%'`), 0);
+    assert.ok(await app.warehouse.scalar(`select count(*) from audit_log where action = 'auth.login_failed'`) >= 5);
   } finally {
     await server.close();
     app.close();
@@ -114,8 +114,8 @@ test('a store guide sees only their own customers', async () => {
   const app = await openApp({ dir });
   const server = await buildServer(app, { auth: true, announce: () => undefined });
   try {
-    await app.db.run(`insert into customers (workspace_id, id, owner_staff_code) values (1, 1, 'G01'), (1, 2, 'G02'), (1, 3, null)`);
-    await app.db.run(`insert into contact_ownership (workspace_id, customer_id, staff_code, added_at) values (1, 3, 'G01', now())`);
+    await app.warehouse.run(`insert into customers (workspace_id, id, owner_staff_code) values (1, 1, 'G01'), (1, 2, 'G02'), (1, 3, null)`);
+    await app.warehouse.run(`insert into contact_ownership (workspace_id, customer_id, staff_code, added_at) values (1, 3, 'G01', now())`);
     const g = await authHeaders(app, 'guide', { staffCode: 'G01' });
     const get = (id: number) => server.inject({ method: 'GET', url: `/api/v1/consents/${id}`, headers: g });
     assert.deepEqual([(await get(1)).statusCode, (await get(2)).statusCode, (await get(3)).statusCode], [200, 404, 200]);
@@ -123,7 +123,7 @@ test('a store guide sees only their own customers', async () => {
     assert.equal(rec.statusCode, 404);
     const own = await server.inject({ method: 'POST', url: '/api/v1/consents', headers: g, payload: { customer_id: 1, purpose: 'marketing_wecom', status: 'granted', source: 'store' } });
     assert.equal(own.statusCode, 201);
-    assert.match(String(await app.db.scalar(`select count(*) from audit_log where action = 'consent.change' and actor like 'user:test-guide-%'`)), /^1$/);
+    assert.match(String(await app.warehouse.scalar(`select count(*) from audit_log where action = 'consent.change' and actor like 'user:test-guide-%'`)), /^1$/);
   } finally {
     await server.close();
     app.close();
@@ -143,9 +143,9 @@ test('unmask is a separate permission: a marketer is refused, an owner sees the 
     const o = await server.inject({ method: 'POST', url: '/api/v1/customers/1/unmask', headers: await authHeaders(app, 'owner'), payload: body });
     assert.equal(o.statusCode, 200);
     assert.deepEqual(o.json(), { phone: ['+8613812345678'], name: '王小明' });
-    assert.equal(await app.db.scalar(`select count(*) from audit_log where action = 'pii.unmask' and target = 'customer:1' and actor like 'user:test-owner-%'`), 1);
+    assert.equal(await app.warehouse.scalar(`select count(*) from audit_log where action = 'pii.unmask' and target = 'customer:1' and actor like 'user:test-owner-%'`), 1);
     // a consent record whose evidence was typed with a phone number comes back masked
-    await app.db.run(`insert into consents (workspace_id, customer_id, purpose, status, changed_at, evidence) values (1, 2, 'analytics', 'granted', now(), 'called 13987654321')`);
+    await app.warehouse.run(`insert into consents (workspace_id, customer_id, purpose, status, changed_at, evidence) values (1, 2, 'analytics', 'granted', now(), 'called 13987654321')`);
     const c = await server.inject({ method: 'GET', url: '/api/v1/consents/2', headers: await authHeaders(app, 'admin') });
     assert.ok(c.body.includes('139****4321'));
     assert.ok(!c.body.includes('13987654321'));

@@ -17,13 +17,13 @@ const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/;
 /** Every plaintext the store holds encrypted: phones (E.164 and national), e-mails, names. */
 async function plaintexts(app: App): Promise<string[]> {
   const out = new Set<string>();
-  for (const r of await app.db.all<{ t: string; c: string }>(`select id_type as t, id_cipher as c from customer_identifiers where id_cipher is not null and id_type in ('phone', 'email', 'member_no', 'unionid', 'openid', 'external_userid')`)) {
+  for (const r of await app.warehouse.all<{ t: string; c: string }>(`select id_type as t, id_cipher as c from customer_identifiers where id_cipher is not null and id_type in ('phone', 'email', 'member_no', 'unionid', 'openid', 'external_userid')`)) {
     const v = decrypt(app.keys, r.c);
     out.add(v);
     if (r.t === 'phone') out.add(v.replace(/^\+86/, ''));
   }
   for (const t of ['customers', 'staff']) {
-    for (const r of await app.db.all<{ c: string }>(`select name_cipher as c from ${t} where name_cipher is not null`)) {
+    for (const r of await app.warehouse.all<{ c: string }>(`select name_cipher as c from ${t} where name_cipher is not null`)) {
       const v = decrypt(app.keys, r.c);
       if ([...v].length >= 2) out.add(v);
     }
@@ -33,8 +33,8 @@ async function plaintexts(app: App): Promise<string[]> {
 
 /** Text columns of every table that contain one of the plaintexts or anything shaped like an e-mail. */
 async function scanTables(app: App, needles: string[]): Promise<string[]> {
-  await app.db.run('create or replace temp table scan_needles (v varchar)');
-  const ap = await app.db.appender('scan_needles');
+  await app.warehouse.run('create or replace temp table scan_needles (v varchar)');
+  const ap = await app.warehouse.appender('scan_needles');
   for (const n of needles) {
     ap.appendVarchar(n);
     ap.endRow();
@@ -45,7 +45,7 @@ async function scanTables(app: App, needles: string[]): Promise<string[]> {
     if (t.table === 'scan_needles') continue;
     for (const c of t.columns.filter((x) => isText(x.type))) {
       const col = `${quoteIdent(c.name)}::varchar`;
-      const hit = await app.db.get<{ v: string | null; e: number }>(
+      const hit = await app.warehouse.get<{ v: string | null; e: number }>(
         `select (select any_value(n.v) from ${quoteIdent(t.table)} x join scan_needles n on contains(x.${col}, n.v)) as v,
                 (select count(*) from ${quoteIdent(t.table)} where regexp_matches(${col}, $re)) as e`,
         { re: EMAIL.source },
@@ -86,21 +86,21 @@ test('after loading the demo brand: no plaintext phone, e-mail or name in any ta
     assert.deepEqual(await scanTables(app, needles), []);
     assert.deepEqual(scanFiles(dir, needles), []);
 
-    const victim = await app.db.get<{ id: number }>(`select customer_id as id from customer_identifiers where id_type = 'phone' group by 1 order by count(*) desc, 1 limit 1`);
+    const victim = await app.warehouse.get<{ id: number }>(`select customer_id as id from customer_identifiers where id_type = 'phone' group by 1 order by count(*) desc, 1 limit 1`);
     const id = Number(victim!.id);
     const ids = await personIds(app, id);
     const their = await personNeedles(app, ids);
-    const gmv = await app.db.scalar('select sum(gross_amount) from orders');
+    const gmv = await app.warehouse.scalar('select sum(gross_amount) from orders');
     const r = await eraseCustomer(app, id);
     assert.deepEqual(r.remaining, []);
     assert.deepEqual(await tracePerson(app, ids, their), []);
-    assert.equal(await app.db.scalar('select sum(gross_amount) from orders'), gmv);
+    assert.equal(await app.warehouse.scalar('select sum(gross_amount) from orders'), gmv);
     assert.deepEqual(await scanTables(app, their.plaintexts), []);
     assert.deepEqual(scanFiles(dir, [...their.plaintexts, ...their.hashes, ...their.ciphers]), []);
-    const chain = await verifyAudit(app.db);
+    const chain = await verifyAudit(app.warehouse);
     assert.equal(chain.ok, true);
-    await app.db.run(`update audit_log set actor = 'someone else' where seq = 2`);
-    assert.deepEqual((await verifyAudit(app.db)).problems, [{ seq: 2, problem: 'altered' }]);
+    await app.warehouse.run(`update audit_log set actor = 'someone else' where seq = 2`);
+    assert.deepEqual((await verifyAudit(app.warehouse)).problems, [{ seq: 2, problem: 'altered' }]);
   } finally {
     app.close();
     rmSync(dir, { recursive: true, force: true });

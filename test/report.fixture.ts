@@ -11,7 +11,7 @@ export const FIXTURE = { customers: 2000, to: '2026-10-31' };
 
 /** `customers` scales the brand (the benchmark uses 1,000,000); the planted shares stay the same. */
 export async function seedReportFixture(app: App, customers = FIXTURE.customers): Promise<void> {
-  const db = app.db;
+  const db = app.warehouse;
   const n = customers;
   const hv = Math.round(n * 0.075);
   const c0 = Math.round(n / 2) + 1;

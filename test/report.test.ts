@@ -56,14 +56,14 @@ test('the campaign finding shows 600 treatment against 200 holdout, with a signi
 test('the dormant high-value audience is the 150 planted big spenders, saved as a tag, with consent reach per channel', async () => {
   const rec = report.recommendations.find((r) => r.id === 'winback-dormant-high-value')!;
   assert.ok(rec, 'no win-back recommendation');
-  const [{ n, planted }] = await app.db.all(`select count(*) as n, count(*) filter (where customer_id <= 150) as planted from customer_tags where tag = 'report:dormant_high_value'`);
-  const [{ buyers }] = await app.db.all(`select count(distinct customer_id) as buyers from orders where customer_id <= 150`);
+  const [{ n, planted }] = await app.warehouse.all(`select count(*) as n, count(*) filter (where customer_id <= 150) as planted from customer_tags where tag = 'report:dormant_high_value'`);
+  const [{ buyers }] = await app.warehouse.all(`select count(distinct customer_id) as buyers from orders where customer_id <= 150`);
   assert.equal(Number(n), rec.audience);
   assert.equal(Number(planted), Number(buyers), 'every planted big spender who ever bought is in the audience');
   // the thresholds are population means, so some ordinary customers who spent above the mean and lapsed join them
   assert.ok(Number(n) - Number(planted) < 60, `${Number(n) - Number(planted)} others in the audience`);
   // fixture consent: marketing_wecom for even ids, marketing_sms for multiples of 5
-  const [{ even, five }] = await app.db.all(`select count(*) filter (where customer_id % 2 = 0) as even, count(*) filter (where customer_id % 5 = 0) as five from customer_tags where tag = 'report:dormant_high_value'`);
+  const [{ even, five }] = await app.warehouse.all(`select count(*) filter (where customer_id % 2 = 0) as even, count(*) filter (where customer_id % 5 = 0) as five from customer_tags where tag = 'report:dormant_high_value'`);
   assert.deepEqual(rec.channels, [{ channel: 'wecom', reachable: Number(even) }, { channel: 'sms', reachable: Number(five) }]);
   assert.ok(rec.expectedYuan > 0);
   assert.match(rec.assumption.en, /reachable × observed win-back rate/);

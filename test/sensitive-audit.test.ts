@@ -22,11 +22,11 @@ const HEALTH = '会员号,姓名,病史\nM1,王五,高血压\nM2,赵六,\n';
 
 /** Every text value in the store that contains `needle`, as table.column. */
 async function storedAnywhere(app: App, needle: string): Promise<string[]> {
-  const cols = await app.db.all<{ t: string; c: string }>(
+  const cols = await app.warehouse.all<{ t: string; c: string }>(
     `select table_name as t, column_name as c from duckdb_columns() where data_type in ('VARCHAR', 'JSON') and table_name in (select table_name from duckdb_tables() where not temporary)`,
   );
   const hits: string[] = [];
-  for (const { t, c } of cols) if (await app.db.scalar(`select count(*) from "${t}" where "${c}"::varchar like '%' || $n || '%'`, { n: needle })) hits.push(`${t}.${c}`);
+  for (const { t, c } of cols) if (await app.warehouse.scalar(`select count(*) from "${t}" where "${c}"::varchar like '%' || $n || '%'`, { n: needle })) hits.push(`${t}.${c}`);
   return hits;
 }
 
@@ -34,7 +34,7 @@ test('a health column is refused until the workspace records grants of sensitive
   await withStore(async (app, file) => {
     const map = file('health.json', JSON.stringify({ entity: 'customers', columns: { member_no: '会员号', name: '姓名' }, traits: { history: '病史' }, sensitive: { 病史: 'health' } }));
     await assert.rejects(importFiles(app, { entity: 'customers', files: [file('h.csv', HEALTH)], map }), (e) => isUserError(e) && e.code === 'sensitive_refused' && /'病史'.*health.*sensitive_health/.test(e.message));
-    assert.equal(await app.db.scalar(`select count(*) from customers`), 0);
+    assert.equal(await app.warehouse.scalar(`select count(*) from customers`), 0);
     await importFiles(app, { entity: 'consents', files: [file('c.csv', 'member_no,purpose,status,changed_at,evidence\nM1,sensitive_health,granted,2024-03-01,form 7\n')] });
     const s = await importFiles(app, { entity: 'customers', files: [join(file('h2.csv', HEALTH))], map });
     assert.deepEqual([s.imported, s.rejected], [2, 0]);

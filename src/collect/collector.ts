@@ -1,5 +1,5 @@
 import type { App } from '../app/context.ts';
-import type { Database } from '../store/duckdb/database.ts';
+import type { Warehouse } from '../store/interfaces.ts';
 import { paths } from '../config.ts';
 import { IdHasher } from '../domain/collect/ids.ts';
 import type { CollectedBatch } from '../domain/collect/event.ts';
@@ -40,11 +40,11 @@ export class Collector {
   readonly errors = new Map<number, { count: number; last: string; at: string }>();
   private readonly byKey = new Map<string, Source>();
   private readonly names = new Map<number, string>();
-  private identityDb: Database | null = null;
+  private identityDb: Warehouse | null = null;
   private stopLowering: () => void = () => undefined;
   private constructor(
     readonly app: App,
-    private readonly db: Database,
+    private readonly db: Warehouse,
     readonly timezone: string,
     readonly wal: WriteAheadLog<WalKept>,
     readonly loader: Loader,
@@ -55,7 +55,7 @@ export class Collector {
   }
 
   static async start(app: App, opts: CollectorOptions = {}): Promise<Collector> {
-    const db = await app.db.fork();
+    const db = await app.warehouse.fork();
     const tz = (await db.get<{ timezone: string }>('select timezone from workspaces where id = $ws', { ws: app.workspaceId }))?.timezone ?? 'Asia/Shanghai';
     const offsets = new Map((await db.all<{ segment: string; loaded_offset: number }>('select segment, loaded_offset from collect_wal_offsets')).map((r) => [r.segment, r.loaded_offset]));
     const names = new Map((await db.all<{ id: number; name: string }>('select id, name from collect_sources where workspace_id = $ws', { ws: app.workspaceId })).map((r) => [r.id, r.name]));
@@ -64,7 +64,7 @@ export class Collector {
     const readBack = (segment: string, from: number, to: number, maxBytes: number) => readFrames(walDir, segment, from, to, maxBytes, decodeKept);
     const loader = new Loader(db, app.workspaceId, (id) => self?.names.get(id) ?? names.get(id) ?? String(id), (segment) => self?.segmentDone(segment), readBack, opts.memoryBytes);
     const { wal, replay, segments } = await WriteAheadLog.open<WalKept>(walDir, offsets, (records) => loader.push(records), opts.segmentBytes);
-    const identityDb = await app.db.fork();
+    const identityDb = await app.warehouse.fork();
     const identity = new IdentityApplier(app, identityDb, (id) => self?.names.get(id) ?? names.get(id) ?? String(id));
     self = new Collector(app, db, tz, wal, loader, opts.maxBacklog ?? 2_000_000, identity);
     self.identityDb = identityDb;

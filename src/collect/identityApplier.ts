@@ -1,6 +1,6 @@
 import type { App } from '../app/context.ts';
 import { appOn } from '../app/context.ts';
-import type { Database } from '../store/duckdb/database.ts';
+import type { Warehouse } from '../store/interfaces.ts';
 import { resolveBatch, type IdentityRecord } from '../identity/index.ts';
 import { decrypt } from '../domain/privacy/cipher.ts';
 import { maskName } from '../domain/privacy/mask.ts';
@@ -21,7 +21,7 @@ export class IdentityApplier {
   private running: Promise<void> | null = null;
   readonly totals = { applied: 0, linkedEvents: 0, errors: 0 };
 
-  constructor(private readonly app: App, private readonly db: Database, private readonly sourceName: (id: number) => string) {}
+  constructor(private readonly app: App, private readonly db: Warehouse, private readonly sourceName: (id: number) => string) {}
 
   start(everyMs = 500): void {
     this.timer = setInterval(() => {
@@ -52,7 +52,7 @@ export class IdentityApplier {
       { ws: this.app.workspaceId, n: limit },
     );
     if (!rows.length) return 0;
-    const app = appOn(this.db, this.app.dir, 'collect');
+    const app = appOn(this.app, this.db, 'collect');
     const facts = rows.map((r) => JSON.parse(r.fact) as IdentityFact);
     const records: IdentityRecord[] = facts.map((f, i) => ({
       source: `collect:${this.sourceName(rows[i].source_id)}`,

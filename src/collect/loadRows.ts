@@ -1,4 +1,4 @@
-import { blobValue, type DuckDBConnection } from '@duckdb/node-api';
+import type { Warehouse } from '../store/interfaces.ts';
 import { schemaProblems, type EventSchema } from '../domain/collect/schema.ts';
 import type { WalRecord } from './wal.ts';
 import type { WalEntry, WalKept } from './entry.ts';
@@ -19,7 +19,7 @@ export interface Violation {
 }
 
 /** Adds a load's schema violations to their per-(source, event, problem) counts. */
-export async function countViolation(c: DuckDBConnection, workspaceId: number, v: Violation): Promise<void> {
+export async function countViolation(c: Warehouse, workspaceId: number, v: Violation): Promise<void> {
   await c.run(
     `insert into collect_schema_violations (workspace_id, source_id, event, problem, count, example_event_id, first_seen_at, last_seen_at)
      values ($ws, $sid, $e, $p, $n, $x, epoch_ms(cast($at as bigint)), epoch_ms(cast($at as bigint)))
@@ -34,27 +34,26 @@ export async function countViolation(c: DuckDBConnection, workspaceId: number, v
  * single-row `insert … on conflict do update` costs DuckDB about six times as much CPU), an insert only for a
  * row not there yet. The loader is the only writer of both for its sources, inside its own transaction.
  */
-export async function countSource(c: DuckDBConnection, workspaceId: number, sourceId: number, stored: number, duplicates: number, facts: number, lastSeen: number): Promise<void> {
+export async function countSource(c: Warehouse, workspaceId: number, sourceId: number, stored: number, duplicates: number, facts: number, lastSeen: number): Promise<void> {
   const p = { ws: workspaceId, sid: sourceId, n: stored, d: duplicates, f: facts, seen: lastSeen };
-  const r = await c.run(
+  const changed = await c.changes(
     `update collect_source_stats set events = events + $n, duplicates = duplicates + $d, profile_updates = profile_updates + $f,
        last_seen_at = greatest(last_seen_at, epoch_ms(cast($seen as bigint)))
      where workspace_id = $ws and source_id = $sid`,
     p,
   );
-  if (r.rowsChanged > 0) return;
+  if (changed > 0) return;
   await c.run(`insert into collect_source_stats (workspace_id, source_id, events, duplicates, profile_updates, last_seen_at) values ($ws, $sid, $n, $d, $f, epoch_ms(cast($seen as bigint)))`, p);
 }
 
-export async function moveOffset(c: DuckDBConnection, segment: string, end: number): Promise<void> {
+export async function moveOffset(c: Warehouse, segment: string, end: number): Promise<void> {
   const p = { s: segment, o: BigInt(end) } as never;
-  const r = await c.run('update collect_wal_offsets set loaded_offset = greatest(loaded_offset, $o), updated_at = now() where segment = $s', p);
-  if (r.rowsChanged > 0) return;
+  if ((await c.changes('update collect_wal_offsets set loaded_offset = greatest(loaded_offset, $o), updated_at = now() where segment = $s', p)) > 0) return;
   await c.run('insert into collect_wal_offsets (segment, loaded_offset, updated_at) values ($s, $o, now())', p);
 }
 
 /** 神策 items: the latest record per item (by its time) wins; a delete leaves a tombstone. */
-export async function upsertItems(c: DuckDBConnection, workspaceId: number, batch: WalRecord<WalKept>[]): Promise<void> {
+export async function upsertItems(c: Warehouse, workspaceId: number, batch: WalRecord<WalKept>[]): Promise<void> {
   const latest = new Map<string, { s: number; t: string; i: string; d: boolean; p: string | null; at: number }>();
   for (const r of batch) {
     for (const [t, i, d, p, at] of r.kept.i ?? []) {
@@ -77,7 +76,7 @@ export async function upsertItems(c: DuckDBConnection, workspaceId: number, batc
 }
 
 /** Stores the identity facts of a load (applied later by the IdentityApplier); returns how many. */
-export async function insertFacts(c: DuckDBConnection, workspaceId: number, batch: WalRecord<WalKept>[]): Promise<number> {
+export async function insertFacts(c: Warehouse, workspaceId: number, batch: WalRecord<WalKept>[]): Promise<number> {
   const facts = batch.flatMap((r) => r.kept.f.map((f) => ({ s: r.kept.s, f })));
   if (!facts.length) return 0;
   await c.run(
@@ -93,7 +92,7 @@ export async function insertFacts(c: DuckDBConnection, workspaceId: number, batc
  * holds it, goes to DuckDB whole and is unpacked there (on DuckDB's threads, not the thread answering requests).
  * An event id repeated within the load is staged once.
  */
-export async function stageEvents(c: DuckDBConnection, batch: WalRecord<WalKept>[]): Promise<void> {
+export async function stageEvents(c: Warehouse, batch: WalRecord<WalKept>[]): Promise<void> {
   const parts: Buffer[] = [Buffer.from('[')];
   for (let k = 0; k < batch.length; k++) {
     if (k) parts.push(comma);
@@ -106,7 +105,7 @@ export async function stageEvents(c: DuckDBConnection, batch: WalRecord<WalKept>
      from (select rec.s as s, rec.r as r, unnest(rec.e) as e
            from (select unnest(from_json(decode($j), '[{"s":"INTEGER","r":"BIGINT","e":[["VARCHAR"]]}]')) as rec))
      qualify row_number() over (partition by e[1]) = 1`,
-    { j: blobValue(Buffer.concat(parts)) },
+    { j: Buffer.concat(parts) },
   );
 }
 

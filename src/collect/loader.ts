@@ -1,5 +1,4 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
-import type { Database } from '../store/duckdb/database.ts';
+import type { Warehouse } from '../store/interfaces.ts';
 import type { LogStretch, WalRecord } from './wal.ts';
 import type { WalKept } from './entry.ts';
 import { logError } from '../logging.ts';
@@ -65,7 +64,7 @@ export class Loader {
   readonly totals = { loads: 0, events: 0, stored: 0, duplicates: 0, facts: 0, errors: 0, lastLoadMs: 0, /** loads redone with `insert or ignore` after a duplicate messageId */ redone: 0, /** records read back from the log (they waited past the memory bound) */ readBack: 0, /** the most log text held in memory at once */ peakHeldBytes: 0 };
 
   constructor(
-    private readonly db: Database,
+    private readonly db: Warehouse,
     private readonly workspaceId: number,
     private readonly sourceName: (id: number) => string,
     private readonly onSegmentDone: (segment: string) => void,
@@ -257,7 +256,7 @@ export class Loader {
   private ignoreLoads = 0;
 
   private async loadOnce(batch: WalRecord<WalKept>[], ignoreDuplicates: boolean): Promise<void> {
-    const c = this.db.connection;
+    const c = this.db;
     if (!this.staged) {
       await c.run(`create temp table if not exists collect_stage (source_id integer, event_id varchar, anonymous_key varchar, user_key varchar, type varchar, occurred_ms bigint, event_date varchar, properties varchar, received_ms bigint)`);
       this.staged = true;
@@ -329,16 +328,16 @@ export class Loader {
   }
 
   /** Event schemas, re-read at most every 5 s (a schema set from the CLI applies within seconds). */
-  private async refreshSchemas(c: DuckDBConnection): Promise<void> {
+  private async refreshSchemas(c: Warehouse): Promise<void> {
     if (Date.now() - this.schemasAt < 5000) return;
     this.schemasAt = Date.now();
-    const r = await c.runAndReadAll('select event, cast(schema as varchar) as schema from collect_event_schemas where workspace_id = $ws', { ws: this.workspaceId });
-    this.schemas = new Map(r.getRowObjects().map((x) => [String(x.event), JSON.parse(String(x.schema)) as EventSchema]));
+    const r = await c.all('select event, cast(schema as varchar) as schema from collect_event_schemas where workspace_id = $ws', { ws: this.workspaceId });
+    this.schemas = new Map(r.map((x) => [String(x.event), JSON.parse(String(x.schema)) as EventSchema]));
   }
 
   /** Stores one source's staged events; events whose user is already linked join their customer right away. */
-  private async insertSource(c: DuckDBConnection, sourceId: number, ignoreDuplicates: boolean): Promise<number> {
-    const r = await c.run(
+  private async insertSource(c: Warehouse, sourceId: number, ignoreDuplicates: boolean): Promise<number> {
+    return c.changes(
       `insert ${ignoreDuplicates ? 'or ignore ' : ''}into events (workspace_id, event_id, customer_id, anonymous_key, type, occurred_at, event_date, properties, source, received_at)
        select $ws, s.event_id, coalesce(u.customer_id, a.customer_id), s.anonymous_key, s.type, epoch_ms(s.occurred_ms), cast(s.event_date as date),
               cast(s.properties as json), $source, epoch_ms(s.received_ms)
@@ -348,7 +347,6 @@ export class Loader {
        where s.source_id = $sid`,
       { ws: this.workspaceId, sid: sourceId, source: this.sourceName(sourceId) },
     );
-    return r.rowsChanged;
   }
 }
 

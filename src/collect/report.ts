@@ -18,7 +18,7 @@ export async function sourcesReport(app: App, opts: { tail?: boolean } = {}): Pr
   const rows = await listSources(app);
   const live = runningCollector(app.dir);
   // Stored counts (a restart keeps them); the running collector's are newer by up to half a second.
-  const stored = new Map((await app.db.all<{ source_id: number; errors: number; last_error: string | null }>('select source_id, errors, last_error from collect_source_errors where workspace_id = $ws', { ws: app.workspaceId })).map((r) => [r.source_id, { count: Number(r.errors), last: r.last_error }]));
+  const stored = new Map((await app.warehouse.all<{ source_id: number; errors: number; last_error: string | null }>('select source_id, errors, last_error from collect_source_errors where workspace_id = $ws', { ws: app.workspaceId })).map((r) => [r.source_id, { count: Number(r.errors), last: r.last_error }]));
   const out: SourceReport[] = [];
   for (const r of rows) {
     const e = live?.errors.get(r.id) ?? stored.get(r.id);
@@ -42,7 +42,7 @@ export function describeCollector(s: CollectorStatus | null): string {
 
 /** The last events stored for a source: the tail after a restart, before new events arrive (same masked shape). */
 async function storedTail(app: App, source: string): Promise<TailItem[]> {
-  const rows = await app.db.all<{ received_at: string; occurred_at: string; type: string; anonymous_key: string | null; identified: boolean; properties: string }>(
+  const rows = await app.warehouse.all<{ received_at: string; occurred_at: string; type: string; anonymous_key: string | null; identified: boolean; properties: string }>(
     `select strftime(received_at, '%Y-%m-%dT%H:%M:%S.%gZ') as received_at, strftime(occurred_at, '%Y-%m-%dT%H:%M:%S.%gZ') as occurred_at, type, anonymous_key,
             customer_id is not null as identified, cast(properties as varchar) as properties
      from events where workspace_id = $ws and source = $s order by received_at desc, event_id desc limit 20`,

@@ -51,7 +51,7 @@ export async function customerOf(app: App, cfg: WecomConfig, externalUserIds: st
 }
 
 export async function applyChange(app: App, cfg: WecomConfig, c: WecomChange): Promise<void> {
-  const db = app.db;
+  const db = app.warehouse;
   const ws = app.workspaceId;
   const at = new Date(c.at).toISOString();
   if (c.kind === 'contact') {
@@ -92,11 +92,11 @@ export async function applyChange(app: App, cfg: WecomConfig, c: WecomChange): P
 
 async function event(app: App, cfg: WecomConfig, c: WecomChange, type: string, customer: number | null, props: Record<string, unknown>): Promise<void> {
   const eventId = `wecom:${cfg.sourceId}:${createHash('sha1').update(c.digest).digest('base64url')}`;
-  await app.db.run(
+  await app.warehouse.run(
     `insert or ignore into events (workspace_id, event_id, customer_id, type, occurred_at, event_date, properties, source) values ($ws, $id, $c, $t, $at::timestamp, $d::date, $p::json, $src)`,
     { ws: app.workspaceId, id: eventId, c: customer, t: type, at: new Date(c.at).toISOString(), d: localDay(c.at, 'Asia/Shanghai'), p: JSON.stringify(props), src: cfg.name },
   );
-  await app.db.run(
+  await app.warehouse.run(
     `insert into collect_source_stats (workspace_id, source_id, events, last_seen_at) values ($ws, $sid, 1, now())
      on conflict (workspace_id, source_id) do update set events = collect_source_stats.events + 1, last_seen_at = now()`,
     { ws: app.workspaceId, sid: cfg.sourceId },

@@ -29,7 +29,7 @@ export async function reconcileWecom(app: App, cfg: WecomConfig, fetchImpl: type
   const t = `access_token=${encodeURIComponent(token)}`;
   const out: ReconcileResult = { contacts_added: 0, contacts_closed: 0, groups_updated: 0, members_added: 0, members_closed: 0 };
   const ws = app.workspaceId;
-  const db = app.db;
+  const db = app.warehouse;
   const staff = ((await api(`/cgi-bin/externalcontact/get_follow_user_list?${t}`)).follow_user as string[]) ?? [];
   await db.transaction(async () => {
     for (const s of staff) {

@@ -19,7 +19,7 @@ export async function createWecomSource(app: App, o: { name: string; corpId: str
   wecomKey(o.encodingAesKey);
   if (!o.corpId || !o.token) throw new UserError('bad_wecom', 'A WeCom source needs --corp-id and --token.', '企业微信数据源需要 --corp-id 与 --token。');
   const s = await createSource(app, o.name, 'wecom');
-  await app.db.run(
+  await app.warehouse.run(
     `insert into collect_wecom (workspace_id, source_id, corp_id, token_cipher, aes_key_cipher, secret_cipher, api_base) values ($ws, $sid, $corp, $t, $k, $s, $api)`,
     { ws: app.workspaceId, sid: s.id, corp: o.corpId, t: encrypt(app.keys, o.token), k: encrypt(app.keys, o.encodingAesKey), s: o.secret ? encrypt(app.keys, o.secret) : null, api: o.apiBase ?? 'https://qyapi.weixin.qq.com' },
   );
@@ -27,7 +27,7 @@ export async function createWecomSource(app: App, o: { name: string; corpId: str
 }
 
 export async function wecomConfig(app: App, name: string): Promise<WecomConfig | null> {
-  const r = await app.db.get<{ id: number; name: string; corp_id: string; token_cipher: string; aes_key_cipher: string; secret_cipher: string | null; api_base: string }>(
+  const r = await app.warehouse.get<{ id: number; name: string; corp_id: string; token_cipher: string; aes_key_cipher: string; secret_cipher: string | null; api_base: string }>(
     `select s.id, s.name, w.corp_id, w.token_cipher, w.aes_key_cipher, w.secret_cipher, w.api_base from collect_sources s join collect_wecom w on w.workspace_id = s.workspace_id and w.source_id = s.id where s.workspace_id = $ws and s.name = $n`,
     { ws: app.workspaceId, n: name },
   );

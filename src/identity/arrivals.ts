@@ -13,7 +13,7 @@ import { MOVABLE } from './merges.ts';
 export async function recordArrivals(app: App, p: string, entity: Entity, present: Set<string>): Promise<void> {
   const fact = FACTS[entity];
   if (!fact) return;
-  const db = app.db;
+  const db = app.warehouse;
   const ws = app.workspaceId;
   if (!(await db.scalar(`select count(*) from identity_merges where workspace_id = $ws and unmerged_at is null`, { ws }))) return;
   const { kind } = fact;

@@ -7,7 +7,7 @@ import type { App } from '../app/context.ts';
 export async function mergeChain(app: App, id: number): Promise<number[]> {
   const chain = [id];
   for (;;) {
-    const r = await app.db.get<{ merged_into: number | null }>(`select merged_into from customers where workspace_id = $ws and id = $c`, { ws: app.workspaceId, c: chain[chain.length - 1] });
+    const r = await app.warehouse.get<{ merged_into: number | null }>(`select merged_into from customers where workspace_id = $ws and id = $c`, { ws: app.workspaceId, c: chain[chain.length - 1] });
     if (!r?.merged_into || chain.includes(r.merged_into)) return chain;
     chain.push(r.merged_into);
   }

@@ -24,7 +24,7 @@ export interface IdentityRecord {
  */
 export async function resolveBatch(app: App, records: IdentityRecord[]): Promise<(number | null)[]> {
   if (!records.length) return [];
-  const db = app.db;
+  const db = app.warehouse;
   const p = tempPrefix('rb');
   const rules = await loadRules(app);
   try {

@@ -4,7 +4,6 @@ import { UserError } from '../errors.ts';
 import { withIdentityLock } from './lock.ts';
 import { carryRestrictions, restoreStatuses } from './restriction.ts';
 import { mergeChain } from './chain.ts';
-import { listValue } from '@duckdb/node-api';
 
 /** Fact tables that point at a customer, and the key that names a row of each (for recording and undoing moves). */
 export const MOVABLE: { table: string; kind: string; key: string; pk?: string }[] = [
@@ -28,7 +27,7 @@ export interface MergeInput { survivor: number; merged: number; rule: string; vi
  */
 export async function applyMerges(app: App, p: string, merges: MergeInput[], source: string | null): Promise<number> {
   if (!merges.length) return 0;
-  const db = app.db;
+  const db = app.warehouse;
   const ws = app.workspaceId;
   const into = new Map<number, number>();
   for (const m of merges) into.set(m.merged, m.survivor);
@@ -72,7 +71,7 @@ export async function applyMerges(app: App, p: string, merges: MergeInput[], sou
  * others stay with their merged customer and are not recorded, so no customer ever holds a key twice.
  */
 async function moveRows(app: App, p: string, t: Movable): Promise<void> {
-  const db = app.db;
+  const db = app.warehouse;
   const ws = app.workspaceId;
   if (!t.pk) {
     await db.run(
@@ -104,7 +103,7 @@ async function moveRows(app: App, p: string, t: Movable): Promise<void> {
  */
 async function holdersOf(app: App, mergeId: number, m: { survivor_id: number; merged_id: number }): Promise<number[]> {
   const ws = app.workspaceId;
-  const withIds = await app.db.all<{ c: number }>(
+  const withIds = await app.warehouse.all<{ c: number }>(
     `select distinct customer_id as c from customer_identifiers where workspace_id = $ws and customer_id <> $merged
      and ${MOVABLE[0].key} in (select key from identity_merge_moves where workspace_id = $ws and merge_id = $id and kind = 'identifier')`,
     { ws, id: mergeId, merged: m.merged_id },
@@ -120,7 +119,7 @@ async function holdersOf(app: App, mergeId: number, m: { survivor_id: number; me
  * conflict already recorded for the same link and pair (one a reviewer merged) becomes that record.
  */
 export async function unmerge(app: App, mergeId: number): Promise<{ merge: number; customer: number; survivor: number; moved: Record<string, number> }> {
-  const db = app.db;
+  const db = app.warehouse;
   const ws = app.workspaceId;
   const m = await db.get<{ survivor_id: number; merged_id: number; merged_at: string; unmerged_at: string | null }>(
     `select survivor_id, merged_id, strftime(merged_at, '%Y-%m-%d %H:%M:%S.%f') as merged_at, unmerged_at from identity_merges where workspace_id = $ws and id = $id`, { ws, id: mergeId },
@@ -129,7 +128,7 @@ export async function unmerge(app: App, mergeId: number): Promise<{ merge: numbe
   if (m.unmerged_at) throw new UserError('already_unmerged', `Merge ${mergeId} was already undone at ${m.unmerged_at}.`, `合并 ${mergeId} 已于 ${m.unmerged_at} 撤销。`, 409);
   const moved: Record<string, number> = {};
   await withIdentityLock(() => db.transaction(async () => {
-    const holders = listValue(await holdersOf(app, mergeId, m));
+    const holders = await holdersOf(app, mergeId, m);
     for (const t of MOVABLE) {
       moved[t.kind] = 0;
       if (!(await db.scalar(`select count(*) from identity_merge_moves where workspace_id = $ws and merge_id = $id and kind = '${t.kind}'`, { ws, id: mergeId }))) continue;

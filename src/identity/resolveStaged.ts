@@ -5,7 +5,6 @@ import { resolveIdentities } from '../domain/identity/resolve.ts';
 import { rankOf, type MergeRules } from '../domain/identity/rules.ts';
 import { tempAppender, pages, pipelinePages } from './temp.ts';
 import { applyMerges } from './merges.ts';
-import { listValue } from '@duckdb/node-api';
 
 export interface ResolveStats {
   customersCreated: number;
@@ -52,7 +51,7 @@ export interface ResolutionPlan {
  * (a sequence is never rolled back anyway).
  */
 export async function planResolution(app: App, p: string, rules: MergeRules): Promise<ResolutionPlan> {
-  const db = app.db;
+  const db = app.warehouse;
   const ws = app.workspaceId;
   const typeList = ID_TYPES as string[];
   // The batch's distinct identifiers and the customer already holding each (integers only: the temp tables over
@@ -75,7 +74,7 @@ export async function planResolution(app: App, p: string, rules: MergeRules): Pr
       `delete from ${p}_mr where _row in (
          select r._row from ${p}_rid r join ${p}_b b using (key) join ${p}_ids i using (key) semi join ${p}_mr m using (_row) group by r._row
          having max(b.nrows) = 1 and count(b.existing) = 0 and count(distinct i.id_type) = count(*) and bool_and(list_contains($linking, i.id_type)))`,
-      { linking: listValue(rules.priority) },
+      { linking: rules.priority },
     );
   }
   const linked = multi && (await db.scalar(`select count(*) from ${p}_mr`)) > 0;
@@ -94,7 +93,7 @@ export async function planResolution(app: App, p: string, rules: MergeRules): Pr
      select (row_number() over (order by first_row nulls last, id_type, id_hash) - 1)::integer as node, (row_number() over (order by first_row nulls last, id_type, id_hash))::bigint as k,
             key, id_type, namespace, id_hash, existing, first_row, list_position($types, id_type)::integer - 1 as type_idx
      from allnodes`,
-    { ws, types: listValue(typeList) },
+    { ws, types: typeList },
   );
   const n = await db.scalar(`select count(*) from ${p}_nodes`);
   await db.run(`create temp table ${p}_gres (node integer, cust bigint)`);
@@ -204,7 +203,7 @@ export async function planResolution(app: App, p: string, rules: MergeRules): Pr
     await db.run(
       `create temp table ${p}_rc as select r._row, arg_min(nc.customer_id, $ranks[list_position($types, i.id_type)]) as customer_id, arg_min(r.key, $ranks[list_position($types, i.id_type)]) as via
        from ${p}_rid r join ${p}_nc nc using (key) join ${p}_ids i using (key) group by r._row`,
-      { ranks: listValue(ranks), types: listValue(typeList) },
+      { ranks: ranks, types: typeList },
     );
   } else {
     await db.run(`create temp table ${p}_rc as select r._row, nc.customer_id, r.key as via from ${p}_rid r join ${p}_nc nc using (key)`);
@@ -218,7 +217,7 @@ export async function planResolution(app: App, p: string, rules: MergeRules): Pr
  * merges (every moved row recorded) and the conflicts.
  */
 export async function applyResolution(app: App, p: string, plan: ResolutionPlan, o: { source: string | null; deferNewCustomers?: boolean }): Promise<ResolveStats> {
-  const db = app.db;
+  const db = app.warehouse;
   const ws = app.workspaceId;
   if (plan.created && !o.deferNewCustomers) await db.run(`insert into customers (workspace_id, id) select $ws, id from ${p}_newc`, { ws });
   if (plan.identifiersAdded) {

@@ -8,7 +8,7 @@ import { activeOf } from './chain.ts';
  * Expects the batch's `<p>_mg(merge_id, merged, final)` (merges.ts); runs before the merged customers are marked.
  */
 export async function carryRestrictions(app: App, p: string): Promise<void> {
-  const db = app.db;
+  const db = app.warehouse;
   const ws = app.workspaceId;
   await db.run(
     `insert into identity_merge_moves (workspace_id, merge_id, kind, key)
@@ -36,7 +36,7 @@ export async function carryRestrictions(app: App, p: string): Promise<void> {
  * merged into it and not separated, or a restriction request handled for it since the merge.
  */
 export async function restoreStatuses(app: App, mergeId: number, m: { merged_id: number; merged_at: string }): Promise<void> {
-  const db = app.db;
+  const db = app.warehouse;
   const ws = app.workspaceId;
   const prior = await db.get<{ key: string }>(`select key from identity_merge_moves where workspace_id = $ws and merge_id = $id and kind = 'status'`, { ws, id: mergeId });
   await db.run(`update customers set status = $s, merged_into = null, updated_at = current_timestamp where workspace_id = $ws and id = $c`, { ws, c: m.merged_id, s: prior?.key ?? 'active' });

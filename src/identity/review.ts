@@ -21,7 +21,7 @@ export interface ReviewOutcome {
  * between the same two customers are settled with it.
  */
 export async function reviewConflict(app: App, conflictId: number, decision: 'merge' | 'dismiss'): Promise<ReviewOutcome> {
-  const db = app.db;
+  const db = app.warehouse;
   const ws = app.workspaceId;
   const c = await db.get<{ rule: string; link_type: string; link_hash: string; customer_a: number; customer_b: number; status: string }>(
     `select rule, link_type, link_hash, customer_a, customer_b, status from identity_conflicts where workspace_id = $ws and id = $id`, { ws, id: conflictId },

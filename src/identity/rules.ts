@@ -4,7 +4,7 @@ import { UserError } from '../errors.ts';
 
 /** The workspace's merge rules (identity_settings), or the defaults. */
 export async function loadRules(app: App): Promise<MergeRules> {
-  const row = await app.db.get<{ priority: string; unique_types: string }>(`select priority, unique_types from identity_settings where workspace_id = $ws`, { ws: app.workspaceId });
+  const row = await app.warehouse.get<{ priority: string; unique_types: string }>(`select priority, unique_types from identity_settings where workspace_id = $ws`, { ws: app.workspaceId });
   if (!row) return DEFAULT_RULES;
   const r = parseRules(row.priority.split(',').filter(Boolean), row.unique_types.split(',').filter(Boolean));
   return 'error' in r ? DEFAULT_RULES : r;
@@ -13,7 +13,7 @@ export async function loadRules(app: App): Promise<MergeRules> {
 export async function saveRules(app: App, priority: string[], unique: string[]): Promise<MergeRules> {
   const r = parseRules(priority, unique);
   if ('error' in r) throw new UserError('rules_invalid', `Invalid merge rules: ${r.error}.`, `合并规则无效：${r.error}。`);
-  await app.db.run(
+  await app.warehouse.run(
     `insert into identity_settings (workspace_id, priority, unique_types) values ($ws, $p, $u)
      on conflict (workspace_id) do update set priority = excluded.priority, unique_types = excluded.unique_types, updated_at = now()`,
     { ws: app.workspaceId, p: r.priority.join(','), u: r.unique.join(',') },

@@ -23,7 +23,7 @@ test('every stored identifier: its ciphertext decrypts to the value its hash and
     const s = await importFiles(app, { entity: 'customers', files: [file] });
     assert.deepEqual([s.imported, s.identity.customersCreated, s.identity.identifiersAdded], [n, n, 2 * n]);
 
-    const rows = await app.db.all<{ id_type: IdType; id_hash: string; id_cipher: string; id_masked: string; customer_id: number }>(
+    const rows = await app.warehouse.all<{ id_type: IdType; id_hash: string; id_cipher: string; id_masked: string; customer_id: number }>(
       `select id_type, id_hash, id_cipher, id_masked, customer_id from customer_identifiers`,
     );
     assert.equal(rows.length, 2 * n);

@@ -1,4 +1,4 @@
-import type { Database } from '../store/duckdb/database.ts';
+import type { Warehouse } from '../store/interfaces.ts';
 import { FREE_TEXT } from './sensitive.ts';
 import { changed as changedRows } from './write/sql.ts';
 
@@ -13,7 +13,7 @@ const PHONE = `(^|[^0-9])(1[3-9][0-9])[ -]?[0-9]{4}[ -]?([0-9]{4})($|[^0-9])`;
 const EMAIL = `([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9-]+[.][A-Za-z0-9.-]*[A-Za-z])`;
 
 /** Masks phones and e-mails in the free-text columns of `<p>_rows`; returns how many values it changed, per column. */
-export async function maskContactsInText(db: Database, p: string, present: Set<string>): Promise<Record<string, number>> {
+export async function maskContactsInText(db: Warehouse, p: string, present: Set<string>): Promise<Record<string, number>> {
   const changed: Record<string, number> = {};
   for (const c of FREE_TEXT.filter((x) => present.has(x) && x !== 'name')) {
     const json = c === 'properties' || c === '_traits';

@@ -38,9 +38,9 @@ test('given an import killed with SIGKILL at several points, then the store reop
       if (code === null) killed.push(ms);
       const app = await openApp({ dir: store });
       try {
-        const orders = await app.db.scalar(`select count(*) from orders where order_id like 'K%'`);
+        const orders = await app.warehouse.scalar(`select count(*) from orders where order_id like 'K%'`);
         assert.ok(orders === 0 || orders === n, `after a kill at ${ms} ms (exit ${code}): ${orders} orders, expected none or all ${n}`);
-        const orphans = await app.db.scalar(`select count(*) from customer_identifiers i where not exists (select 1 from customers c where c.id = i.customer_id)`);
+        const orphans = await app.warehouse.scalar(`select count(*) from customer_identifiers i where not exists (select 1 from customers c where c.id = i.customer_id)`);
         assert.equal(orphans, 0, 'no identifier without its customer');
       } finally {
         app.close();
@@ -50,9 +50,9 @@ test('given an import killed with SIGKILL at several points, then the store reop
     assert.equal(await importChild(store, file), 0);
     const app = await openApp({ dir: store });
     try {
-      assert.equal(await app.db.scalar(`select count(*) from orders where order_id like 'K%'`), n);
-      assert.equal(await app.db.scalar(`select count(*) from customer_identifiers`), 40_000);
-      assert.equal(await app.db.scalar(`select count(*) from (select id_type, namespace, id_hash from customer_identifiers group by all having count(*) > 1)`), 0, 'no identifier twice');
+      assert.equal(await app.warehouse.scalar(`select count(*) from orders where order_id like 'K%'`), n);
+      assert.equal(await app.warehouse.scalar(`select count(*) from customer_identifiers`), 40_000);
+      assert.equal(await app.warehouse.scalar(`select count(*) from (select id_type, namespace, id_hash from customer_identifiers group by all having count(*) > 1)`), 0, 'no identifier twice');
     } finally {
       app.close();
     }

@@ -22,11 +22,11 @@ test('every example file in docs/examples imports with canonical headers and no 
       assert.equal(s.rejected, 0, `${entity}: ${JSON.stringify(s.files[0].reasons)}`);
       assert.ok(s.imported > 0, entity);
     }
-    assert.equal(await app.db.scalar(`select count(*) from customers where status = 'active'`), 2);
-    assert.deepEqual(await app.db.all(`select customer_id is not null as matched, anonymous_key is not null as anon from events order by event_id`), [{ matched: true, anon: false }, { matched: false, anon: true }, { matched: true, anon: false }]);
-    assert.equal(await app.db.scalar(`select count(*) from orders where customer_id is null`), 0);
-    assert.deepEqual(await app.db.get(`select province, city, city_tier from stores where code = 'S02'`), { province: '广东省', city: '深圳市', city_tier: '1' });
-    assert.equal(await app.db.scalar(`select count(*) from staff where wecom_userid_hash is not null and name_masked = '王*'`), 1);
+    assert.equal(await app.warehouse.scalar(`select count(*) from customers where status = 'active'`), 2);
+    assert.deepEqual(await app.warehouse.all(`select customer_id is not null as matched, anonymous_key is not null as anon from events order by event_id`), [{ matched: true, anon: false }, { matched: false, anon: true }, { matched: true, anon: false }]);
+    assert.equal(await app.warehouse.scalar(`select count(*) from orders where customer_id is null`), 0);
+    assert.deepEqual(await app.warehouse.get(`select province, city, city_tier from stores where code = 'S02'`), { province: '广东省', city: '深圳市', city_tier: '1' });
+    assert.equal(await app.warehouse.scalar(`select count(*) from staff where wecom_userid_hash is not null and name_masked = '王*'`), 1);
   } finally {
     app.close();
     rmSync(dir, { recursive: true, force: true });

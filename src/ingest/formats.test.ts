@@ -40,7 +40,7 @@ test('customers written as UTF-8 BOM, GBK, UTF-16 tab text, semicolons, JSONL, X
   try {
     const files = await writeAll(dir);
     const parquet = join(dir, 'rows.parquet');
-    await app.db.run(`copy (select * from read_csv($f, all_varchar = true)) to '${parquet}' (format parquet)`, { f: files.semicolon.replace('semicolon', 'utf8-bom') });
+    await app.warehouse.run(`copy (select * from read_csv($f, all_varchar = true)) to '${parquet}' (format parquet)`, { f: files.semicolon.replace('semicolon', 'utf8-bom') });
     const order = [files.bom, files.gbk, files.utf16, files.semicolon, files.jsonl, files.xlsx, parquet];
     const seen: string[] = [];
     for (const [i, file] of order.entries()) {
@@ -49,7 +49,7 @@ test('customers written as UTF-8 BOM, GBK, UTF-16 tab text, semicolons, JSONL, X
       assert.equal(s.rejected, 0, `${file}: ${JSON.stringify(s.files[0].reasons)}`);
       assert.equal(s.rows, 3, file);
       assert.equal(s.identity.customersCreated, i === 0 ? 3 : 0, `${file} re-resolves to the same people`);
-      const rows = await app.db.all<{ gender: string; province: string; city: string; city_tier: string; name_cipher: string; name_masked: string; birth_md: string | null; registered_at: string }>(
+      const rows = await app.warehouse.all<{ gender: string; province: string; city: string; city_tier: string; name_cipher: string; name_masked: string; birth_md: string | null; registered_at: string }>(
         `select c.gender, c.province, c.city, c.city_tier, c.name_cipher, c.name_masked, c.birth_md, c.registered_at from customers c order by c.id`);
       assert.deepEqual(rows.map((r) => [r.gender, r.province, r.city, r.city_tier, r.name_masked, r.birth_md]), [
         ['male', '上海市', '上海市', '1', '张*', '03-05'],
@@ -60,8 +60,8 @@ test('customers written as UTF-8 BOM, GBK, UTF-16 tab text, semicolons, JSONL, X
       assert.deepEqual(rows.map((r) => r.registered_at), ['2024-03-05T06:03:00.000Z', '2024-03-06T01:00:00.000Z', '2024-03-05T04:00:00.000Z'], file);
     }
     assert.deepEqual(seen, ['csv/utf8', 'csv/gb18030', 'csv/utf16le', 'csv/utf8', 'jsonl/utf8', 'xlsx/xlsx:客户', 'parquet/parquet']);
-    assert.equal(await app.db.scalar(`select count(*) from customer_identifiers`), 5);
-    const leaked = await app.db.scalar(`select count(*) from customer_identifiers where id_cipher like '%1381234%' or id_masked like '%12345678%'`);
+    assert.equal(await app.warehouse.scalar(`select count(*) from customer_identifiers`), 5);
+    const leaked = await app.warehouse.scalar(`select count(*) from customer_identifiers where id_cipher like '%1381234%' or id_masked like '%12345678%'`);
     assert.equal(leaked, 0);
   } finally {
     app.close();

@@ -37,11 +37,11 @@ test('the SQL identifier digest equals the domain function for every value it ta
   try {
     const types = ID_TYPES;
     const rows = types.flatMap((t) => RAW.map((raw) => ({ t, raw })));
-    await app.db.run(`create temp table src (k bigint, id_type varchar, raw varchar)`);
-    await app.db.run(`insert into src select unnest(range(1, $n + 1)), unnest($t), unnest($r)`, { n: rows.length, t: listValue(rows.map((r) => r.t)), r: listValue(rows.map((r) => r.raw)) });
-    await app.db.run(`create temp table dst (k bigint, norm varchar, id_hash varchar, id_masked varchar, status varchar)`);
-    const r = await digestInSql(app.db, app.keys, 'src', 'dst', types);
-    const got = new Map((await app.db.all<{ k: number; norm: string; id_hash: string; id_masked: string }>('select k, norm, id_hash, id_masked from dst')).map((x) => [Number(x.k), x]));
+    await app.warehouse.run(`create temp table src (k bigint, id_type varchar, raw varchar)`);
+    await app.warehouse.run(`insert into src select unnest(range(1, $n + 1)), unnest($t), unnest($r)`, { n: rows.length, t: listValue(rows.map((r) => r.t)), r: listValue(rows.map((r) => r.raw)) });
+    await app.warehouse.run(`create temp table dst (k bigint, norm varchar, id_hash varchar, id_masked varchar, status varchar)`);
+    const r = await digestInSql(app.warehouse, app.keys, 'src', 'dst', types);
+    const got = new Map((await app.warehouse.all<{ k: number; norm: string; id_hash: string; id_masked: string }>('select k, norm, id_hash, id_masked from dst')).map((x) => [Number(x.k), x]));
     let renamed = 0;
     rows.forEach(({ t, raw }, i) => {
       const js = digestIdentifier(app.keys, t, raw);

@@ -1,5 +1,4 @@
-import { blobValue } from '@duckdb/node-api';
-import type { Database } from '../store/duckdb/database.ts';
+import type { Warehouse } from '../store/interfaces.ts';
 import { keyedHashPads, type Keys } from '../domain/privacy/cipher.ts';
 import type { IdType } from '../domain/privacy/normalize.ts';
 
@@ -55,12 +54,12 @@ export function maskedSql(type: IdType, norm: string): string {
  * Fills `target(k, norm, id_hash, id_masked, status)` from `source(k, id_type, raw)` for the values SQL can digest
  * (status ok) and returns how many it did and how many of them normalising changed. The rest are left to the caller.
  */
-export async function digestInSql(db: Database, keys: Keys, source: string, target: string, types: IdType[]): Promise<{ done: number; renamed: number }> {
+export async function digestInSql(db: Warehouse, keys: Keys, source: string, target: string, types: IdType[]): Promise<{ done: number; renamed: number }> {
   if (!types.length) return { done: 0, renamed: 0 };
   const { inner, outer } = keyedHashPads(keys);
-  const params: Record<string, unknown> = { outer: blobValue(outer) };
+  const params: Record<string, unknown> = { outer: outer };
   const masked = `case id_type ${types.map((t) => `when '${t}' then ${maskedSql(t, 'norm')}`).join(' ')} end`;
-  const prefix = `case id_type ${types.map((t, i) => ((params[`pre${i}`] = blobValue(Buffer.concat([inner, Buffer.from(`${t}\u0000`, 'utf8')]))), `when '${t}' then $pre${i}`)).join(' ')} end`;
+  const prefix = `case id_type ${types.map((t, i) => ((params[`pre${i}`] = Buffer.concat([inner, Buffer.from(`${t}\u0000`, 'utf8')])), `when '${t}' then $pre${i}`)).join(' ')} end`;
   const normalized = types.map((t, i) => {
     params[`t${i}`] = t;
     return normalizedSql(t, `(select k, id_type, raw from ${source} where id_type = $t${i} and regexp_full_match(raw, '[ -~]*') and not contains(raw, '**'))`);

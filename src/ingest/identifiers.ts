@@ -1,4 +1,3 @@
-import { listValue } from '@duckdb/node-api';
 import type { App } from '../app/context.ts';
 import type { IdType } from '../domain/privacy/normalize.ts';
 import { digestIdentifier, type IdentifierDigest } from '../domain/privacy/digest.ts';
@@ -27,7 +26,7 @@ export interface IdentifierScan {
  * Masked phones (138****5678) and invalid values are never join keys.
  */
 export async function scanIdentifiers(app: App, p: string, entity: Entity, present: Set<string>): Promise<IdentifierScan> {
-  const db = app.db;
+  const db = app.warehouse;
   const columns = IDENTIFIER_COLUMNS.filter((c) => present.has(c)) as IdType[];
   const nsOf = (c: IdType) => {
     const ns = (NAMESPACE_COLUMNS as Record<string, string>)[c];
@@ -103,7 +102,7 @@ export async function scanIdentifiers(app: App, p: string, entity: Entity, prese
   // under an empty namespace, it will not match the same app's openids from files that name the app.
   const unscoped: Record<string, number> = {};
   for (const r of await db.all<{ t: string; n: number }>(
-    `select id_type as t, count(*)::integer as n from ${p}_ids where namespace = '' and list_contains($scoped, id_type) group by id_type`, { scoped: listValue(SCOPED_TYPES) },
+    `select id_type as t, count(*)::integer as n from ${p}_ids where namespace = '' and list_contains($scoped, id_type) group by id_type`, { scoped: SCOPED_TYPES },
   )) unscoped[r.t] = r.n;
   return { columns, invalid, masked, unscoped };
 }

@@ -24,8 +24,8 @@ import { refreshAggregates } from '../insight/aggregates.ts';
 import { refreshPurchaseSummary } from '../models/purchaseSummary.ts';
 import { resolveStaffNames } from './staffNames.ts';
 import { liveLock } from '../server/lock.ts';
-import { spillToScratch, scratchRoot } from '../store/duckdb/scratch.ts';
-import { isOutOfMemory } from '../store/duckdb/database.ts';
+import { spillToScratch, scratchRoot } from '../store/scratch.ts';
+import { isOutOfMemory } from '../store/errors.ts';
 import { IMPORT_STEPS, type ImportOptions, type ImportSummary, type FileSummary, type IdentityStats, type ImportStep } from './types.ts';
 
 export type { ImportOptions, ImportSummary, FileSummary } from './types.ts';
@@ -74,8 +74,8 @@ async function importEach(app: App, opts: ImportOptions, stopAtFailure: boolean)
   const notFound = (f: string) => new UserError('file_not_found', `No such file: ${f}`, `文件不存在：${f}`, 404);
   if (stopAtFailure && missing.size) throw notFound([...missing][0]);
   const rules = await loadRules(app);
-  const tz = (await app.db.get<{ timezone: string }>(`select timezone from workspaces where id = $ws`, { ws: app.workspaceId }))?.timezone ?? DEFAULT_TIMEZONE;
-  await installCoercions(app.db);
+  const tz = (await app.warehouse.get<{ timezone: string }>(`select timezone from workspaces where id = $ws`, { ws: app.workspaceId }))?.timezone ?? DEFAULT_TIMEZONE;
+  await installCoercions(app.warehouse);
   const identity: IdentityStats = { customersCreated: 0, merged: 0, conflicts: 0, identifiersAdded: 0, invalidIdentifiers: {}, maskedIdentifiers: 0 };
   const summaries: FileSummary[] = [];
   const failed: ImportOutcome['failed'] = [];
@@ -96,7 +96,7 @@ async function importEach(app: App, opts: ImportOptions, stopAtFailure: boolean)
     }
     if (!opts.dryRun && summaries.length) {
       await refreshAggregates(app);
-      await refreshPurchaseSummary(app.db, app.workspaceId);
+      await refreshPurchaseSummary(app.warehouse, app.workspaceId);
     }
   } finally {
     await restore();
@@ -129,7 +129,7 @@ type OneOpts = ImportOptions & {
 
 async function importOne(app: App, file: string, o: OneOpts): Promise<FileSummary> {
   const t0 = Date.now();
-  const db = app.db;
+  const db = app.warehouse;
   const p = tempPrefix('imp');
   // Transcoded and unpacked copies of the file are plaintext: they go to the private scratch, not the OS temp directory.
   const tmp = mkdtempSync(join(scratchRoot(2 * statSync(file).size).dir, 'files-'));
@@ -228,19 +228,19 @@ function warningsOf(unscoped: Record<string, number>): { warnings?: string[] } {
  * Memory flat in file size: while a CLI import runs, DuckDB's buffer pool is capped (SIYU_IMPORT_MEMORY_LIMIT, default
  * 256MB) so large staging data spills instead of growing the process; the previous limit is restored afterwards.
  * The staged rows are plaintext, so the spill goes to a private scratch directory — memory-backed when the machine
- * has room (about four times the files' size) — and never to the data directory (see store/duckdb/scratch.ts).
+ * has room (about four times the files' size) — and never to the data directory (see store/scratch.ts).
  */
 async function capMemory(app: App, files: string[]): Promise<() => Promise<void>> {
   const want = importMemoryLimit();
   // Inside `siyu serve` the buffer pool is shared with everything else the server runs: leave it alone there.
   if (liveLock(app.dir)) return async () => undefined;
-  await spillToScratch(app.db, Math.max(1 << 30, 4 * files.reduce((a, f) => a + statSync(f).size, 0)));
-  const row = await app.db.get<{ cur: string }>(`select current_setting('memory_limit') as cur`).catch(() => undefined);
+  await spillToScratch(app.warehouse, Math.max(1 << 30, 4 * files.reduce((a, f) => a + statSync(f).size, 0)));
+  const row = await app.warehouse.get<{ cur: string }>(`select current_setting('memory_limit') as cur`).catch(() => undefined);
   if (!row || !/^\d+(\.\d+)?\s*[KMGT]i?B$/i.test(want)) return async () => undefined;
   // DuckDB refuses a cap below what it holds now: the import then runs under the current one.
-  if (!(await app.db.run(`set memory_limit = '${want}'`).then(() => true, () => false))) return async () => undefined;
+  if (!(await app.warehouse.run(`set memory_limit = '${want}'`).then(() => true, () => false))) return async () => undefined;
   return async () => {
-    await app.db.run(`set memory_limit = '${row.cur.replace(/'/g, '')}'`).catch(() => undefined);
+    await app.warehouse.run(`set memory_limit = '${row.cur.replace(/'/g, '')}'`).catch(() => undefined);
   };
 }
 
@@ -261,10 +261,10 @@ function outOfMemory(file: string): UserError {
 
 /** Doubles DuckDB's memory limit (for a retry after Out of Memory); false when it cannot be read. */
 async function raiseMemory(app: App): Promise<boolean> {
-  const cur = await app.db.get<{ cur: string }>(`select current_setting('memory_limit') as cur`).catch(() => undefined);
+  const cur = await app.warehouse.get<{ cur: string }>(`select current_setting('memory_limit') as cur`).catch(() => undefined);
   const m = cur && /^([\d.]+)\s*([KMGT]i?B)$/i.exec(cur.cur.trim());
   if (!m) return false;
   const mib = Number(m[1]) * ({ k: 1 / 1024, m: 1, g: 1024, t: 1024 * 1024 } as Record<string, number>)[m[2][0].toLowerCase()];
-  await app.db.run(`set memory_limit = '${Math.ceil(mib * 2)}MiB'`);
+  await app.warehouse.run(`set memory_limit = '${Math.ceil(mib * 2)}MiB'`);
   return true;
 }

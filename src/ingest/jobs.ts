@@ -33,14 +33,14 @@ export class ImportJobs {
    */
   async failInterrupted(): Promise<number> {
     const ws = this.app.workspaceId;
-    await this.app.db.run(
+    await this.app.warehouse.run(
       `update import_runs set status = 'failed', finished_at = now(), error = 'interrupted: the process stopped while this file was imported; nothing of it was applied'
        where workspace_id = $ws and status = 'running'`,
       { ws },
     );
-    const n = await this.app.db.scalar(`select count(*) from import_jobs where workspace_id = $ws and status = 'running'`, { ws });
+    const n = await this.app.warehouse.scalar(`select count(*) from import_jobs where workspace_id = $ws and status = 'running'`, { ws });
     if (n) {
-      await this.app.db.run(
+      await this.app.warehouse.run(
         `update import_jobs set status = 'failed', finished_at = now(), error = $e::json where workspace_id = $ws and status = 'running'`,
         { ws, e: JSON.stringify({ error: 'interrupted', message: 'The server stopped while this import ran; nothing of the file being imported was applied. Upload it again.', message_zh: '导入进行中服务器已停止；正在导入的文件未被应用，请重新上传。' }) },
       );
@@ -49,7 +49,7 @@ export class ImportJobs {
   }
 
   async create(job: ImportJob): Promise<void> {
-    await this.app.db.run(
+    await this.app.warehouse.run(
       `insert into import_jobs (workspace_id, id, status, entity, files, rows_done, started_at) values ($ws, $id, 'running', $entity, $files::json, 0, $at::timestamp)`,
       { ws: this.app.workspaceId, id: job.id, entity: job.entity, files: JSON.stringify(job.files), at: job.startedAt },
     );
@@ -59,12 +59,12 @@ export class ImportJobs {
     const now = Date.now();
     if (now - (this.lastProgress.get(id) ?? 0) < 1000) return;
     this.lastProgress.set(id, now);
-    await this.app.db.run(`update import_jobs set rows_done = $n where workspace_id = $ws and id = $id`, { ws: this.app.workspaceId, id, n: rowsDone });
+    await this.app.warehouse.run(`update import_jobs set rows_done = $n where workspace_id = $ws and id = $id`, { ws: this.app.workspaceId, id, n: rowsDone });
   }
 
   async finish(id: string, r: { summary?: ImportSummary; error?: ImportJob['error'] }): Promise<void> {
     this.lastProgress.delete(id);
-    await this.app.db.run(
+    await this.app.warehouse.run(
       `update import_jobs set status = $status, finished_at = now(), rows_done = $n, summary = $summary::json, error = $error::json where workspace_id = $ws and id = $id`,
       { ws: this.app.workspaceId, id, status: r.error ? 'failed' : 'done', n: r.summary?.rows ?? 0, summary: r.summary ? JSON.stringify(r.summary) : null, error: r.error ? JSON.stringify(r.error) : null },
     );
@@ -75,7 +75,7 @@ export class ImportJobs {
    * every id the list shows can be looked up: its summary is that file's, without the identity totals of a job.
    */
   async run(id: string): Promise<ImportJob | undefined> {
-    const r = await this.app.db.get<{ id: string; status: ImportJob['status']; entity: string; rows: number | null; imported: number | null; rejected: number | null; started_at: string; finished_at: string | null; summary: string | null; error: string | null }>(
+    const r = await this.app.warehouse.get<{ id: string; status: ImportJob['status']; entity: string; rows: number | null; imported: number | null; rejected: number | null; started_at: string; finished_at: string | null; summary: string | null; error: string | null }>(
       `select id, status, entity, rows, imported, rejected, strftime(started_at, '%Y-%m-%dT%H:%M:%S.%gZ') as started_at, strftime(finished_at, '%Y-%m-%dT%H:%M:%S.%gZ') as finished_at,
               summary::varchar as summary, error from import_runs where workspace_id = $ws and id = $id`,
       { ws: this.app.workspaceId, id },
@@ -93,7 +93,7 @@ export class ImportJobs {
   }
 
   async get(id: string): Promise<ImportJob | undefined> {
-    const r = await this.app.db.get<JobRow>(
+    const r = await this.app.warehouse.get<JobRow>(
       `select id, status, entity, files::varchar as files, rows_done, strftime(started_at, '%Y-%m-%dT%H:%M:%S.%gZ') as started_at, strftime(finished_at, '%Y-%m-%dT%H:%M:%S.%gZ') as finished_at,
               summary::varchar as summary, error::varchar as error from import_jobs where workspace_id = $ws and id = $id`,
       { ws: this.app.workspaceId, id },

@@ -18,7 +18,7 @@ const csv = (s: unknown) => {
  * digit runs blanked: no plaintext PII leaves the import.
  */
 export async function writeQuarantine(app: App, p: string, file: string, present: Set<string>, structural: Structural[], summary: object): Promise<string | null> {
-  const rejected = await app.db.scalar(`select count(*) from ${p}_rows where len(_errors) > 0`);
+  const rejected = await app.warehouse.scalar(`select count(*) from ${p}_rows where len(_errors) > 0`);
   if (!rejected && !structural.length) return null;
   const dir = paths.quarantine(app.dir);
   mkdirSync(dir, { recursive: true });
@@ -36,9 +36,9 @@ export async function writeQuarantine(app: App, p: string, file: string, present
     // 2024-03-05 14:03:00 has ten and stays readable.
     return `regexp_replace(${masked}, '[0-9](?:[ -]?[0-9]){10,}[Xx]?', '****', 'g') as ${c}`;
   });
-  await app.db.run(`create temp table ${p}_q as select (row_number() over (order by _line))::bigint as k, _line, _errors, ${shown.join(', ')} from ${p}_rows where len(_errors) > 0`);
+  await app.warehouse.run(`create temp table ${p}_q as select (row_number() over (order by _line))::bigint as k, _line, _errors, ${shown.join(', ')} from ${p}_rows where len(_errors) > 0`);
   for (let a = 1; a <= rejected; a += 50_000) {
-    const rows = await app.db.all(`select * from ${p}_q where k between $a and $b order by k`, { a, b: a + 49_999 });
+    const rows = await app.warehouse.all(`select * from ${p}_q where k between $a and $b order by k`, { a, b: a + 49_999 });
     for (const r of rows) {
       for (const e of r._errors as string[]) {
         const i = e.indexOf(':');

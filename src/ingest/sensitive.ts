@@ -3,7 +3,6 @@ import { sensitiveNumberIn } from '../domain/ingest/sensitiveNumbers.ts';
 import type { Mapping } from './mapping.ts';
 import type { StagedFile } from './read/stage.ts';
 import { UserError } from '../errors.ts';
-import { listValue } from '@duckdb/node-api';
 
 /** Free-text canonical columns scanned for ID-card and bank-card numbers (codes and ids are not free text). */
 export const FREE_TEXT = ['name', 'tags', 'evidence', 'title', 'topic', 'state', 'member_tier', 'kind', 'category', 'brand', 'properties', '_traits', 'acquisition_channel'];
@@ -16,14 +15,14 @@ const CLASS_OF: Record<string, string> = { bank_card: 'financial', biometrics: '
  * for that purpose (the brand collects that separate consent), or a purposes table lists it.
  */
 async function purposeRecorded(app: App, klass: string): Promise<boolean> {
-  if (await app.db.scalar(`select count(*) from consents where workspace_id = $ws and purpose = $p and status = 'granted'`, { ws: app.workspaceId, p: `sensitive_${klass}` })) return true;
-  const tables = (await app.db.all<{ t: string }>(`select table_name as t from duckdb_tables() where not temporary and table_name in ('consent_purposes', 'purposes')`)).map((r) => r.t);
+  if (await app.warehouse.scalar(`select count(*) from consents where workspace_id = $ws and purpose = $p and status = 'granted'`, { ws: app.workspaceId, p: `sensitive_${klass}` })) return true;
+  const tables = (await app.warehouse.all<{ t: string }>(`select table_name as t from duckdb_tables() where not temporary and table_name in ('consent_purposes', 'purposes')`)).map((r) => r.t);
   for (const t of tables) {
-    const cols = (await app.db.all<{ c: string }>(`select column_name as c from duckdb_columns() where table_name = $t`, { t })).map((r) => r.c);
+    const cols = (await app.warehouse.all<{ c: string }>(`select column_name as c from duckdb_columns() where table_name = $t`, { t })).map((r) => r.c);
     const key = cols.includes('purpose') ? 'purpose' : cols.includes('code') ? 'code' : cols.includes('name') ? 'name' : null;
     if (!key) continue;
     const ws = cols.includes('workspace_id') ? 'and workspace_id = $ws' : '';
-    if (await app.db.scalar(`select count(*) from ${t} where ${key} = $p ${ws}`, { p: `sensitive_${klass}`, ws: app.workspaceId })) return true;
+    if (await app.warehouse.scalar(`select count(*) from ${t} where ${key} = $p ${ws}`, { p: `sensitive_${klass}`, ws: app.workspaceId })) return true;
   }
   return false;
 }
@@ -74,14 +73,14 @@ export async function rejectSensitiveNumbers(app: App, p: string, present: Set<s
   let hits = 0;
   for (const c of cols) {
     const expr = c === 'properties' || c === '_traits' ? `${c}::varchar` : c;
-    const cand = await app.db.all<{ _row: number; v: string }>(`select _row, ${expr} as v from ${p}_rows where regexp_matches(${expr}, '[0-9][0-9 -]{11,22}[0-9Xx]')`);
+    const cand = await app.warehouse.all<{ _row: number; v: string }>(`select _row, ${expr} as v from ${p}_rows where regexp_matches(${expr}, '[0-9][0-9 -]{11,22}[0-9Xx]')`);
     const bad = cand.map((r) => ({ row: r._row, kind: sensitiveNumberIn(r.v) })).filter((r) => r.kind);
     for (const kind of ['id_card', 'bank_card'] as const) {
       const rows = bad.filter((b) => b.kind === kind).map((b) => b.row);
       if (!rows.length) continue;
       hits += rows.length;
       const reason = `${c.replace(/^_/, '')}: contains ${kind === 'id_card' ? 'an ID-card number' : 'a bank-card number'} (sensitive, PIPL art. 28)`;
-      await app.db.run(`update ${p}_rows set _errors = list_append(_errors, $reason) where _row in (select unnest($rows::bigint[]))`, { reason, rows: listValue(rows) });
+      await app.warehouse.run(`update ${p}_rows set _errors = list_append(_errors, $reason) where _row in (select unnest($rows::bigint[]))`, { reason, rows: rows });
     }
   }
   return hits;

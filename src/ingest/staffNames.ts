@@ -21,7 +21,7 @@ const CODE = '[A-Za-z0-9_.:@-]+';
  *   becomes that member's code.
  */
 export async function resolveStaffNames(app: App, p: string, present: Set<string>): Promise<number> {
-  const db = app.db;
+  const db = app.warehouse;
   let replaced = 0;
   const directory = new StaffDirectory(app);
   for (const col of STAFF_COLUMNS.filter((c) => present.has(c))) {
@@ -64,7 +64,7 @@ class StaffDirectory {
   async byName(): Promise<Map<string, string>> {
     if (this.names) return this.names;
     this.names = new Map();
-    for (const s of await this.app.db.all<{ code: string; name_cipher: string }>(`select code, name_cipher from staff where workspace_id = $ws and name_cipher is not null`, { ws: this.app.workspaceId })) {
+    for (const s of await this.app.warehouse.all<{ code: string; name_cipher: string }>(`select code, name_cipher from staff where workspace_id = $ws and name_cipher is not null`, { ws: this.app.workspaceId })) {
       try {
         this.names.set(decrypt(this.app.keys, s.name_cipher).trim(), s.code);
       } catch { /* a key no longer in the ring: that name cannot match */ }
@@ -74,7 +74,7 @@ class StaffDirectory {
 
   async byWecomUserid(): Promise<Map<string, string>> {
     if (this.wecom) return this.wecom;
-    const rows = await this.app.db.all<{ code: string; h: string }>(`select code, wecom_userid_hash as h from staff where workspace_id = $ws and wecom_userid_hash is not null`, { ws: this.app.workspaceId });
+    const rows = await this.app.warehouse.all<{ code: string; h: string }>(`select code, wecom_userid_hash as h from staff where workspace_id = $ws and wecom_userid_hash is not null`, { ws: this.app.workspaceId });
     this.wecom = new Map(rows.map((r) => [r.h, r.code]));
     return this.wecom;
   }

@@ -1,10 +1,9 @@
-import type { Database } from '../store/duckdb/database.ts';
+import type { Warehouse } from '../store/interfaces.ts';
 import { COLUMN_KINDS, REQUIRED_COLUMNS, canonicalColumns, IDENTIFIER_COLUMNS, type Entity, type ColumnKind } from './canonical.ts';
 import type { Mapping } from './mapping.ts';
 import { dropStaged, type StagedFile } from './read/stage.ts';
 import { UserError } from '../errors.ts';
 import { PURPOSES } from '../domain/privacy/consent.ts';
-import { listValue } from '@duckdb/node-api';
 
 /**
  * Mapping + coercion as one set-based statement: an inner select (`m`) gives each canonical column as cleaned text
@@ -33,7 +32,7 @@ function headerIndex(headers: string[]): Map<string, number[]> {
   return m;
 }
 
-export async function transform(db: Database, p: string, staged: StagedFile, entity: Entity, mapping: Mapping, o: { file: string; tz: string; preset: boolean }): Promise<Transformed> {
+export async function transform(db: Warehouse, p: string, staged: StagedFile, entity: Entity, mapping: Mapping, o: { file: string; tz: string; preset: boolean }): Promise<Transformed> {
   const idx = headerIndex(staged.headers);
   const params: Record<string, unknown> = { tz: o.tz };
   let n = 0;
@@ -59,7 +58,7 @@ export async function transform(db: Database, p: string, staged: StagedFile, ent
     if (!srcs.length) return null;
     let e = srcs.length === 1 ? srcs[0] : `coalesce(${srcs.join(', ')})`;
     const vmap = mapping.values?.[c];
-    if (vmap) e = `coalesce(${param(listValue(Object.values(vmap)))}[list_position(${param(listValue(Object.keys(vmap)))}, ${e})], ${e})`;
+    if (vmap) e = `coalesce(${param(Object.values(vmap))}[list_position(${param(Object.keys(vmap))}, ${e})], ${e})`;
     return e;
   };
   const templateExpr = (tpl: string): string => {
@@ -143,7 +142,7 @@ export async function transform(db: Database, p: string, staged: StagedFile, ent
   }
   for (const c of REQUIRED_COLUMNS[entity]) if (present.has(c)) errors.push(`case when m.${c} is null then '${c}: missing' end`);
   // A consent is for one of the purposes the consent policy knows (a `values` map renames a brand's own names).
-  if (entity === 'consents' && present.has('purpose')) errors.push(`case when not list_contains(${param(listValue(PURPOSES))}, lower(m.purpose)) then 'purpose: not a known purpose (docs/privacy.md)' end`);
+  if (entity === 'consents' && present.has('purpose')) errors.push(`case when not list_contains(${param(PURPOSES)}, lower(m.purpose)) then 'purpose: not a known purpose (docs/privacy.md)' end`);
   if (present.has('province')) typed.push(`rp.name as t_province`);
   if (present.has('city')) typed.push(`rc.name as t_city, rc.tier as t_city_tier, rc.province as t_city_province`);
   const joins = [

@@ -39,7 +39,7 @@ test('real-world values are coerced, bad rows quarantined with line, column and 
     assert.deepEqual(s.files[0].reasons, { 'ordered_at: not a date/time': 1, 'gross_amount: not an amount': 1, 'item_count: not a whole number': 1, 'order_id: missing': 1, '(row): too many columns': 1 });
     assert.equal(s.identity.customersCreated, 1);
     assert.equal(s.identity.maskedIdentifiers, 1);
-    const orders = await app.db.all(`select order_id, ordered_at, order_date, gross_amount, item_count, status, customer_id is not null as matched from orders order by order_id`);
+    const orders = await app.warehouse.all(`select order_id, ordered_at, order_date, gross_amount, item_count, status, customer_id is not null as matched from orders order by order_id`);
     assert.deepEqual(orders, [
       { order_id: 'A1', ordered_at: '2024-03-05T06:03:00.000Z', order_date: '2024-03-05', gross_amount: 1234.5, item_count: 2, status: 'completed', matched: true },
       { order_id: 'A2', ordered_at: '2024-03-05T16:00:00.000Z', order_date: '2024-03-06', gross_amount: 99, item_count: 1, status: 'cancelled', matched: false },
@@ -55,7 +55,7 @@ test('real-world values are coerced, bad rows quarantined with line, column and 
 
     const again = await importFiles(app, { entity: 'orders', files: [join(dir, 'orders.csv')], map: join(dir, 'map.json') });
     assert.deepEqual([again.imported, again.unchanged, again.identity.customersCreated], [0, 2, 0]);
-    assert.equal(await app.db.scalar(`select count(*) from orders`), 2);
+    assert.equal(await app.warehouse.scalar(`select count(*) from orders`), 2);
   });
 });
 
@@ -65,9 +65,9 @@ test('--strict imports nothing of a file with a bad row; --dry-run counts withou
     assert.deepEqual([strict.imported, strict.rejected], [0, 5]);
     const dry = await importFiles(app, { entity: 'orders', files: [join(dir, 'orders.csv')], map: join(dir, 'map.json'), dryRun: true });
     assert.deepEqual([dry.imported, dry.rejected, dry.identity.customersCreated], [2, 5, 1]);
-    assert.equal(await app.db.scalar(`select count(*) from orders`), 0);
-    assert.equal(await app.db.scalar(`select count(*) from customers`), 0);
-    assert.equal(await app.db.scalar(`select count(*) from customer_identifiers`), 0);
+    assert.equal(await app.warehouse.scalar(`select count(*) from orders`), 0);
+    assert.equal(await app.warehouse.scalar(`select count(*) from customers`), 0);
+    assert.equal(await app.warehouse.scalar(`select count(*) from customer_identifiers`), 0);
   });
 });
 
@@ -114,7 +114,7 @@ test('PIPL art. 28: ID-card and bank-card numbers in free text are refused with 
     assert.doesNotMatch(q, /11010519491231002X|4111 1111/);
     writeFileSync(join(dir, 'sens.json'), JSON.stringify({ columns: { member_no: 'member_no' }, sensitive: { 病史: 'health' } }));
     await assert.rejects(importFiles(app, { entity: 'customers', files: [join(dir, 'c.csv')], map: join(dir, 'sens.json') }), (e) => isUserError(e) && e.code === 'sensitive_refused' && /病史/.test(e.message));
-    await app.db.run(`insert into consents (workspace_id, customer_id, purpose, status, changed_at) select 1, min(id), 'sensitive_health', 'granted', now() from customers`);
+    await app.warehouse.run(`insert into consents (workspace_id, customer_id, purpose, status, changed_at) select 1, min(id), 'sensitive_health', 'granted', now() from customers`);
     const ok = await importFiles(app, { entity: 'customers', files: [join(dir, 'c.csv')], map: join(dir, 'sens.json') });
     assert.equal(ok.rejected, 2, 'allowed now; the card numbers in free text are still refused');
     assert.ok(readdirSync(join(dir, 'store', 'quarantine')).length >= 2);

@@ -98,7 +98,7 @@ export async function refreshAggregates(app: App, opts: { full?: boolean } = {})
   if (mode === 'none') return { mode, ms: Date.now() - t0 };
   const rebuild = async (m: 'incremental' | 'full') => {
     const p = { ws, since: mark?.through ?? '1970-01-01', msince: mark?.refreshed ?? '1970-01-01' };
-    await app.state.transaction(async () => {
+    await app.warehouse.transaction(async () => {
       for (const q of REBUILD[m]) await query(w, q, 'refreshAggregates', p);
       await w.run(sqlFor(d, SAVE_WATERMARK), { ws, through: now.through, n: Number(now.n), merges: now.merges });
     });

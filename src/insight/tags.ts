@@ -51,14 +51,14 @@ export interface TagDefinition { name: string; kind: 'rule' | 'manual'; rule: Ta
 
 async function ensureBuiltins(app: App): Promise<void> {
   for (const t of BUILTIN_TAGS) {
-    await app.state.run(`insert or ignore into tag_definitions (workspace_id, name, kind, rule, description) values ($ws, $n, 'rule', $r::json, $d)`,
+    await app.warehouse.run(`insert or ignore into tag_definitions (workspace_id, name, kind, rule, description) values ($ws, $n, 'rule', $r::json, $d)`,
       { ws: app.workspaceId, n: t.name, r: JSON.stringify(t.rule), d: t.description });
   }
 }
 
 export async function listTags(app: App): Promise<TagDefinition[]> {
   await ensureBuiltins(app);
-  const rows = await app.state.all(`select d.name, d.kind, d.rule::varchar as rule, d.description, count(t.customer_id) as customers
+  const rows = await app.warehouse.all(`select d.name, d.kind, d.rule::varchar as rule, d.description, count(t.customer_id) as customers
     from tag_definitions d left join customer_tags t on t.workspace_id = d.workspace_id and t.tag = d.name
     where d.workspace_id = $ws group by all order by d.name`, { ws: app.workspaceId });
   return rows.map((r) => ({ name: String(r.name), kind: r.kind as 'rule' | 'manual', rule: r.rule ? JSON.parse(String(r.rule)) : null, description: (r.description as string) ?? null, customers: Number(r.customers) }));
@@ -73,16 +73,16 @@ export async function defineTag(app: App, name: string, rule: unknown, descripti
     if (!r.success) throw new UserError('bad_rule', `The tag rule is not valid: ${r.error.issues[0]?.message}`, `标签规则无效：${r.error.issues[0]?.message}`);
     parsed = r.data;
   }
-  await app.state.run(`insert or replace into tag_definitions (workspace_id, name, kind, rule, description, updated_at)
+  await app.warehouse.run(`insert or replace into tag_definitions (workspace_id, name, kind, rule, description, updated_at)
     values ($ws, $n, $k, $r::json, $d, current_timestamp)`, { ws: app.workspaceId, n: name, k: parsed ? 'rule' : 'manual', r: parsed ? JSON.stringify(parsed) : null, d: description ?? null });
 }
 
 /** Adds (or removes) a manual tag on customers. */
 export async function tagCustomers(app: App, tag: string, customerIds: number[], remove = false): Promise<number> {
-  await app.state.transaction(async () => {
-    await app.state.run(`insert or ignore into tag_definitions (workspace_id, name, kind) values ($ws, $n, 'manual')`, { ws: app.workspaceId, n: tag });
+  await app.warehouse.transaction(async () => {
+    await app.warehouse.run(`insert or ignore into tag_definitions (workspace_id, name, kind) values ($ws, $n, 'manual')`, { ws: app.workspaceId, n: tag });
     for (const id of customerIds) {
-      await app.state.run(remove
+      await app.warehouse.run(remove
         ? `delete from customer_tags where workspace_id = $ws and customer_id = $id and tag = $t`
         : `insert or replace into customer_tags (workspace_id, customer_id, tag, source) values ($ws, $id, $t, 'manual')`, { ws: app.workspaceId, id, t: tag });
     }
@@ -109,7 +109,7 @@ export async function recomputeTags(app: App, opts: { full?: boolean; asOf?: str
   const tz = await workspaceTimezone(app);
   const out: Record<string, number> = {};
   let inScope = 0;
-  await app.state.transaction(async () => {
+  await app.warehouse.transaction(async () => {
     await query(w, SCOPE, 'tagScope', { ws, all: full, since: mark?.through ?? '1970-01-01' });
     inScope = Number((await w.all(`select count(*) as n from insight_tag_scope`))[0].n);
     await w.run(`delete from customer_tags where workspace_id = $ws and source = 'rule' and customer_id in (select customer_id from insight_tag_scope)`, { ws });

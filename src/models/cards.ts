@@ -1,4 +1,4 @@
-import type { StateStore } from '../store/interfaces.ts';
+import type { Warehouse } from '../store/interfaces.ts';
 
 /** A model card (模型卡): what a fitted model saw, its parameters and how well it did. */
 export interface ModelCard {
@@ -17,7 +17,7 @@ export interface ModelCard {
 export type NewCard = Omit<ModelCard, 'version' | 'fittedAt'>;
 
 /** Stores a new version of the model's card and returns it. */
-export async function saveCard(s: StateStore, ws: number, c: NewCard): Promise<ModelCard> {
+export async function saveCard(s: Warehouse, ws: number, c: NewCard): Promise<ModelCard> {
   return s.transaction(async () => {
     const [{ v }] = await s.all<{ v: number }>(
       'select coalesce(max(version), 0) + 1 as v from model_cards where workspace_id = $ws and model = $model', { ws, model: c.model });
@@ -46,13 +46,13 @@ function toCard(r: Record<string, unknown>): ModelCard {
 }
 
 /** The latest card of a model, or undefined when it was never fitted. */
-export async function latestCard(s: StateStore, ws: number, model: string): Promise<ModelCard | undefined> {
+export async function latestCard(s: Warehouse, ws: number, model: string): Promise<ModelCard | undefined> {
   const rows = await s.all(`select ${COLUMNS} from model_cards where workspace_id = $ws and model = $model order by version desc limit 1`, { ws, model });
   return rows.length ? toCard(rows[0]) : undefined;
 }
 
 /** The latest card of every model. */
-export async function latestCards(s: StateStore, ws: number): Promise<ModelCard[]> {
+export async function latestCards(s: Warehouse, ws: number): Promise<ModelCard[]> {
   const rows = await s.all(
     `select ${COLUMNS} from model_cards where workspace_id = $ws
      qualify row_number() over (partition by model order by version desc) = 1 order by model`, { ws });

@@ -16,10 +16,10 @@ export async function cdnowApp(): Promise<App> {
   })].join('\n');
   const file = join(dir, 'cdnow.csv');
   writeFileSync(file, csv);
-  await app.db.run(
+  await app.warehouse.run(
     `insert into orders (workspace_id, order_id, customer_id, ordered_at, order_date, status, gross_amount, source)
      select 1, 'cdnow-' || n, customer, day::timestamp, day::date, 'paid', value, 'cdnow'
      from read_csv($file, header = true, columns = {'n': 'integer', 'customer': 'bigint', 'day': 'date', 'value': 'decimal(18,2)'})`, { file });
-  await app.db.run(`insert into customers (workspace_id, id) select distinct 1, customer_id from orders`);
+  await app.warehouse.run(`insert into customers (workspace_id, id) select distinct 1, customer_id from orders`);
   return app;
 }

@@ -18,15 +18,15 @@ const bgParams = (p: BgNbdParams) => ({ r: p.r, alpha: p.alpha, a: p.a, bb: p.b 
 
 /** BG/NBD fitted on what was known at the cut-off (feeds p_no_order). */
 async function repurchaseModelAt(app: App, cut: string): Promise<BgNbdParams> {
-  const triplets = (await calibrationSummaries(app.db, app.workspaceId, cut, { triplets: true })).triplets!;
+  const triplets = (await calibrationSummaries(app.warehouse, app.workspaceId, cut, { triplets: true })).triplets!;
   if (triplets.x.length === 0) throw new UserError('too_little_history', `No orders on or before ${cut} to train a churn model on.`, `${cut} 及之前没有订单，无法训练流失模型。`);
   return fitBgNbd(triplets).params;
 }
 
 async function features(app: App, cut: string, win: number, bg: BgNbdParams): Promise<FeatureRows> {
-  const reader = await app.db.connection.runAndReadAll(CHURN_FEATURES_SQL.duckdb, { ws: app.workspaceId, cut, win, ...bgParams(bg) } as never);
-  const cols = reader.getColumnsJS();
-  const names = reader.columnNames();
+  const reader = await app.warehouse.columns(CHURN_FEATURES_SQL.duckdb, { ws: app.workspaceId, cut, win, ...bgParams(bg) });
+  const cols = reader.columns;
+  const names = reader.names;
   const col = (n: string) => cols[names.indexOf(n)] as unknown[];
   const n = cols[0].length;
   const raw: number[][] = [];
@@ -87,7 +87,7 @@ export async function fitChurnModel(app: App, o: { cutoff?: string; windowDays?:
     calibration: calibrationTable(scores, test.churned, 10),
     trainCustomers: train.rows.length, testCustomers: test.rows.length, iterations: model.iterations, trainSeconds,
   };
-  const card = await saveCard(app.state, app.workspaceId, {
+  const card = await saveCard(app.warehouse, app.workspaceId, {
     model: 'churn', calibrationEnd: testCut, dataFrom: trainCut, dataTo: addDays(testCut, win), customers: train.rows.length,
     parameters: { ...model, bgnbdAtTrainingCutoff: bg, windowDays: win, trainCutoff: trainCut, testCutoff: testCut },
     metrics,
@@ -127,7 +127,7 @@ export interface ChurnScoring { asOf: string; version: number; customers: number
  * reasons = the (up to) three features that raise the risk most, in plain words (English and 中文).
  */
 export async function scoreChurn(app: App, o: { asOf?: string }): Promise<ChurnScoring> {
-  const card = await latestCard(app.state, app.workspaceId, 'churn');
+  const card = await latestCard(app.warehouse, app.workspaceId, 'churn');
   if (!card) throw new UserError('model_not_fitted', `Model 'churn' has not been fitted yet: run 'siyu model fit churn'.`, `模型 'churn' 尚未拟合，请先运行 'siyu model fit churn'。`, 404);
   const m = card.parameters as unknown as LogisticModel & { windowDays: number };
   const asOf = await calibrationEnd(app, o.asOf);
@@ -140,9 +140,9 @@ export async function scoreChurn(app: App, o: { asOf?: string }): Promise<ChurnS
   // The three largest risk-raising contributions are picked first (as {c, j}); only those are put into words.
   const top = `list_slice(list_reverse_sort(list_filter([${NAMES.map((_, j) => `{'c': ${contributionSql(j)}, 'j': ${j}}`).join(', ')}], r -> r.c > 0.05)), 1, 3)`;
   const reasons = (lang: 'en' | 'zh') => `array_to_string(list_transform(top, r -> case r.j ${NAMES.map((_, j) => `when ${j} then ${reasonSql(j, lang)}`).join(' ')} end), '; ')`;
-  await app.state.transaction(async () => {
-    await app.db.run(`delete from customer_scores where workspace_id = $ws and model = 'churn'`, { ws: app.workspaceId });
-    await app.db.run(
+  await app.warehouse.transaction(async () => {
+    await app.warehouse.run(`delete from customer_scores where workspace_id = $ws and model = 'churn'`, { ws: app.workspaceId });
+    await app.warehouse.run(
       `insert into customer_scores (workspace_id, customer_id, model, score, value, label, version, fitted_at, scored_at, as_of)
        with f as (${CHURN_FEATURES_SQL.duckdb}),
        t as (select f.*, 1 / (1 + exp(-($b + ${NAMES.map((_, j) => contributionSql(j)).join(' + ')}))) as risk, ${top} as top from f),
@@ -150,7 +150,7 @@ export async function scoreChurn(app: App, o: { asOf?: string }): Promise<ChurnS
        select $ws, customer_id, 'churn', k.score, k.value, k.label, $version, $fitted::timestamp, current_timestamp, $cut::date
        from s, lateral (values ('churn_risk', risk, reasons_en), ('churn_reasons_zh', null, reasons_zh)) k(score, value, label)`, params);
   });
-  const [r] = await app.db.all<{ n: number; mean: number; high: number }>(
+  const [r] = await app.warehouse.all<{ n: number; mean: number; high: number }>(
     `select count(*)::integer as n, avg(value) as mean, count(*) filter (where value >= 0.8)::integer as high
      from customer_scores where workspace_id = $ws and model = 'churn' and score = 'churn_risk'`, { ws: app.workspaceId });
   return { asOf, version: card.version, customers: Number(r.n), meanRisk: Number(r.mean ?? 0), highRisk: Number(r.high) };

@@ -34,9 +34,9 @@ export interface ClusterFit {
 export async function fitClusters(app: App, o: { asOf?: string; kMax?: number }): Promise<ClusterFit> {
   const asOf = await calibrationEnd(app, o.asOf);
   const ws = app.workspaceId;
-  const reader = await app.db.connection.runAndReadAll(CLUSTER_FEATURES_SQL.duckdb, { ws, asof: asOf } as never);
-  const names = reader.columnNames();
-  const cols = reader.getColumnsJS();
+  const reader = await app.warehouse.columns(CLUSTER_FEATURES_SQL.duckdb, { ws, asof: asOf });
+  const names = reader.names;
+  const cols = reader.columns;
   const col = (n: string) => (cols[names.indexOf(n)] as unknown[]).map(Number);
   const ids = col('customer_id');
   if (ids.length < 20) throw new UserError('too_few_customers', 'Clustering needs at least 20 customers with orders.', '聚类至少需要 20 位有订单的客户。');
@@ -62,7 +62,7 @@ export async function fitClusters(app: App, o: { asOf?: string; kMax?: number })
     cluster: k, en: c.names[k].en, zh: c.names[k].zh, customers: c.sizes[k],
     centroid: Object.fromEntries(CLUSTER_FEATURES.map((feat, j) => [feat.name, centroid[j]])),
   }));
-  const card = await saveCard(app.state, ws, {
+  const card = await saveCard(app.warehouse, ws, {
     model: 'clusters', calibrationEnd: asOf, dataFrom: null, dataTo: asOf, customers: ids.length,
     parameters: { k: c.k, features: CLUSTER_FEATURES.map((x) => x.name), means: c.means, sds: c.sds, centroids: c.centroids, names: c.names },
     metrics: { silhouettes: c.silhouettes, clusters, rfmCrossTab },
@@ -73,12 +73,12 @@ export async function fitClusters(app: App, o: { asOf?: string; kMax?: number })
 }
 
 async function writeAssignments(app: App, ids: number[], assignments: number[], names: { en: string; zh: string }[], card: ModelCard): Promise<void> {
-  const db = app.db;
+  const db = app.warehouse;
   await db.run('create or replace temp table model_cluster_assignments (customer_id bigint, cluster integer)');
-  const ap = await db.connection.createAppender('model_cluster_assignments', 'main', 'temp');
+  const ap = await db.appender('model_cluster_assignments', { temp: true });
   ids.forEach((id, i) => { ap.appendBigInt(BigInt(id)); ap.appendInteger(assignments[i]); ap.endRow(); });
   ap.flushSync(); ap.closeSync();
-  await app.state.transaction(async () => {
+  await app.warehouse.transaction(async () => {
     await db.run(`delete from customer_scores where workspace_id = $ws and model = 'clusters'`, { ws: app.workspaceId });
     await db.run(
       `insert into customer_scores (workspace_id, customer_id, model, score, value, label, version, fitted_at, scored_at, as_of)

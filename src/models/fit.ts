@@ -37,14 +37,14 @@ export interface BgNbdFit extends BgNbdParams {
 export async function fitBgNbdModel(app: App, opts: { calibrationEnd?: string }): Promise<BgNbdFit> {
   const end = await calibrationEnd(app, opts.calibrationEnd);
   const t0 = performance.now();
-  const data = (await calibrationSummaries(app.db, app.workspaceId, end, { triplets: true })).triplets!;
+  const data = (await calibrationSummaries(app.warehouse, app.workspaceId, end, { triplets: true })).triplets!;
   if (data.x.length === 0) throw new UserError('no_customers', `No customer made a purchase on or before ${end}.`, `${end} 及之前没有客户下单。`);
   const fit = fitBgNbd(data);
   const seconds = (performance.now() - t0) / 1000;
   const standardErrors = bgNbdStandardErrors(fit.params, data);
   const holdout = await holdoutEvaluation(app, fit.params, end);
   const p = fit.params;
-  const card = await saveCard(app.state, app.workspaceId, {
+  const card = await saveCard(app.warehouse, app.workspaceId, {
     model: 'bgnbd', calibrationEnd: end, dataFrom: holdout.firstOrderDay, dataTo: holdout.lastOrderDay, customers: fit.customers,
     parameters: { r: p.r, alpha: p.alpha, a: p.a, b: p.b, timeUnit: 'week' },
     metrics: { loglik: fit.logLikelihood, standardErrors, distinctHistories: fit.rows, iterations: fit.iterations, converged: fit.converged, holdout },
@@ -75,13 +75,13 @@ export interface GammaGammaFit extends GammaGammaParams {
 export async function fitGammaGammaModel(app: App, opts: { calibrationEnd?: string }): Promise<GammaGammaFit> {
   const end = await calibrationEnd(app, opts.calibrationEnd);
   const t0 = performance.now();
-  const data = (await calibrationSummaries(app.db, app.workspaceId, end, { spend: true })).spend!;
+  const data = (await calibrationSummaries(app.warehouse, app.workspaceId, end, { spend: true })).spend!;
   if (data.x.length === 0) throw new UserError('no_repeat_customers', `No customer bought again on or before ${end}.`, `${end} 及之前没有复购客户。`);
   const fit = fitGammaGamma(data);
   const seconds = (performance.now() - t0) / 1000;
   const p = fit.params;
   const meanSpend = p.q > 1 ? populationMeanSpend(p) : NaN;
-  const card = await saveCard(app.state, app.workspaceId, {
+  const card = await saveCard(app.warehouse, app.workspaceId, {
     model: 'gamma-gamma', calibrationEnd: end, dataFrom: null, dataTo: end, customers: fit.customers,
     parameters: { p: p.p, q: p.q, gamma: p.gamma },
     metrics: { loglik: fit.logLikelihood, populationMeanSpend: meanSpend, iterations: fit.iterations, converged: fit.converged, excludedNonPositiveSpend: fit.excluded },

@@ -49,15 +49,15 @@ test('given the CDNOW sample as orders, when BG/NBD and Gamma-Gamma are fitted t
 
     const s = await scoreClv(app, { asOf: '1997-09-30', horizonMonths: 12, discountRate: 0.1 });
     assert.equal(s.customers, 2357);
-    const rows = await app.db.all<{ score: string; n: number }>(`select score, count(*) as n from customer_scores where model = 'clv' group by score order by score`);
+    const rows = await app.warehouse.all<{ score: string; n: number }>(`select score, count(*) as n from customer_scores where model = 'clv' group by score order by score`);
     assert.deepEqual(rows.map((r) => [r.score, Number(r.n)]), [['clv', 2357], ['expected_purchases', 2357], ['expected_purchases_30d', 2357], ['expected_spend', 2357], ['p_alive', 2357]]);
     // Customer 1 (x = 2, t_x = 30.43, T = 38.86 weeks): P(alive) from the FHL 2005 expression with the fitted parameters.
-    const [c1] = await app.db.all<{ value: number }>(`select value from customer_scores where customer_id = 1 and score = 'p_alive'`);
+    const [c1] = await app.warehouse.all<{ value: number }>(`select value from customer_scores where customer_id = 1 and score = 'p_alive'`);
     assert.ok(Math.abs(c1.value - 0.7266) < 0.001, `P(alive) ${c1.value}`);
-    const [zeroSpend] = await app.db.all<{ value: number }>(`select value from customer_scores where customer_id = 3 and score = 'expected_spend'`);
+    const [zeroSpend] = await app.warehouse.all<{ value: number }>(`select value from customer_scores where customer_id = 3 and score = 'expected_spend'`);
     assert.ok(Math.abs(zeroSpend.value - gg.meanSpend) < 1e-9, 'a customer without repeats gets the population mean spend');
 
-    assert.equal((await latestCard(app.state, app.workspaceId, 'bgnbd'))?.version, 1);
+    assert.equal((await latestCard(app.warehouse, app.workspaceId, 'bgnbd'))?.version, 1);
     const server = await buildServer(app);
     const headers = await authHeaders(app, 'analyst');
     await server.listen({ host: '127.0.0.1', port: 0 });
@@ -89,11 +89,11 @@ test('given the CDNOW orders, when churn, clusters and next purchase are fitted 
     const scored = await scoreChurn(app, {});
     assert.equal(scored.customers, 2357);
     // The SQL risk of a customer equals the logistic model applied in JS to the same features.
-    const bg = fitBgNbd((await calibrationSummaries(app.db, app.workspaceId, '1998-06-30', { triplets: true })).triplets!).params;
-    const rows = await app.db.all(`select * from (${CHURN_FEATURES_SQL.duckdb}) f where customer_id = 1`, { ws: 1, cut: '1998-06-30', win: 90, r: bg.r, alpha: bg.alpha, a: bg.a, bb: bg.b });
+    const bg = fitBgNbd((await calibrationSummaries(app.warehouse, app.workspaceId, '1998-06-30', { triplets: true })).triplets!).params;
+    const rows = await app.warehouse.all(`select * from (${CHURN_FEATURES_SQL.duckdb}) f where customer_id = 1`, { ws: 1, cut: '1998-06-30', win: 90, r: bg.r, alpha: bg.alpha, a: bg.a, bb: bg.b });
     const m = churn.card.parameters as unknown as LogisticModel;
     const js = predictLogistic(m, CHURN_FEATURES.map((f) => modelInput(f.name, Number(rows[0][f.name]))));
-    const [sql] = await app.db.all<{ value: number; label: string }>(`select value, label from customer_scores where customer_id = 1 and score = 'churn_risk'`);
+    const [sql] = await app.warehouse.all<{ value: number; label: string }>(`select value, label from customer_scores where customer_id = 1 and score = 'churn_risk'`);
     assert.ok(Math.abs(sql.value - js) < 1e-9, `SQL ${sql.value} vs JS ${js}`);
     assert.match(sql.label, /days ago|order\(s\)|chance of no order/);
 
@@ -101,12 +101,12 @@ test('given the CDNOW orders, when churn, clusters and next purchase are fitted 
     assert.ok(clusters.k >= 2 && clusters.k <= 8);
     assert.equal(clusters.clusters.reduce((s, c) => s + c.customers, 0), 2357);
     assert.equal(clusters.rfmCrossTab.reduce((s, c) => s + c.customers, 0), 2357);
-    assert.equal(await app.db.scalar(`select count(*) from customer_scores where model = 'clusters' and score = 'cluster'`), 2357);
+    assert.equal(await app.warehouse.scalar(`select count(*) from customer_scores where model = 'clusters' and score = 'cluster'`), 2357);
 
     const next = await fitNextPurchase(app, {});
     assert.equal(next.customers, 2357);
     assert.deepEqual(next.replenishment, []); // CDNOW has no order lines or categories
-    const [p] = await app.db.all<{ lo: number; hi: number }>(`select min(value) as lo, max(value) as hi from customer_scores where model = 'next-purchase' and score = 'p_order_30d'`);
+    const [p] = await app.warehouse.all<{ lo: number; hi: number }>(`select min(value) as lo, max(value) as hi from customer_scores where model = 'next-purchase' and score = 'p_order_30d'`);
     assert.ok(p.lo >= 0 && p.hi <= 1);
   } finally {
     app.close();

@@ -31,19 +31,19 @@ export interface NextPurchaseFit {
 export async function fitNextPurchase(app: App, o: { asOf?: string }): Promise<NextPurchaseFit> {
   const asOf = await calibrationEnd(app, o.asOf);
   const ws = app.workspaceId;
-  const bgCard = await latestCard(app.state, ws, 'bgnbd');
+  const bgCard = await latestCard(app.warehouse, ws, 'bgnbd');
   let bg: BgNbdParams & { source: string };
   if (bgCard) {
     const p = bgCard.parameters as unknown as BgNbdParams;
     bg = { r: p.r, alpha: p.alpha, a: p.a, b: p.b, source: `bgnbd v${bgCard.version}` };
   } else {
-    const p = fitBgNbd((await calibrationSummaries(app.db, ws, asOf, { triplets: true })).triplets!).params;
+    const p = fitBgNbd((await calibrationSummaries(app.warehouse, ws, asOf, { triplets: true })).triplets!).params;
     bg = { ...p, source: `fitted to ${asOf}` };
   }
-  const replenishment = (await app.db.all(REPLENISHMENT_BY_CATEGORY.duckdb, { ws, asof: asOf })).map((r) => ({
+  const replenishment = (await app.warehouse.all(REPLENISHMENT_BY_CATEGORY.duckdb, { ws, asof: asOf })).map((r) => ({
     category: String(r.category), intervals: Number(r.intervals), median_days: Number(r.median_days), p25_days: Number(r.p25_days), p75_days: Number(r.p75_days),
   }));
-  const card = await saveCard(app.state, ws, {
+  const card = await saveCard(app.warehouse, ws, {
     model: 'next-purchase', calibrationEnd: asOf, dataFrom: null, dataTo: asOf, customers: 0,
     parameters: { bgnbd: bg }, metrics: { replenishment },
     notes: 'P(order within 30 days) and the median wait if still active from BG/NBD; replenishment = median days between purchase days of the same category.',
@@ -52,9 +52,9 @@ export async function fitNextPurchase(app: App, o: { asOf?: string }): Promise<N
     ws, end: asOf, asof: asOf, r: bg.r, alpha: bg.alpha, a: bg.a, bb: bg.b, version: card.version, fitted: card.fittedAt.replace('Z', ''),
     cats: JSON.stringify(replenishment.map((x) => x.category)), days: JSON.stringify(replenishment.map((x) => x.median_days)),
   };
-  await app.state.transaction(async () => {
-    await app.db.run(`delete from customer_scores where workspace_id = $ws and model = 'next-purchase'`, { ws });
-    await app.db.run(
+  await app.warehouse.transaction(async () => {
+    await app.warehouse.run(`delete from customer_scores where workspace_id = $ws and model = 'next-purchase'`, { ws });
+    await app.warehouse.run(
       `insert into customer_scores (workspace_id, customer_id, model, score, value, label, version, fitted_at, scored_at, as_of)
        with h as (
          select customer_id, x, tx_days / 7 as tx, t_days / 7 as t from (${PER_CUSTOMER.duckdb}) c
@@ -74,7 +74,7 @@ export async function fitNextPurchase(app: App, o: { asOf?: string }): Promise<N
                        ('replenishment_due_days', due.due_in_days, due.category)) k(score, value, label)
        where k.value is not null`, params);
   });
-  const [r] = await app.db.all<{ n: number; p: number }>(
+  const [r] = await app.warehouse.all<{ n: number; p: number }>(
     `select count(*)::integer as n, avg(value) as p from customer_scores where workspace_id = $ws and model = 'next-purchase' and score = 'p_order_30d'`, { ws });
   return { model: 'next-purchase', version: card.version, asOf, bgnbd: bg, replenishment, customers: Number(r.n), meanPOrder30d: Number(r.p ?? 0), card };
 }

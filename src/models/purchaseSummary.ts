@@ -1,4 +1,4 @@
-import type { Database } from '../store/duckdb/database.ts';
+import type { Warehouse } from '../store/interfaces.ts';
 
 /**
  * The per-customer purchase-day summary (购买日汇总, table model_customer_summary) that the BG/NBD and Gamma-Gamma
@@ -58,7 +58,7 @@ export interface PurchaseSummaryState {
 type Stats = { through: string | null; n: number; fingerprint: string };
 type Mark = Stats & { last_day: string | null };
 
-export async function refreshPurchaseSummary(db: Database, ws: number, opts: { full?: boolean } = {}): Promise<PurchaseSummaryState> {
+export async function refreshPurchaseSummary(db: Warehouse, ws: number, opts: { full?: boolean } = {}): Promise<PurchaseSummaryState> {
   const t0 = performance.now();
   const [now] = await db.all<Stats>(STATS, { ws });
   const [mark] = await db.all<Mark>(WATERMARK, { ws });

@@ -23,7 +23,7 @@ export interface ClvScoring {
 const WEEKS_PER_MONTH = 365.25 / 12 / 7;
 
 async function needCard(app: App, model: string): Promise<ModelCard> {
-  const c = await latestCard(app.state, app.workspaceId, model);
+  const c = await latestCard(app.warehouse, app.workspaceId, model);
   if (!c) throw new UserError('model_not_fitted', `Model '${model}' has not been fitted yet: run 'siyu model fit ${model}'.`, `模型 '${model}' 尚未拟合，请先运行 'siyu model fit ${model}'。`, 404);
   return c;
 }
@@ -40,12 +40,12 @@ export async function scoreClv(app: App, o: { asOf?: string; horizonMonths: numb
   const gg = ggCard.parameters as unknown as GammaGammaParams;
   const asOf = await calibrationEnd(app, o.asOf);
   const ws = app.workspaceId;
-  const db = app.db;
+  const db = app.warehouse;
   const monthlyRate = Math.pow(1 + o.discountRate, 1 / 12) - 1;
   await db.run(`create or replace temp table model_histories as ${PER_CUSTOMER.duckdb}`, { ws, end: asOf });
   const histories = await db.all<{ x: number; tx_days: number; t_days: number }>('select distinct x, tx_days, t_days from model_histories');
   await db.run('create or replace temp table model_history_scores (x integer, tx_days integer, t_days integer, p_alive double, e30 double, eh double, discounted double)');
-  const appender = await db.connection.createAppender('model_history_scores', 'main', 'temp');
+  const appender = await db.appender('model_history_scores', { temp: true });
   for (const r of histories) {
     const h = { x: Number(r.x), tx: Number(r.tx_days) / 7, T: Number(r.t_days) / 7 };
     let prev = 0;
@@ -66,7 +66,7 @@ export async function scoreClv(app: App, o: { asOf?: string; horizonMonths: numb
   appender.closeSync();
   const fittedAt = bgCard.fittedAt.replace('Z', '');
   const params = { ws, p: gg.p, q: gg.q, g: gg.gamma, version: bgCard.version, fitted: fittedAt, asOf };
-  await app.state.transaction(async () => {
+  await app.warehouse.transaction(async () => {
     await db.run(`delete from customer_scores where workspace_id = $ws and model = 'clv'`, { ws });
     await db.run(
       `insert into customer_scores (workspace_id, customer_id, model, score, value, label, version, fitted_at, scored_at, as_of)

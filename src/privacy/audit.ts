@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Database } from '../store/duckdb/database.ts';
+import type { Warehouse } from '../store/interfaces.ts';
 
 export interface AuditEntry {
   actor: string;
@@ -46,12 +46,12 @@ function readHead(dbFile: string): { seq: number; hash: string } | null {
 const queues = new Map<string, Promise<unknown>>();
 
 /** Appends to the hash-chained audit log: each row's hash covers its content and the previous row's hash. */
-export async function audit(db: Database, e: AuditEntry): Promise<void> {
+export async function audit(db: Warehouse, e: AuditEntry): Promise<void> {
   const prior = queues.get(db.file) ?? Promise.resolve();
   const next = prior.catch(() => undefined).then(async () => {
     const head = await append(db, e);
     // Inside a caller's transaction the row may still roll back: the next top-level append records the head.
-    const nested = (db as unknown as { depth: number }).depth > 0;
+    const nested = db.inTransaction;
     if (!nested) writeHead(db.file, head);
   });
   queues.set(db.file, next);
@@ -62,7 +62,7 @@ export async function audit(db: Database, e: AuditEntry): Promise<void> {
   }
 }
 
-async function append(db: Database, e: AuditEntry): Promise<{ seq: number; hash: string }> {
+async function append(db: Warehouse, e: AuditEntry): Promise<{ seq: number; hash: string }> {
   return db.transaction(async () => {
     const last = await db.get<{ seq: number; hash: string }>('select seq, hash from audit_log order by seq desc limit 1');
     const seq = (last?.seq ?? 0) + 1;
@@ -87,7 +87,7 @@ export interface VerifyResult {
 }
 
 /** Recomputes the chain; names every altered row and every gap left by a deleted one. */
-export async function verifyAudit(db: Database): Promise<VerifyResult> {
+export async function verifyAudit(db: Warehouse): Promise<VerifyResult> {
   const rows = await db.all<{ seq: number; at: string; workspace_id: number | null; actor: string; action: string; target: string | null; detail: string | null; prev_hash: string; hash: string }>(
     `select seq, strftime(logged_at, '%Y-%m-%dT%H:%M:%S.%g') || 'Z' as at, workspace_id, actor, action, target, detail::varchar as detail, prev_hash, hash from audit_log order by seq`,
   );

@@ -16,17 +16,17 @@ import { MATRIX } from '../domain/privacy/roles.ts';
 
 export async function buildPia(app: App): Promise<Record<string, unknown>> {
   const ws = { ws: app.workspaceId };
-  const c = await app.db.get<Record<string, number>>(
+  const c = await app.warehouse.get<Record<string, number>>(
     `select count(*) filter (where status = 'active') as active, count(*) filter (where status = 'restricted') as restricted,
             count(*) filter (where name_cipher is not null) as with_name, count(*) filter (where birthday_cipher is not null) as with_birthday,
             count(*) filter (where customer_is_minor(is_minor, birth_year, birth_md) and status = 'active') as minors
      from customers where workspace_id = $ws`, ws);
-  const identifiers = await app.db.all<{ id_type: string; n: number }>('select id_type, count(*) as n from customer_identifiers where workspace_id = $ws group by 1 order by 1', ws);
+  const identifiers = await app.warehouse.all<{ id_type: string; n: number }>('select id_type, count(*) as n from customer_identifiers where workspace_id = $ws group by 1 order by 1', ws);
   const consents = await consentSummary(app);
-  const keys = await app.db.all<{ role: string; n: number }>('select role, count(*) as n from api_keys where revoked_at is null group by 1', {});
-  const users = await app.db.all<{ role: string; n: number }>('select role, count(*) as n from users where not disabled group by 1', {});
-  const dsr = await app.db.all<{ kind: string; status: string; n: number }>('select kind, status, count(*) as n from dsr_requests where workspace_id = $ws group by 1, 2 order by 1, 2', ws);
-  const audit = await verifyAudit(app.db);
+  const keys = await app.warehouse.all<{ role: string; n: number }>('select role, count(*) as n from api_keys where revoked_at is null group by 1', {});
+  const users = await app.warehouse.all<{ role: string; n: number }>('select role, count(*) as n from users where not disabled group by 1', {});
+  const dsr = await app.warehouse.all<{ kind: string; status: string; n: number }>('select kind, status, count(*) as n from dsr_requests where workspace_id = $ws group by 1, 2 order by 1, 2', ws);
+  const audit = await verifyAudit(app.warehouse);
   const num = (o: Record<string, unknown> | undefined, k: string) => Number(o?.[k] ?? 0);
   const shared = consents.find((x) => x.purpose === 'third_party')?.permitted ?? 0;
   const sensitive = consents.filter((x) => x.purpose.startsWith('sensitive_') && x.granted > 0);
@@ -38,8 +38,8 @@ export async function buildPia(app: App): Promise<Record<string, unknown>> {
       data_classes: {
         name: num(c, 'with_name'), birthday: num(c, 'with_birthday'),
         identifiers: Object.fromEntries(identifiers.map((i) => [i.id_type, Number(i.n)])),
-        behaviour_events: await app.db.scalar('select count(*) from events where workspace_id = $ws', ws),
-        orders: await app.db.scalar('select count(*) from orders where workspace_id = $ws', ws),
+        behaviour_events: await app.warehouse.scalar('select count(*) from events where workspace_id = $ws', ws),
+        orders: await app.warehouse.scalar('select count(*) from orders where workspace_id = $ws', ws),
       },
     },
     purposes_and_consent: consents,

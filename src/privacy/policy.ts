@@ -10,11 +10,11 @@ import type { App } from '../app/context.ts';
 import { canUse, recommendationMode, marketingPurpose, type Decision, type Purpose } from '../domain/privacy/consent.ts';
 import { assertPurpose, loadSubject } from './consentLedger.ts';
 
-type Db = Pick<App, 'db' | 'workspaceId'>;
+type Db = Pick<App, 'warehouse' | 'workspaceId'>;
 
 /** Today as the store sees it ('YYYY-MM-DD'), so single checks and the SQL macro agree on who is under 14. */
 export async function storeToday(app: Db): Promise<string> {
-  const r = await app.db.get<{ d: string }>(`select strftime(current_date, '%Y-%m-%d') as d`);
+  const r = await app.warehouse.get<{ d: string }>(`select strftime(current_date, '%Y-%m-%d') as d`);
   return r!.d;
 }
 
@@ -40,7 +40,7 @@ export function consentFilter(purpose: Purpose, column = 'customer_id'): { sql: 
 export async function filterPermitted(app: Db, purpose: Purpose, ids: number[]): Promise<{ allowed: number[]; excluded: number }> {
   assertPurpose(purpose);
   if (ids.length === 0) return { allowed: [], excluded: 0 };
-  const rows = await app.db.all<{ id: number }>(
+  const rows = await app.warehouse.all<{ id: number }>(
     `select unnest(string_split($ids, ','))::bigint as id intersect select customer_id from permitted_customers($ws, $p)`,
     { ids: ids.map((i) => String(Math.trunc(i))).join(','), ws: app.workspaceId, p: purpose },
   );

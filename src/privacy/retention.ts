@@ -13,14 +13,14 @@ export type RetentionPolicy = { data_class: string; keep_days: number | null; de
 
 export const DATA_CLASSES = ['raw_events', 'quarantine_files', 'logs', 'sessions', 'dsr_exports', 'dsr_requests'] as const;
 
-export async function retentionPolicies(app: Pick<App, 'db' | 'workspaceId'>): Promise<RetentionPolicy[]> {
-  return app.db.all<RetentionPolicy>('select data_class, keep_days, description from retention_policies where workspace_id = $ws order by data_class', { ws: app.workspaceId });
+export async function retentionPolicies(app: Pick<App, 'warehouse' | 'workspaceId'>): Promise<RetentionPolicy[]> {
+  return app.warehouse.all<RetentionPolicy>('select data_class, keep_days, description from retention_policies where workspace_id = $ws order by data_class', { ws: app.workspaceId });
 }
 
 export async function setRetention(app: App, dataClass: string, keepDays: number | null): Promise<void> {
   if (!(DATA_CLASSES as readonly string[]).includes(dataClass)) throw new UserError('bad_class', `Data class must be one of ${DATA_CLASSES.join(', ')}.`, `数据类别必须是 ${DATA_CLASSES.join('、')} 之一。`);
   if (keepDays !== null && (!Number.isInteger(keepDays) || keepDays < 0)) throw new UserError('bad_days', 'Days must be a whole number ≥ 0.', '天数必须是不小于 0 的整数。');
-  await app.db.run(
+  await app.warehouse.run(
     `insert into retention_policies (workspace_id, data_class, keep_days) values ($ws, $c, $d)
      on conflict (workspace_id, data_class) do update set keep_days = excluded.keep_days, updated_at = now()`,
     { ws: app.workspaceId, c: dataClass, d: keepDays },
@@ -77,8 +77,8 @@ export async function runRetention(app: App, opts: { dryRun?: boolean; now?: Dat
 async function purgeRows(app: App, p: RetentionPolicy, table: string, where: string, before: Date, dryRun?: boolean, hasWs = true): Promise<PurgeResult> {
   const w = hasWs ? `workspace_id = $ws and ${where}` : where;
   const params = hasWs ? { ws: app.workspaceId, before: ts(before) } : { before: ts(before) };
-  const n = await app.db.scalar(`select count(*) from ${table} where ${w}`, params);
-  if (n && !dryRun) await app.db.run(`delete from ${table} where ${w}`, params);
+  const n = await app.warehouse.scalar(`select count(*) from ${table} where ${w}`, params);
+  if (n && !dryRun) await app.warehouse.run(`delete from ${table} where ${w}`, params);
   return { data_class: p.data_class, keep_days: p.keep_days, purged: n, unit: 'rows' };
 }
 

@@ -21,15 +21,15 @@ export interface RotationResult {
 }
 
 /** Every `*_cipher` column in the store, from the catalogue (so other areas' tables are included). */
-export async function cipherColumns(app: Pick<App, 'db' | 'workspaceId'>): Promise<{ table: string; column: string }[]> {
+export async function cipherColumns(app: Pick<App, 'warehouse' | 'workspaceId'>): Promise<{ table: string; column: string }[]> {
   return (await baseTables(app)).flatMap((t) => t.columns.filter((c) => c.name.endsWith('_cipher') && /VARCHAR/i.test(c.type)).map((c) => ({ table: t.table, column: c.name })));
 }
 
 /** How many ciphertexts each key id encrypts. */
-export async function keyUsage(app: Pick<App, 'db' | 'workspaceId'>): Promise<Record<string, number>> {
+export async function keyUsage(app: Pick<App, 'warehouse' | 'workspaceId'>): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const { table, column } of await cipherColumns(app)) {
-    const rows = await app.db.all<{ k: string; n: number }>(`select split_part(${quoteIdent(column)}, ':', 1) as k, count(*) as n from ${quoteIdent(table)} where ${quoteIdent(column)} is not null group by 1`);
+    const rows = await app.warehouse.all<{ k: string; n: number }>(`select split_part(${quoteIdent(column)}, ':', 1) as k, count(*) as n from ${quoteIdent(table)} where ${quoteIdent(column)} is not null group by 1`);
     for (const r of rows) out[r.k] = (out[r.k] ?? 0) + Number(r.n);
   }
   return out;
@@ -52,7 +52,7 @@ export async function rotateKeys(app: App, opts: { batch?: number; keepOld?: boo
     let done = 0;
     let lastRowid = -1;
     for (;;) {
-      const rows = await app.db.all<{ rid: number; v: string }>(
+      const rows = await app.warehouse.all<{ rid: number; v: string }>(
         `select rowid as rid, ${col} as v from ${tab} where rowid > $after and ${col} is not null and not starts_with(${col}, $prefix) order by rowid limit $n`,
         { after: lastRowid, prefix: `${newKey}:`, n: batch },
       );
@@ -66,9 +66,9 @@ export async function rotateKeys(app: App, opts: { batch?: number; keepOld?: boo
           return [];
         }
       });
-      await app.db.transaction(async () => {
-        await app.db.run('create or replace temp table siyu_rekey (rid bigint, old varchar, v varchar)');
-        const ap = await app.db.appender('siyu_rekey');
+      await app.warehouse.transaction(async () => {
+        await app.warehouse.run('create or replace temp table siyu_rekey (rid bigint, old varchar, v varchar)');
+        const ap = await app.warehouse.appender('siyu_rekey');
         for (const x of values) {
           ap.appendBigInt(BigInt(x.rid));
           ap.appendVarchar(x.old);
@@ -77,8 +77,8 @@ export async function rotateKeys(app: App, opts: { batch?: number; keepOld?: boo
         }
         ap.closeSync();
         // only rows still holding the value we read: a concurrent write wins
-        await app.db.run(`update ${tab} set ${col} = r.v from siyu_rekey r where ${tab}.rowid = r.rid and ${tab}.${col} = r.old`);
-        await app.db.run('drop table siyu_rekey');
+        await app.warehouse.run(`update ${tab} set ${col} = r.v from siyu_rekey r where ${tab}.rowid = r.rid and ${tab}.${col} = r.old`);
+        await app.warehouse.run('drop table siyu_rekey');
       });
       done += values.length;
       total += values.length;

@@ -24,14 +24,14 @@ export const audienceTag = (key: string): string => `report:${key}`;
 export async function saveAudience(app: App, key: string, rule: Text, selectSql: string, params: Record<string, unknown>): Promise<number> {
   const tag = audienceTag(key);
   const ws = app.workspaceId;
-  await app.state.transaction(async () => {
-    await app.state.run(`delete from customer_tags where workspace_id = $ws and tag = $tag`, { ws, tag });
-    await app.state.run(`insert into customer_tags (workspace_id, customer_id, tag, source)
+  await app.warehouse.transaction(async () => {
+    await app.warehouse.run(`delete from customer_tags where workspace_id = $ws and tag = $tag`, { ws, tag });
+    await app.warehouse.run(`insert into customer_tags (workspace_id, customer_id, tag, source)
       select distinct $ws, customer_id, $tag, 'report' from (${selectSql}) a where customer_id is not null`, { ...params, ws, tag });
-    await app.state.run(`delete from tag_definitions where workspace_id = $ws and name = $tag`, { ws, tag });
-    await app.state.run(`insert into tag_definitions (workspace_id, name, kind, description) values ($ws, $tag, 'manual', $d)`, { ws, tag, d: `${rule.zh} / ${rule.en}` });
+    await app.warehouse.run(`delete from tag_definitions where workspace_id = $ws and name = $tag`, { ws, tag });
+    await app.warehouse.run(`insert into tag_definitions (workspace_id, name, kind, description) values ($ws, $tag, 'manual', $d)`, { ws, tag, d: `${rule.zh} / ${rule.en}` });
   });
-  const [r] = await app.state.all(`select count(*) as n from customer_tags where workspace_id = $ws and tag = $tag`, { ws, tag });
+  const [r] = await app.warehouse.all(`select count(*) as n from customer_tags where workspace_id = $ws and tag = $tag`, { ws, tag });
   return Number(r.n);
 }
 
@@ -40,7 +40,7 @@ export async function audienceReach(app: App, key: string): Promise<Recommendati
   const out: Recommendation['channels'] = [];
   for (const m of MARKETING_CHANNELS) {
     const f = consentFilter(m.purpose, 't.customer_id');
-    const [r] = await app.state.all(`select count(*) as n from customer_tags t where t.workspace_id = $ws and t.tag = $tag and ${f.sql}`,
+    const [r] = await app.warehouse.all(`select count(*) as n from customer_tags t where t.workspace_id = $ws and t.tag = $tag and ${f.sql}`,
       { ws: app.workspaceId, tag: audienceTag(key), ...f.params });
     if (Number(r.n) > 0) out.push({ channel: m.channel, reachable: Number(r.n) });
   }

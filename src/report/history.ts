@@ -61,8 +61,8 @@ export async function generateMonthly(app: App, month: string, opts: { pdf?: boo
     month, period_from: report.window.from, period_to: report.window.to, generated_at: new Date().toISOString(),
     files, findings: report.ranked.length, recommendations: report.recommendations.length,
   };
-  await app.state.run(`delete from report_history where workspace_id = $ws and month = $month`, { ws: app.workspaceId, month });
-  await app.state.run(`insert into report_history (workspace_id, month, period_from, period_to, generated_at, files, findings, recommendations)
+  await app.warehouse.run(`delete from report_history where workspace_id = $ws and month = $month`, { ws: app.workspaceId, month });
+  await app.warehouse.run(`insert into report_history (workspace_id, month, period_from, period_to, generated_at, files, findings, recommendations)
     values ($ws, $month, $from::date, $to::date, $at::timestamp, $files::json, $findings, $recs)`, {
     ws: app.workspaceId, month, from: row.period_from, to: row.period_to, at: row.generated_at.replace('T', ' ').replace('Z', ''),
     files: JSON.stringify(files), findings: row.findings, recs: row.recommendations,
@@ -72,7 +72,7 @@ export async function generateMonthly(app: App, month: string, opts: { pdf?: boo
 }
 
 export async function listReportHistory(app: App): Promise<HistoryRow[]> {
-  const rows = await app.state.all(`select month, period_from::varchar as period_from, period_to::varchar as period_to,
+  const rows = await app.warehouse.all(`select month, period_from::varchar as period_from, period_to::varchar as period_to,
       strftime(generated_at, '%Y-%m-%dT%H:%M:%SZ') as generated_at, files::varchar as files, findings, recommendations
     from report_history where workspace_id = $ws order by month desc`, { ws: app.workspaceId });
   return rows.map((r) => ({
@@ -85,7 +85,7 @@ export async function listReportHistory(app: App): Promise<HistoryRow[]> {
 export async function generateDueMonth(app: App): Promise<string | null> {
   const month = await latestCompleteMonth(app);
   if (!month) return null;
-  const done = await app.state.all(`select 1 from report_history where workspace_id = $ws and month = $month`, { ws: app.workspaceId, month });
+  const done = await app.warehouse.all(`select 1 from report_history where workspace_id = $ws and month = $month`, { ws: app.workspaceId, month });
   if (done.length) return null;
   await generateMonthly(app, month);
   return month;

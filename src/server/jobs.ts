@@ -26,7 +26,7 @@ export const DAILY_JOBS: { name: string; run(app: App): Promise<Record<string, u
   {
     name: 'clv-scores',
     async run(app) {
-      const orders = await app.db.scalar('select count(*) from orders where workspace_id = $ws and customer_id is not null', { ws: app.workspaceId });
+      const orders = await app.warehouse.scalar('select count(*) from orders where workspace_id = $ws and customer_id is not null', { ws: app.workspaceId });
       if (orders === 0) return { skipped: 'no orders' };
       const bg = await fitBgNbdModel(app, {});
       await fitGammaGammaModel(app, {});

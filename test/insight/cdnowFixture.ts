@@ -20,12 +20,12 @@ export async function loadElog(app: App, which: 'cdnow' | 'apparel'): Promise<vo
          from read_csv('${CDNOW}', header = false, skip = 1, delim = '|', quote = '', columns = {'line': 'varchar'})
          where trim(line) <> '')`
     : `select cust::varchar as cust, date::date as d, amt::decimal(18,2) as amt from read_csv('${APPAREL}', header = true)`;
-  await app.db.run(`create temp table elog as select row_number() over () as rn, * from (${src})`);
-  await app.db.run(`insert into customers (workspace_id, id, gender) select 1, row_number() over (order by cust), 'unknown' from (select distinct cust from elog)`);
-  await app.db.run(`create temp table cmap as select cust, row_number() over (order by cust) as id from (select distinct cust from elog)`);
-  await app.db.run(`insert into orders (workspace_id, order_id, customer_id, ordered_at, order_date, channel, gross_amount, source)
+  await app.warehouse.run(`create temp table elog as select row_number() over () as rn, * from (${src})`);
+  await app.warehouse.run(`insert into customers (workspace_id, id, gender) select 1, row_number() over (order by cust), 'unknown' from (select distinct cust from elog)`);
+  await app.warehouse.run(`create temp table cmap as select cust, row_number() over (order by cust) as id from (select distinct cust from elog)`);
+  await app.warehouse.run(`insert into orders (workspace_id, order_id, customer_id, ordered_at, order_date, channel, gross_amount, source)
     select 1, '${which}-' || rn, cmap.id, d::timestamp - interval 8 hour, d, 'ecommerce', amt, '${which}'
     from elog join cmap using (cust)`);
-  await app.db.run('drop table elog');
-  await app.db.run('drop table cmap');
+  await app.warehouse.run('drop table elog');
+  await app.warehouse.run('drop table cmap');
 }

@@ -56,7 +56,7 @@ test('given filters, only the matching orders and customers count', () => withSh
   assert.equal(both.orders, 4);
   const sh = await kpis(app, { from: '2024-02-01', to: '2024-02-29', city: '上海' });
   assert.deepEqual([sh.orders, sh.gmv, sh.customers, sh.repurchase_rate], [2, 100, 1, 1]);
-  await app.db.run(`insert into customer_tags (workspace_id, customer_id, tag, source) values (1, 2, '高价值', 'manual')`);
+  await app.warehouse.run(`insert into customer_tags (workspace_id, customer_id, tag, source) values (1, 2, '高价值', 'manual')`);
   const tagged = await kpis(app, { segment: '高价值' });
   assert.deepEqual([tagged.orders, tagged.gmv], [1, 200]);
   const all = await kpis(app);
@@ -85,7 +85,7 @@ test('given new orders after a query, the aggregates catch up incrementally', ()
   assert.equal((await refreshAggregates(app)).mode, 'incremental');
   const c = await cohorts(app);
   assert.deepEqual(c.cohorts[0].retention, [1, 1, 0.5]);
-  await app.db.run(`delete from orders where order_id = 'd1'`);
+  await app.warehouse.run(`delete from orders where order_id = 'd1'`);
   assert.equal((await refreshAggregates(app)).mode, 'full');
 }));
 
@@ -123,9 +123,9 @@ test('given a merge that moves orders between customers, the aggregates follow w
   assert.equal((await refreshAggregates(app)).mode, 'full');
   await new Promise((r) => setTimeout(r, 5));
   // What src/identity/merges.ts does: record the merge, move the merged customer's orders to the survivor.
-  await app.db.run(`insert into identity_merges (workspace_id, id, survivor_id, merged_id, rule) values (1, 1, 1, 2, 'phone')`);
-  await app.db.run(`update orders set customer_id = 1 where customer_id = 2`);
-  await app.db.run(`update customers set status = 'merged', merged_into = 1 where id = 2`);
+  await app.warehouse.run(`insert into identity_merges (workspace_id, id, survivor_id, merged_id, rule) values (1, 1, 1, 2, 'phone')`);
+  await app.warehouse.run(`update orders set customer_id = 1 where customer_id = 2`);
+  await app.warehouse.run(`update customers set status = 'merged', merged_into = 1 where id = 2`);
   assert.equal((await refreshAggregates(app)).mode, 'incremental');
   const k = await kpis(app);
   assert.deepEqual([k.customers, k.orders, k.repurchase_rate], [3, 8, 2 / 3]); // c1 (4 orders with c2's) and c3 repeat

@@ -14,7 +14,7 @@ const local = (d: string, h = 0) => `timestamp '${d} ${String(h).padStart(2, '0'
 /** The small shop with groups, a campaign with a holdout, sessions, content, guides and order lines. */
 async function richShop(app: App) {
   await smallShop(app);
-  const run = (sql: string) => app.db.run(sql);
+  const run = (sql: string) => app.warehouse.run(sql);
   await run(`insert into community_groups (workspace_id, group_id, name) values (1, 'G1', '山岚茶友群')`);
   await run(`insert into group_members (workspace_id, group_id, customer_id, joined_at) values
     (1, 'G1', 1, ${local('2024-01-06')}), (1, 'G1', 3, ${local('2024-03-01')}), (1, 'G1', 5, ${local('2024-02-02')})`);
@@ -114,7 +114,7 @@ test('channel attribution, guides and content credit the same February orders th
 }));
 
 test('portraits: one customer with masked identifiers only, and the population by dimension', () => withShop(async (app) => {
-  await app.db.run(`insert into customer_identifiers (workspace_id, id_type, id_hash, id_cipher, id_masked, customer_id) values (1, 'phone', 'h', 'k1:secret', '138****5678', 1)`);
+  await app.warehouse.run(`insert into customer_identifiers (workspace_id, id_type, id_hash, id_cipher, id_masked, customer_id) values (1, 'phone', 'h', 'k1:secret', '138****5678', 1)`);
   const p = await customerPortrait(app, 1);
   assert.deepEqual(p.identifiers, [{ type: 'phone', masked: '138****5678' }]);
   assert.doesNotMatch(JSON.stringify(p), /secret/);

@@ -12,7 +12,7 @@ export function havePandas(): boolean {
 
 /** Writes the store's orders (cancelled left out) as the peer's CSV: customer_id,order_date,amount. */
 export async function exportOrders(app: App, file: string): Promise<void> {
-  await app.db.run(`copy (select customer_id, order_date, gross_amount::double as amount from orders where workspace_id = 1 and status <> 'cancelled')
+  await app.warehouse.run(`copy (select customer_id, order_date, gross_amount::double as amount from orders where workspace_id = 1 and status <> 'cancelled')
     to '${file.replaceAll("'", "''")}' (header, delimiter ',')`);
 }
 

@@ -46,7 +46,7 @@ test('given the small shop, lifecycle stages per month end and the transition ma
   assert.equal(r.transitions.dormant.active, 1); // c1 came back in February
   assert.equal(r.transitions.active.dormant, 1); // c2 lapsed
   assert.equal(r.last_transitions.month_end, '2024-02-29');
-  await app.db.run(`insert into customer_scores (workspace_id, customer_id, model, score, value, version, fitted_at, scored_at)
+  await app.warehouse.run(`insert into customer_scores (workspace_id, customer_id, model, score, value, version, fitted_at, scored_at)
     values (1, 2, 'clv', 'p_alive', 0.9, 1, now(), now()), (1, 3, 'clv', 'p_alive', 0.3, 1, now(), now())`);
   const m = await lifecycle(app, { thresholds: { newDays: 10, activeDays: 20, dormantDays: 40 }, usePAlive: true });
   // c2 (55 days since its order) is alive by the model: active; c3 (P 0.3) is at risk: dormant

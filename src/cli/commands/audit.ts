@@ -12,7 +12,7 @@ export function registerAudit(program: Command, env: CommandEnv): void {
     .description('Recompute the hash chain; name every altered or deleted entry (exit 1 when broken) / 校验审计日志')
     .option('--json', 'machine-readable output')
     .action(async (o: { json?: boolean }) => {
-      const v = await env.withApp((app) => verifyAudit(app.db));
+      const v = await env.withApp((app) => verifyAudit(app.warehouse));
       emit(env.output, o.json, v, () => v.ok
         ? `audit log intact: ${v.entries} entries / 审计日志完整`
         : `AUDIT LOG BROKEN (${v.entries} entries):\n${v.problems.map((p) => `  seq ${p.seq}: ${describe(p.problem)}`).join('\n')}`);
@@ -28,7 +28,7 @@ export function registerAudit(program: Command, env: CommandEnv): void {
     .option('--limit <n>', 'how many', '50')
     .option('--json', 'machine-readable output')
     .action(async (o: { action?: string; limit: string; json?: boolean }) => {
-      const rows = await env.withApp((app) => app.db.all(
+      const rows = await env.withApp((app) => app.warehouse.all(
         `select seq, strftime(logged_at, '%Y-%m-%dT%H:%M:%SZ') as at, actor, action, target, detail::varchar as detail from audit_log
          where ($p is null or starts_with(action, $p)) order by seq desc limit $n`,
         { p: o.action ?? null, n: Math.max(1, Math.min(10000, Number(o.limit) || 50)) },

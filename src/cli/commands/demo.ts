@@ -39,7 +39,7 @@ export function registerDemo(program: Command, env: CommandEnv): void {
 
 async function runDemo(env: CommandEnv, o: { customers: number; seed: number; out: string; load: boolean; force: boolean }): Promise<{ gen: GenerateResult; load: LoadResult | null }> {
   if (o.load && !o.force) {
-    const existing = await env.withApp((app) => app.db.scalar(`select count(*) from customers where workspace_id = $ws`, { ws: app.workspaceId }));
+    const existing = await env.withApp((app) => app.warehouse.scalar(`select count(*) from customers where workspace_id = $ws`, { ws: app.workspaceId }));
     if (existing > 0) throw new UserError('store_not_empty', `The store already holds ${existing} customers; loading the demo brand would mix it with them. Use an empty SIYU_DATA_DIR, --no-load --out DIR, or --force.`, `数据库中已有 ${existing} 位客户，导入演示品牌会与之混在一起。请使用空的 SIYU_DATA_DIR、--no-load --out DIR，或 --force。`);
   }
   const bar = env.output.interactive ? new SingleBar({ format: '{task} {bar} {value}/{total}', stream: process.stderr, hideCursor: true }, Presets.shades_classic) : null;

@@ -103,7 +103,7 @@ export function registerImport(program: Command, env: CommandEnv): void {
     .option('--limit <n>', 'how many', '50')
     .option('--json', 'machine-readable output')
     .action(async (o: { limit: string; json?: boolean }) => {
-      const rows = await env.withApp((app) => app.db.all(`select id, survivor_id, merged_id, rule, source, merged_at, unmerged_at from identity_merges where workspace_id = $ws order by id desc limit $n`, { ws: app.workspaceId, n: Number(o.limit) || 50 }));
+      const rows = await env.withApp((app) => app.warehouse.all(`select id, survivor_id, merged_id, rule, source, merged_at, unmerged_at from identity_merges where workspace_id = $ws order by id desc limit $n`, { ws: app.workspaceId, n: Number(o.limit) || 50 }));
       emit(env.output, o.json, rows, () => rows.map((r) => `#${r.id} customer ${r.merged_id} → ${r.survivor_id} by ${r.rule}${r.source ? ` (${r.source})` : ''} at ${r.merged_at}${r.unmerged_at ? ` (undone ${r.unmerged_at})` : ''}`).join('\n') || 'no merges');
     });
   identity
@@ -112,7 +112,7 @@ export function registerImport(program: Command, env: CommandEnv): void {
     .option('--open', 'only those waiting for review')
     .option('--json', 'machine-readable output')
     .action(async (o: { open?: boolean; json?: boolean }) => {
-      const rows = await env.withApp((app) => app.db.all<ConflictRow>(
+      const rows = await env.withApp((app) => app.warehouse.all<ConflictRow>(
         `select c.id, c.rule, c.unique_type, c.link_type, i.id_masked as link_masked, c.customer_a, c.customer_b, c.source, c.detected_at, c.status
          from identity_conflicts c left join customer_identifiers i on i.workspace_id = c.workspace_id and i.id_type = c.link_type and i.namespace = c.link_namespace and i.id_hash = c.link_hash
          where c.workspace_id = $ws ${o.open ? `and c.status = 'open'` : ''} order by c.detected_at desc, c.id desc limit 500`,

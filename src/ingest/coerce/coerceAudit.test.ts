@@ -54,7 +54,7 @@ test('given a Shopify customers export whose city is not a known city, then the 
     writeFileSync(join(dir, 'customers_export.csv'), [header, ...rows].join('\n') + '\n');
     const s = await importFiles(app, { entity: 'customers', files: [join(dir, 'customers_export.csv')], map: 'shopify-customers' });
     assert.deepEqual([s.imported, s.rejected], [3, 0]);
-    assert.deepEqual(await app.db.all(`select province, city, city_tier from customers order by id`), [
+    assert.deepEqual(await app.warehouse.all(`select province, city, city_tier from customers order by id`), [
       { province: '广东省', city: 'Zhaoqing', city_tier: null },
       { province: '四川省', city: 'Mianyang', city_tier: null },
       { province: '陕西省', city: '西安市', city_tier: 'new1' },

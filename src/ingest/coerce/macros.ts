@@ -1,4 +1,4 @@
-import type { Database } from '../../store/duckdb/database.ts';
+import type { Warehouse } from '../../store/interfaces.ts';
 import { regionRows } from './regions.ts';
 
 /**
@@ -78,7 +78,7 @@ const MACROS = [
 ];
 
 /** Creates the macros and the region alias table on this connection (idempotent). */
-export async function installCoercions(db: Database): Promise<void> {
+export async function installCoercions(db: Warehouse): Promise<void> {
   for (const m of MACROS) await db.run(m);
   const have = await db.scalar(`select count(*) from duckdb_tables() where table_name = 'siyu_regions' and temporary`);
   if (have) return;

@@ -62,7 +62,7 @@ test('given a Taobao ExportOrderList in GBK with the status texts Taobao writes,
   ].map(wrap);
   const s = await importFiles(app, { entity: 'orders', files: [file('ExportOrderList202403091200.csv', iconv.encode(csv(TAOBAO_HEADER, rows, '\r\n'), 'gbk'))], map: 'taobao-orders' });
   assert.deepEqual([s.imported, s.rejected], [6, 0]);
-  assert.deepEqual(await app.db.all(`select order_id, status, gross_amount, ordered_at from orders order by order_id`), [
+  assert.deepEqual(await app.warehouse.all(`select order_id, status, gross_amount, ordered_at from orders order by order_id`), [
     { order_id: '1001', status: 'completed', gross_amount: 1234.5, ordered_at: '2024-03-05T06:03:00.000Z' },
     { order_id: '1002', status: 'cancelled', gross_amount: 0, ordered_at: '2024-03-06T02:00:00.000Z' },
     { order_id: '1003', status: 'paid', gross_amount: 88, ordered_at: '2024-03-07T01:15:00.000Z' },
@@ -83,7 +83,7 @@ test('given a Shopify orders export with expired and voided orders, then they ar
   ];
   const s = await importFiles(app, { entity: 'orders', files: [file('orders_export_1.csv', `\ufeff${csv(SHOPIFY_HEADER, rows)}`)], map: 'shopify-orders' });
   assert.deepEqual([s.imported, s.rejected, s.files[0].orderLines], [3, 0, 4]);
-  assert.deepEqual(await app.db.all(`select order_id, status, gross_amount, item_count, ordered_at, staff_code like 'staff:%' as pseudonymous from orders order by order_id`), [
+  assert.deepEqual(await app.warehouse.all(`select order_id, status, gross_amount, item_count, ordered_at, staff_code like 'staff:%' as pseudonymous from orders order by order_id`), [
     { order_id: '#1001', status: 'paid', gross_amount: 1130, item_count: 3, ordered_at: '2026-05-01T08:00:00.000Z', pseudonymous: true },
     { order_id: '#1002', status: 'cancelled', gross_amount: 50, item_count: 1, ordered_at: '2026-05-02T07:00:00.000Z', pseudonymous: null },
     { order_id: '#1003', status: 'cancelled', gross_amount: 20, item_count: 1, ordered_at: '2026-05-03T07:00:00.000Z', pseudonymous: null },
@@ -103,12 +103,12 @@ test('given a POS sales export (GBK, 销售/退货/作废 bills, guides by name)
   const s = await importFiles(app, { entity: 'orders', files: [f], map: 'pos-orders' });
   assert.deepEqual([s.imported, s.rejected, s.identity.customersCreated], [3, 1, 1]);
   assert.deepEqual(s.files[0].reasons, { 'ordered_at: not a date/time': 1, 'gross_amount: not an amount': 1 });
-  assert.deepEqual(await app.db.all(`select order_id, ordered_at, order_date::varchar as day, channel, store_code, status, gross_amount, discount_amount, item_count, customer_id is not null as known, source from orders order by order_id`), [
+  assert.deepEqual(await app.warehouse.all(`select order_id, ordered_at, order_date::varchar as day, channel, store_code, status, gross_amount, discount_amount, item_count, customer_id is not null as known, source from orders order by order_id`), [
     { order_id: 'X001', ordered_at: '2024-03-05T06:03:00.000Z', day: '2024-03-05', channel: 'pos', store_code: 'S01', status: 'completed', gross_amount: 1224.5, discount_amount: 20, item_count: 2, known: true, source: 'pos' },
     { order_id: 'X002', ordered_at: '2024-03-05T16:00:00.000Z', day: '2024-03-06', channel: 'pos', store_code: 'S01', status: 'refunded', gross_amount: -88, discount_amount: 0, item_count: 1, known: true, source: 'pos' },
     { order_id: 'X003', ordered_at: '2024-03-05T04:00:00.000Z', day: '2024-03-05', channel: 'pos', store_code: 'S02', status: 'cancelled', gross_amount: 50, discount_amount: 0, item_count: 1, known: false, source: 'pos' },
   ]);
-  const staff = await app.db.all<{ staff_code: string }>(`select staff_code from orders order by order_id`);
+  const staff = await app.warehouse.all<{ staff_code: string }>(`select staff_code from orders order by order_id`);
   assert.match(staff[0].staff_code, /^staff:[0-9a-f]{12}$/, 'the guide named by name gets a pseudonymous code');
   assert.deepEqual(staff.slice(1).map((r) => r.staff_code), ['C01', 'C02'], 'without a guide, the cashier');
   const again = await importFiles(app, { entity: 'orders', files: [f], map: 'pos-orders' });
@@ -116,7 +116,7 @@ test('given a POS sales export (GBK, 销售/退货/作废 bills, guides by name)
   // Date and time in two columns: the day is kept (not every row rejected for a time without a date).
   const split = await importFiles(app, { entity: 'orders', files: [file('流水.csv', '小票号,销售日期,销售时间,实收金额\nY001,2024-03-07,14:03,10.00\n')], map: 'pos-orders' });
   assert.deepEqual([split.imported, split.rejected], [1, 0]);
-  assert.deepEqual(await app.db.get(`select ordered_at from orders where order_id = 'Y001'`), { ordered_at: '2024-03-06T16:00:00.000Z' });
+  assert.deepEqual(await app.warehouse.get(`select ordered_at from orders where order_id = 'Y001'`), { ordered_at: '2024-03-06T16:00:00.000Z' });
 }));
 
 const YOUZAN_LINES_HEADER = '订单号,外部订单号,订单商品状态,交易成功时间,商品名称,商品类型,商品目录,商品规格,规格编码,商品编码,商品单价,商品优惠方式,商品优惠后价格,商品数量,商品金额小计,店铺优惠（分摊）,商品实际成交金额,商品抵用积分数,商品留言,收货人/提货人,收货人手机号/提货人手机号,收货人省份,收货人城市,收货人地区,详细收货地址/提货地址,买家备注,商品发货状态,商品发货方式,商品发货物流公司,商品发货物流单号,发货员工,商品发货时间,商品退款状态,商品已退款金额,商家订单备注,周期购信息';
@@ -130,7 +130,7 @@ test('given a Youzan 商品维度 export (one row per item), when imported as or
   const f = file('youzan-items.csv', csv(YOUZAN_LINES_HEADER, rows));
   const s = await importFiles(app, { entity: 'order_lines', files: [f], map: 'youzan-order-lines' });
   assert.deepEqual([s.imported, s.rejected], [3, 0]);
-  assert.deepEqual(await app.db.all(`select order_id, line_no, sku, quantity, unit_price, amount, refund_amount from order_lines order by order_id, line_no`), [
+  assert.deepEqual(await app.warehouse.all(`select order_id, line_no, sku, quantity, unit_price, amount, refund_amount from order_lines order by order_id, line_no`), [
     { order_id: 'E001', line_no: 1, sku: 'HD-001-M', quantity: 2, unit_price: 600, amount: 1190, refund_amount: 0 },
     { order_id: 'E001', line_no: 2, sku: 'CAP-01', quantity: 1, unit_price: 44.5, amount: 44.5, refund_amount: 44.5 },
     { order_id: 'E002', line_no: 1, sku: '袜子', quantity: 3, unit_price: 66.67, amount: 200, refund_amount: 50 },
@@ -151,7 +151,7 @@ test('given staff imported with their WeCom accounts, when a WeCom 客户列表 
   await wb.xlsx.writeFile(join(dir, 'wecom.xlsx'));
   const s = await importFiles(app, { entity: 'contacts', files: [join(dir, 'wecom.xlsx')], map: 'wecom-contacts' });
   assert.deepEqual([s.imported, s.rejected], [4, 0]);
-  assert.deepEqual((await app.db.all<{ staff_code: string }>(`select staff_code from contact_ownership order by added_at`)).map((r) => r.staff_code), ['G01', 'G02', 'xindaogou', 'G01']);
+  assert.deepEqual((await app.warehouse.all<{ staff_code: string }>(`select staff_code from contact_ownership order by added_at`)).map((r) => r.staff_code), ['G01', 'G02', 'xindaogou', 'G01']);
 }));
 
 test('given a mapping file with a bad date format, then a one-line user error names the column (not an internal error)', () => withStore(async ({ app, file }) => {
@@ -162,7 +162,7 @@ test('given a mapping file with a bad date format, then a one-line user error na
   assert.match(e.message, /formats\.ordered_at/);
   assert.match(e.message, /%q/);
   assert.doesNotMatch(e.message, /\n/);
-  assert.equal(await app.db.scalar(`select count(*) from orders`), 0);
+  assert.equal(await app.warehouse.scalar(`select count(*) from orders`), 0);
 }));
 
 test('given a mapping file naming a column the entity does not have in values, formats, lines or traits, then it is refused by name instead of silently ignored', async () => {
@@ -214,7 +214,7 @@ test('given a mapping file saved by Windows Notepad (UTF-8 with BOM, or ANSI = G
     const s = await importFiles(app, { entity: 'orders', files: [data], map: m });
     assert.deepEqual([s.imported, s.rejected], [1, 0], m);
   }
-  assert.deepEqual(await app.db.all(`select order_id, gross_amount, channel from orders order by order_id`), [0, 1, 2].map((i) => ({ order_id: `X${i}`, gross_amount: 10.5, channel: 'pos' })));
+  assert.deepEqual(await app.warehouse.all(`select order_id, gross_amount, channel from orders order by order_id`), [0, 1, 2].map((i) => ({ order_id: `X${i}`, gross_amount: 10.5, channel: 'pos' })));
 }));
 
 test('given a preset for another entity, then the error names the presets that fit this entity', () => {
@@ -227,7 +227,7 @@ test('given the example POS mapping file in docs/examples (date and time in two 
   const o = { entity: 'orders' as const, files: [join(examples, 'pos-sales.csv')], map: join(examples, 'pos-sales-mapping.json') };
   const s = await importFiles(app, o);
   assert.deepEqual([s.imported, s.rejected, s.identity.customersCreated], [4, 0, 2]);
-  assert.deepEqual(await app.db.all(`select order_id, ordered_at, channel, store_code, staff_code, status, gross_amount, discount_amount, item_count, customer_id is not null as known, source from orders order by order_id`), [
+  assert.deepEqual(await app.warehouse.all(`select order_id, ordered_at, channel, store_code, staff_code, status, gross_amount, discount_amount, item_count, customer_id is not null as known, source from orders order by order_id`), [
     { order_id: '0001-20240305-001', ordered_at: '2024-03-05T06:03:00.000Z', channel: 'pos', store_code: 'S01', staff_code: 'G01', status: 'completed', gross_amount: 1234.5, discount_amount: 20, item_count: 2, known: true, source: 'pos-sales' },
     { order_id: '0001-20240305-002', ordered_at: '2024-03-05T11:30:00.000Z', channel: 'mini_program', store_code: 'S01', staff_code: 'C01', status: 'completed', gross_amount: 88, discount_amount: 0, item_count: 1, known: true, source: 'pos-sales' },
     { order_id: '0001-20240306-001', ordered_at: '2024-03-06T02:15:00.000Z', channel: 'pos', store_code: 'S01', staff_code: 'G01', status: 'refunded', gross_amount: -88, discount_amount: 0, item_count: 1, known: true, source: 'pos-sales' },
@@ -261,7 +261,7 @@ test('given customers with and without tags, when the file is imported again and
   assert.deepEqual([again.imported, again.unchanged], [0, 2], 'a re-import changes nothing');
   const later = file('youzan-customers-2.csv', csv(YOUZAN_CUSTOMERS_HEADER, [{ ...rows[0], 标签: '' }]));
   await importFiles(app, { entity: 'customers', files: [later], map: 'youzan-customers' });
-  assert.deepEqual((await app.db.all<{ t: string | null }>(`select traits::varchar as t from customers order by id`)).map((r) => r.t), ['{"tags":["高价值","复购"]}', null]);
+  assert.deepEqual((await app.warehouse.all<{ t: string | null }>(`select traits::varchar as t from customers order by id`)).map((r) => r.t), ['{"tags":["高价值","复购"]}', null]);
   // The same through `traits` (Shopify's Accepts SMS Marketing left empty): a re-import changes nothing.
   const shopify = file('customers_export.csv', "Customer ID,First Name,Last Name,Email,Accepts Email Marketing,Accepts SMS Marketing,Total Spent,Total Orders,Tags\n'7001,Ann,Lee,ann@example.com,yes,,0.00,0,\n");
   await importFiles(app, { entity: 'customers', files: [shopify], map: 'shopify-customers' });
@@ -281,7 +281,7 @@ test('given a mapping file whose template names a header the file does not have,
   const e = await userErrorOf(importFiles(app, { entity: 'orders', files: [data], map }));
   assert.equal(e.code, 'mapping_headers');
   assert.match(e.message, /单据编号/);
-  assert.equal(await app.db.scalar(`select count(*) from orders`), 0);
+  assert.equal(await app.warehouse.scalar(`select count(*) from orders`), 0);
 }));
 
 /**
@@ -300,5 +300,5 @@ test('given a Taobao report with masked buyer nicks (张**, t**1), then a masked
   ];
   const s = await importFiles(app, { entity: 'orders', files: [file('ExportOrderList.csv', iconv.encode(csv(TAOBAO_HEADER, rows, '\r\n'), 'gbk'))], map: 'taobao-orders' });
   assert.deepEqual([s.imported, s.identity.customersCreated, s.identity.maskedIdentifiers], [4, 0, 2]);
-  assert.equal(await app.db.scalar(`select count(*) from orders where customer_id is not null`), 0);
+  assert.equal(await app.warehouse.scalar(`select count(*) from orders where customer_id is not null`), 0);
 }));

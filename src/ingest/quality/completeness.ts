@@ -1,4 +1,4 @@
-import type { StateStore } from '../../store/interfaces.ts';
+import type { Warehouse } from '../../store/interfaces.ts';
 import { sqlFor } from '../../store/interfaces.ts';
 import { ID_TYPES } from '../../domain/privacy/normalize.ts';
 
@@ -28,7 +28,7 @@ const ORDERS = {
  * Completeness (完整度) per field: the share of active customers with each attribute and each identifier type
  * (every type, 0 when none holds it), and the share of orders with a customer, channel, store, guide, item count, coupon.
  */
-export async function completeness(s: StateStore, ws: number): Promise<{ customers: Record<string, number>; orders: Record<string, number> }> {
+export async function completeness(s: Warehouse, ws: number): Promise<{ customers: Record<string, number>; orders: Record<string, number> }> {
   const [c] = await s.all(sqlFor(s.dialect, SQL, 'completeness'), { ws });
   const held = new Map((await s.all(sqlFor(s.dialect, IDENTIFIERS, 'completenessIdentifiers'), { ws })).map((r) => [String(r.id_type), Number(r.n)]));
   const [o] = await s.all(sqlFor(s.dialect, ORDERS, 'completenessOrders'), { ws });

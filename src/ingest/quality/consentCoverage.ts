@@ -1,4 +1,4 @@
-import type { StateStore } from '../../store/interfaces.ts';
+import type { Warehouse } from '../../store/interfaces.ts';
 import { sqlFor } from '../../store/interfaces.ts';
 
 const SQL = {
@@ -11,7 +11,7 @@ const SQL = {
 };
 
 /** Consent coverage (同意覆盖率): per purpose, the share of active customers with a grant in force, and withdrawals. */
-export async function consentCoverage(s: StateStore, ws: number) {
+export async function consentCoverage(s: Warehouse, ws: number) {
   const rows = await s.all(sqlFor(s.dialect, SQL, 'consentCoverage'), { ws });
   const customers = rows.length ? Number(rows[0].customers) : 0;
   return Object.fromEntries(rows.map((r) => [String(r.purpose), { granted: Number(r.granted), withdrawn: Number(r.withdrawn), coverage: customers ? Math.round((Number(r.granted) / customers) * 10000) / 10000 : 0 }]));

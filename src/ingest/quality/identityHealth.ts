@@ -1,4 +1,4 @@
-import type { StateStore } from '../../store/interfaces.ts';
+import type { Warehouse } from '../../store/interfaces.ts';
 import { sqlFor } from '../../store/interfaces.ts';
 
 const SQL = {
@@ -21,7 +21,7 @@ const SQL = {
  * identifier type, the values an active customer holds beyond its first (two member numbers found to be one person,
  * in one file or by a merge).
  */
-export async function identityHealth(s: StateStore, ws: number) {
+export async function identityHealth(s: Warehouse, ws: number) {
   const [r] = await s.all(sqlFor(s.dialect, SQL, 'identityHealth'), { ws });
   const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
   const folded = json(r.folded) as Record<string, unknown>;

@@ -12,12 +12,12 @@ export async function qualityReport(app: App) {
   const ws = app.workspaceId;
   return {
     generatedAt: new Date().toISOString(),
-    completeness: await completeness(app.state, ws),
-    invalid: await invalidValues(app.state, ws),
-    duplicates: await identityHealth(app.state, ws),
+    completeness: await completeness(app.warehouse, ws),
+    invalid: await invalidValues(app.warehouse, ws),
+    duplicates: await identityHealth(app.warehouse, ws),
     orphans: await orphans(app.warehouse, ws),
     orderStatuses: await orderStatuses(app.warehouse, ws),
-    consent: await consentCoverage(app.state, ws),
+    consent: await consentCoverage(app.warehouse, ws),
     freshness: await freshness(app.warehouse, ws),
   };
 }

@@ -1,4 +1,4 @@
-import type { StateStore } from '../../store/interfaces.ts';
+import type { Warehouse } from '../../store/interfaces.ts';
 import { sqlFor } from '../../store/interfaces.ts';
 
 const SQL = {
@@ -23,7 +23,7 @@ const SQL = {
  * counts once, by its latest run (importing a file again does not double its rejections) — a file by its path, an
  * HTTP upload by its name; dry runs do not count.
  */
-export async function invalidValues(s: StateStore, ws: number) {
+export async function invalidValues(s: Warehouse, ws: number) {
   const [r] = await s.all(sqlFor(s.dialect, SQL, 'invalidValues'), { ws });
   const j = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v ?? {});
   return { importRuns: Number(r.runs), rowsRead: Number(r.rows), rowsRejected: Number(r.rejected), byReason: j(r.reasons), invalidIdentifiers: j(r.invalid_identifiers), maskedIdentifiers: Number(r.masked_identifiers) };

@@ -1,7 +1,8 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { isOutOfMemory, type Database } from '../../store/duckdb/database.ts';
+import type { Warehouse } from '../../store/interfaces.ts';
+import { isOutOfMemory } from '../../store/errors.ts';
 import { UserError } from '../../errors.ts';
 import { sampleText, detectDelimiter, findHeader, widestRow } from './header.ts';
 import { textFacts, scanLines, rowLikeLines, unterminatedLastLine, normaliseLineEnds, type LineScan } from './lines.ts';
@@ -42,7 +43,7 @@ interface Part {
  * empty are skipped; a last line cut short (fewer fields than the header, no final line break) is rejected. `_line`
  * is the line as spreadsheets count it (a line break inside quotes does not start one).
  */
-export async function stageCsv(db: Database, prefix: string, src: CsvSource): Promise<{ table: string; headers: string[]; rows: number; structural: Structural[] }> {
+export async function stageCsv(db: Warehouse, prefix: string, src: CsvSource): Promise<{ table: string; headers: string[]; rows: number; structural: Structural[] }> {
   const sample = sampleText(src.path);
   if (!sample.trim()) throw new UserError('file_empty', `${src.shown} has no rows.`, `${src.shown} 没有数据行。`);
   const delimiter = src.delimiter ?? detectDelimiter(sample);
@@ -103,7 +104,7 @@ export async function stageCsv(db: Database, prefix: string, src: CsvSource): Pr
  * That record is rejected and the reader picks up again on the line after its first (`resumeAt`). A value with line
  * breaks written on purpose (an address, a note) is none of these. Lines are the part's own.
  */
-async function resumePoint(db: Database, raw: string, file: string, delimiter: string, width: number, rejects: ReaderReject[], scan: LineScan | null, offset: number): Promise<{ line: number; resumeAt: number | null } | null> {
+async function resumePoint(db: Warehouse, raw: string, file: string, delimiter: string, width: number, rejects: ReaderReject[], scan: LineScan | null, offset: number): Promise<{ line: number; resumeAt: number | null } | null> {
   const skipped = [...new Set([...rejects.map((r) => r.line), ...(scan?.blank ?? [])])].filter((l) => l > offset).sort((a, b) => a - b);
   const quoteBroken = new Set(rejects.filter((r) => r.error_type === 'UNQUOTED VALUE').map((r) => r.line));
   if (scan?.openAtEnd) quoteBroken.add(scan.openAtEnd.line);
@@ -124,7 +125,7 @@ async function resumePoint(db: Database, raw: string, file: string, delimiter: s
  * files of three columns or more). One such line could be an address written over two lines with commas in it; two
  * are rows.
  */
-async function swallowingRow(db: Database, raw: string, width: number, delimiter: string, offset: number, skipped: number[]): Promise<number | null> {
+async function swallowingRow(db: Warehouse, raw: string, width: number, delimiter: string, offset: number, skipped: number[]): Promise<number | null> {
   if (width < 3) return null;
   const re = `\\n(?:[^\\n]*${delimiter.replace(/[|\\]/g, '\\$&')}){${width - 1}}`;
   const cols = Array.from({ length: width }, (_, i) => `(contains(c${i + 1}, chr(10)) and len(regexp_extract_all(c${i + 1}, $re)) >= 2)`);
@@ -134,7 +135,7 @@ async function swallowingRow(db: Database, raw: string, width: number, delimiter
 
 const MIXED_LINE_ENDS = Symbol('mixed line ends');
 
-async function readPart(db: Database, raw: string, prefix: string, n: number, path: string, o: { cols: string; delimiter: string; header: boolean; skip: number; shown: string }): Promise<{ rejects: ReaderReject[]; sequential: boolean } | typeof MIXED_LINE_ENDS> {
+async function readPart(db: Warehouse, raw: string, prefix: string, n: number, path: string, o: { cols: string; delimiter: string; header: boolean; skip: number; shown: string }): Promise<{ rejects: ReaderReject[]; sequential: boolean } | typeof MIXED_LINE_ENDS> {
   const rj = `${prefix}_rd_rj${n}`, rs = `${prefix}_rd_rs${n}`;
   // The rows' numbers are their positions in the table (rowid, in file order: the table keeps the reader's order), not
   // a row_number() window, which made the parallel reader's output pass through one thread. Positions count from 0
@@ -174,7 +175,7 @@ async function readPart(db: Database, raw: string, prefix: string, n: number, pa
 }
 
 /** A file that does not end with a line break and whose last line has fewer fields than the header was cut short: that row is rejected. */
-async function rejectCutLastRow(db: Database, part: Part, path: string, delimiter: string, headers: string[], fromFile: boolean): Promise<Structural | null> {
+async function rejectCutLastRow(db: Warehouse, part: Part, path: string, delimiter: string, headers: string[], fromFile: boolean): Promise<Structural | null> {
   const last = unterminatedLastLine(path, delimiter);
   if (!last || last.empty) return null;
   // A trailing empty header cell (Youzan) is not a field the rows must have.
@@ -191,7 +192,7 @@ async function rejectCutLastRow(db: Database, part: Part, path: string, delimite
 }
 
 /** The parts' rows as one table (or, for a plain file, a view over its only part), numbered in file order. */
-async function assemble(db: Database, table: string, prefix: string, parts: Part[], width: number): Promise<void> {
+async function assemble(db: Warehouse, table: string, prefix: string, parts: Part[], width: number): Promise<void> {
   const notEmpty = `coalesce(${Array.from({ length: width }, (_, i) => `c${i + 1}`).join(', ')}) is not null`;
   const only = parts.length === 1 ? parts[0] : null;
   if (only && !only.skipped.length) {
@@ -211,7 +212,7 @@ async function assemble(db: Database, table: string, prefix: string, parts: Part
 }
 
 /** A part's rows: the view numbering them and the reader's table under it. */
-async function dropRaw(db: Database, raw: string): Promise<void> {
+async function dropRaw(db: Warehouse, raw: string): Promise<void> {
   await db.run(`drop view if exists ${raw}`);
   await db.run(`drop table if exists ${raw}_t`);
 }

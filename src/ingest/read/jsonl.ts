@@ -1,4 +1,4 @@
-import type { Database } from '../../store/duckdb/database.ts';
+import type { Warehouse } from '../../store/interfaces.ts';
 import { UserError } from '../../errors.ts';
 import { readBytes } from './bytes.ts';
 import { hasInnerBlankLine, blankLines } from './lines.ts';
@@ -10,7 +10,7 @@ import type { Structural } from './reasons.ts';
  * opens with `[`, one JSON array of objects (its `_line` is the element's number). A line that is not valid JSON or
  * not an object is rejected with its line number; the others are read. `path` is UTF-8 without a BOM.
  */
-export async function stageJsonl(db: Database, prefix: string, path: string, shown: string): Promise<{ table: string; headers: string[]; rows: number; structural: Structural[] }> {
+export async function stageJsonl(db: Warehouse, prefix: string, path: string, shown: string): Promise<{ table: string; headers: string[]; rows: number; structural: Structural[] }> {
   const array = readBytes(path, 4096).toString('utf8').trimStart().startsWith('[');
   const objects = `${prefix}_rd_json`;
   try {

@@ -1,4 +1,5 @@
-import { isOutOfMemory, type Database } from '../../store/duckdb/database.ts';
+import type { Warehouse } from '../../store/interfaces.ts';
+import { isOutOfMemory } from '../../store/errors.ts';
 import { UserError } from '../../errors.ts';
 
 /**
@@ -16,7 +17,7 @@ function asText(type: string, i: number): string {
   return `${c}::varchar`;
 }
 
-export async function stageParquet(db: Database, prefix: string, path: string, shown: string): Promise<{ table: string; headers: string[]; rows: number }> {
+export async function stageParquet(db: Warehouse, prefix: string, path: string, shown: string): Promise<{ table: string; headers: string[]; rows: number }> {
   let desc: { column_name: string; column_type: string }[];
   try {
     desc = await db.all(`select column_name, column_type from (describe select * from read_parquet($path))`, { path });

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import type { Database } from '../../store/duckdb/database.ts';
+import type { Warehouse } from '../../store/interfaces.ts';
 import type { Encoding, FileFormat } from '../types.ts';
 import { UserError } from '../../errors.ts';
 import { dropTemp } from '../../identity/temp.ts';
@@ -60,7 +60,7 @@ export function formatOf(path: string, given?: FileFormat, magic: Magic = null):
   return 'csv';
 }
 
-export async function stageFile(db: Database, prefix: string, path: string, o: StageOptions): Promise<StagedFile> {
+export async function stageFile(db: Warehouse, prefix: string, path: string, o: StageOptions): Promise<StagedFile> {
   if (statSync(path).size === 0) throw new UserError('file_empty', `${path} is empty.`, `${path} 是空文件。`);
   let file = path;
   let magic = magicOf(file);
@@ -93,7 +93,7 @@ export async function stageFile(db: Database, prefix: string, path: string, o: S
   return { ...staged, format, encoding };
 }
 
-export async function dropStaged(db: Database, prefix: string): Promise<void> {
+export async function dropStaged(db: Warehouse, prefix: string): Promise<void> {
   const kind = await db.get<{ t: string }>(`select table_type as t from information_schema.tables where table_name = $n`, { n: `${prefix}_stage` });
   if (kind) await db.run(kind.t === 'VIEW' ? `drop view ${prefix}_stage` : `drop table ${prefix}_stage`);
   await dropTemp(db, `${prefix}_rd`);

@@ -10,7 +10,7 @@ import { cols, GOOD, type WriteResult } from './sql.ts';
  * customer; the database sees ciphertext and a masked name only.
  */
 export async function writeCustomers(app: App, p: string, present: Set<string>): Promise<WriteResult> {
-  const db = app.db;
+  const db = app.warehouse;
   const c = cols(present);
   const latest = (expr: string, as: string) => `arg_max(${expr}, r._row) filter (where ${expr} is not null) as ${as}`;
   const attrs: [string, string][] = [
@@ -132,7 +132,7 @@ function traitsExpr(tags: boolean, traits: boolean): string {
 
 /** Staff: upsert by code; the name encrypted and masked, the WeCom userid kept only as a keyed hash. */
 export async function writeStaff(app: App, p: string, present: Set<string>): Promise<WriteResult> {
-  const db = app.db;
+  const db = app.warehouse;
   const c = cols(present);
   await db.run(`create temp table ${p}_st as select (row_number() over ())::bigint as k, r.code, ${c.raw('name')} as name, ${c.raw('wecom_userid')} as wecom_userid from ${p}_rows r where ${GOOD} qualify row_number() over (partition by r.code order by r._row desc) = 1`);
   const n = await db.scalar(`select count(*) from ${p}_st`);

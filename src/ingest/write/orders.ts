@@ -12,11 +12,11 @@ export async function writeOrders(app: App, p: string, present: Set<string>, lin
   const itemCount = c.has('item_count') ? c.typed('item_count') : lines && linePresent.has('quantity') ? `(sum(r.t_line_quantity) over (partition by r.order_id))::integer` : 'null';
   // Orders whose id repeats in the file (grain `line`, or a duplicated row) keep their first row; a file without
   // repeats skips that window (a sort of the whole file).
-  const orders = await app.db.scalar(`select count(distinct order_id) from ${p}_rows r where ${GOOD}`);
-  const good = await app.db.scalar(`select count(*) from ${p}_rows r where ${GOOD}`);
+  const orders = await app.warehouse.scalar(`select count(distinct order_id) from ${p}_rows r where ${GOOD}`);
+  const good = await app.warehouse.scalar(`select count(*) from ${p}_rows r where ${GOOD}`);
   const firstRow = orders === good ? '' : 'qualify row_number() over (partition by r.order_id order by r._row) = 1';
   const imported = await changedJoiningCustomers(
-    app.db,
+    app.warehouse,
     `insert into orders (workspace_id, order_id, customer_id, ordered_at, order_date, channel, store_code, staff_code, coupon_code, campaign_id,
                          status, gross_amount, discount_amount, refund_amount, item_count, source)
      select $ws, r.order_id, rc.customer_id, r.t_ordered_at, r.d_ordered_at, ${c.raw('channel')}, ${c.raw('store_code')}, ${c.raw('staff_code')},
@@ -31,7 +31,7 @@ export async function writeOrders(app: App, p: string, present: Set<string>, lin
   if (lines) {
     const l = cols(new Set([...linePresent].map((x) => `line_${x}`)));
     orderLines = await changed(
-      app.db,
+      app.warehouse,
       `insert into order_lines (workspace_id, order_id, line_no, sku, quantity, unit_price, amount, refund_amount)
        select * from (
          select $ws as ws, r.order_id, row_number() over (partition by r.order_id order by r._row) as line_no, ${l.raw('line_sku')},
@@ -52,7 +52,7 @@ export async function writeOrderLines(app: App, p: string, present: Set<string>)
   // window cannot appear inside another window's partition).
   const lineNo = c.has('line_no') ? 'r.t_line_no' : 'row_number() over (partition by r.order_id order by r._row)';
   const imported = await changed(
-    app.db,
+    app.warehouse,
     `insert into order_lines (workspace_id, order_id, line_no, sku, quantity, unit_price, amount, refund_amount)
      select ws, order_id, line_no, sku, quantity, unit_price, amount, refund_amount from (
        select *, row_number() over (partition by order_id, line_no order by _row) as _first from (
@@ -63,6 +63,6 @@ export async function writeOrderLines(app: App, p: string, present: Set<string>)
      where _first = 1`,
     { ws: app.workspaceId },
   );
-  const good = await app.db.scalar(`select count(*) from ${p}_rows r where ${GOOD}`);
+  const good = await app.warehouse.scalar(`select count(*) from ${p}_rows r where ${GOOD}`);
   return { imported, unchanged: good - imported };
 }

@@ -44,16 +44,16 @@ export async function writeReference(app: App, p: string, entity: Entity, presen
   const nonKey = columns.filter(([k]) => !spec.key.includes(k));
   const partition = spec.key.map((k) => columns.find(([x]) => x === k)![1]).join(', ');
   const ws = app.workspaceId;
-  const before = await app.db.scalar(`select count(*) from ${spec.table} where workspace_id = $ws`, { ws });
-  await app.db.run(
+  const before = await app.warehouse.scalar(`select count(*) from ${spec.table} where workspace_id = $ws`, { ws });
+  await app.warehouse.run(
     `insert into ${spec.table} (workspace_id, ${columns.map(([k]) => k).join(', ')})
      select $ws, ${columns.map(([, e]) => e).join(', ')} from ${p}_rows r ${spec.customer ? 'join' : 'left join'} ${p}_rc rc using (_row)
      where ${GOOD} qualify row_number() over (partition by ${partition} order by r._row desc) = 1
      on conflict (workspace_id, ${spec.key.join(', ')}) do ${nonKey.length ? `update set ${nonKey.map(([k]) => `${k} = coalesce(excluded.${k}, ${spec.table}.${k})`).join(', ')}` : 'nothing'}`,
     { ws },
   );
-  const after = await app.db.scalar(`select count(*) from ${spec.table} where workspace_id = $ws`, { ws });
-  const good = await app.db.scalar(`select count(*) from ${p}_rows r where ${GOOD}`);
+  const after = await app.warehouse.scalar(`select count(*) from ${spec.table} where workspace_id = $ws`, { ws });
+  const good = await app.warehouse.scalar(`select count(*) from ${p}_rows r where ${GOOD}`);
   return { imported: after - before, unchanged: good - (after - before) };
 }
 
@@ -61,7 +61,7 @@ export async function writeReference(app: App, p: string, entity: Entity, presen
 export async function writeConsents(app: App, p: string, present: Set<string>, o: { source: string | null }): Promise<WriteResult> {
   const c = cols(present);
   const imported = await changed(
-    app.db,
+    app.warehouse,
     `insert into consents (workspace_id, customer_id, purpose, status, changed_at, source, evidence, policy_version)
      select distinct $ws, rc.customer_id, lower(r.purpose), r.t_status, r.t_changed_at, coalesce(${c.raw('source')}, $source), ${c.raw('evidence')}, ${c.raw('policy_version')}
      from ${p}_rows r join ${p}_rc rc using (_row)
@@ -69,7 +69,7 @@ export async function writeConsents(app: App, p: string, present: Set<string>, o
                                    and k.status = r.t_status and k.changed_at = r.t_changed_at)`,
     { ws: app.workspaceId, source: o.source },
   );
-  const good = await app.db.scalar(`select count(*) from ${p}_rows r where ${GOOD}`);
+  const good = await app.warehouse.scalar(`select count(*) from ${p}_rows r where ${GOOD}`);
   return { imported, unchanged: good - imported };
 }
 
@@ -78,7 +78,7 @@ export async function writeEvents(app: App, p: string, present: Set<string>, o: 
   const { props, anon, eventId } = eventColumns(p, present);
   const c = cols(present);
   const imported = await changedJoiningCustomers(
-    app.db,
+    app.warehouse,
     `insert into events (workspace_id, event_id, customer_id, anonymous_key, type, occurred_at, event_date, properties, source)
      select * from (
        select $ws as ws, ${eventId} as event_id, rc.customer_id, case when rc.customer_id is null then ${anon} end, r.type, r.t_occurred_at, r.d_occurred_at, ${props}, coalesce(${c.raw('source')}, $source)
@@ -87,7 +87,7 @@ export async function writeEvents(app: App, p: string, present: Set<string>, o: 
      anti join ${EXISTING('event_id', 'events')} x on x.event_id = n.event_id`,
     { ws: app.workspaceId, source: o.source },
   );
-  const good = await app.db.scalar(`select count(*) from ${p}_rows r where ${GOOD}`);
+  const good = await app.warehouse.scalar(`select count(*) from ${p}_rows r where ${GOOD}`);
   return { imported, unchanged: good - imported };
 }
 

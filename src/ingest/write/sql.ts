@@ -1,4 +1,4 @@
-import type { Database } from '../../store/duckdb/database.ts';
+import type { Warehouse } from '../../store/interfaces.ts';
 
 /** Builds the select expressions of a writer from what the file carries: raw text (`r.c`) or typed (`r.t_c`). */
 export function cols(present: Set<string>) {
@@ -18,9 +18,8 @@ export const GOOD = 'len(r._errors) = 0';
 export const EXISTING = (keys: string, table: string) => `(select ${keys} from ${table} where workspace_id = $ws)`;
 
 /** Runs a statement and returns the rows it changed. */
-export async function changed(db: Database, sql: string, params?: Record<string, unknown>): Promise<number> {
-  const r = await db.connection.run(sql, params as never);
-  return Number(r.rowsChanged);
+export async function changed(db: Warehouse, sql: string, params?: Record<string, unknown>): Promise<number> {
+  return db.changes(sql, params);
 }
 
 /**
@@ -29,7 +28,7 @@ export async function changed(db: Database, sql: string, params?: Record<string,
  * file (a filter on an expression), so it flipped the join and built on the rows themselves — every column of
  * millions of rows — which ran past the import's memory cap at 10M rows.
  */
-export async function changedJoiningCustomers(db: Database, sql: string, params?: Record<string, unknown>): Promise<number> {
+export async function changedJoiningCustomers(db: Warehouse, sql: string, params?: Record<string, unknown>): Promise<number> {
   await db.run(`set disabled_optimizers = 'build_side_probe_side'`);
   try {
     return await changed(db, sql, params);

@@ -1,4 +1,4 @@
-import type { Row } from '../../store/duckdb/database.ts';
+import type { Row } from '../../store/interfaces.ts';
 import type { Dialected, Warehouse, WarehouseDialect } from '../../store/interfaces.ts';
 import { sqlFor } from '../../store/interfaces.ts';
 

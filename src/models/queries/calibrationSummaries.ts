@@ -1,4 +1,4 @@
-import type { Database } from '../../store/duckdb/database.ts';
+import type { Warehouse } from '../../store/interfaces.ts';
 import { PER_CUSTOMER } from './purchaseDays.ts';
 import { refreshPurchaseSummary } from '../purchaseSummary.ts';
 import type { RecencyFrequency, RepeatSpend } from '../../domain/models/summaries.ts';
@@ -31,26 +31,8 @@ export interface CalibrationSummaries {
   source?: 'summary' | 'orders';
 }
 
-/** The result's DOUBLE columns as Float64Arrays, copied vector by vector. */
-async function columns(db: Database, sql: string, params: Record<string, unknown> = {}): Promise<Float64Array[]> {
-  const result = await db.connection.run(sql, params as never);
-  const chunks = await result.fetchAllChunks();
-  const n = chunks.reduce((s, c) => s + c.rowCount, 0);
-  const out = Array.from({ length: result.columnCount }, () => new Float64Array(n));
-  let at = 0;
-  for (const chunk of chunks) {
-    for (let j = 0; j < out.length; j++) {
-      const v = chunk.getColumnVector(j) as unknown as { getItem(i: number): number | null };
-      const col = out[j];
-      for (let i = 0; i < chunk.rowCount; i++) col[at + i] = v.getItem(i) ?? NaN;
-    }
-    at += chunk.rowCount;
-  }
-  return out;
-}
-
 /** Reads (x, t_x, T) and (x, zbar) from a per-customer relation (`from` with x, tx_days, t_days, zbar). */
-async function grouped(db: Database, sql: string, params: Record<string, unknown>, want: { triplets?: boolean; spend?: boolean }, materialise: boolean): Promise<CalibrationSummaries> {
+async function grouped(db: Warehouse, sql: string, params: Record<string, unknown>, want: { triplets?: boolean; spend?: boolean }, materialise: boolean): Promise<CalibrationSummaries> {
   // Grouped straight from the relation, or through a temporary table when it is costly and read twice.
   const both = materialise && Boolean(want.triplets && want.spend);
   if (both) await db.run(`create or replace temp table model_calibration as ${sql}`, params);
@@ -59,12 +41,12 @@ async function grouped(db: Database, sql: string, params: Record<string, unknown
     const out: CalibrationSummaries = {};
     if (want.triplets) {
       const { q, p } = src(TRIPLETS);
-      const [x, txDays, tDays, weight] = await columns(db, q, p);
+      const [x, txDays, tDays, weight] = await db.doubleColumns(q, p);
       out.triplets = { x, tx: txDays.map((d) => d / DAYS_PER_WEEK), T: tDays.map((d) => d / DAYS_PER_WEEK), weight };
     }
     if (want.spend) {
       const { q, p } = src(SPEND);
-      const [x, zbar, weight] = await columns(db, q, p);
+      const [x, zbar, weight] = await db.doubleColumns(q, p);
       out.spend = { x, zbar, weight };
     }
     return out;
@@ -74,7 +56,7 @@ async function grouped(db: Database, sql: string, params: Record<string, unknown
 }
 
 export async function calibrationSummaries(
-  db: Database, ws: number, end: string, want: { triplets?: boolean; spend?: boolean; fromOrders?: boolean },
+  db: Warehouse, ws: number, end: string, want: { triplets?: boolean; spend?: boolean; fromOrders?: boolean },
 ): Promise<CalibrationSummaries> {
   const state = want.fromOrders ? null : await refreshPurchaseSummary(db, ws);
   if (state && state.lastDay !== null && end >= state.lastDay) {

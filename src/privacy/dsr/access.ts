@@ -22,7 +22,7 @@ export interface SubjectCopy {
 const NOT_COPIED = new Set(['audit_log', 'schema_migrations']);
 
 export async function subjectCopy(app: App, customerId: number, opts: { requestId?: number; kind?: 'access' | 'portability' } = {}): Promise<SubjectCopy> {
-  const exists = await app.db.scalar('select count(*) from customers where workspace_id = $ws and id = $id', { ws: app.workspaceId, id: customerId });
+  const exists = await app.warehouse.scalar('select count(*) from customers where workspace_id = $ws and id = $id', { ws: app.workspaceId, id: customerId });
   if (!exists) throw new UserError('no_customer', `No customer ${customerId}.`, `客户 ${customerId} 不存在。`, 404);
   const req = await requestFor(app, customerId, opts.kind ?? 'access', opts.requestId);
   const ids = await personIds(app, customerId);
@@ -35,7 +35,7 @@ export async function subjectCopy(app: App, customerId: number, opts: { requestI
     const where = refs.map((c) => `${quoteIdent(c.name)} in (select unnest(string_split($ids, ','))::bigint)`).join(' or ');
     const hasWs = t.columns.some((c) => c.name === 'workspace_id');
     const select = t.columns.map((c) => (/^(JSON|TIMESTAMP|DATE)/i.test(c.type) ? `${quoteIdent(c.name)}::varchar as ${quoteIdent(c.name)}` : quoteIdent(c.name))).join(', ');
-    const rows = await app.db.all(`select ${select} from ${quoteIdent(t.table)} where ${hasWs ? 'workspace_id = $ws and ' : ''}(${where})`, hasWs ? { ws: app.workspaceId, ids: ids.join(',') } : { ids: ids.join(',') });
+    const rows = await app.warehouse.all(`select ${select} from ${quoteIdent(t.table)} where ${hasWs ? 'workspace_id = $ws and ' : ''}(${where})`, hasWs ? { ws: app.workspaceId, ids: ids.join(',') } : { ids: ids.join(',') });
     if (!rows.length) continue;
     tables[t.table] = rows.map((r) => {
       const o: Record<string, unknown> = {};

@@ -35,7 +35,7 @@ export interface ErasureResult {
 }
 
 export async function eraseCustomer(app: App, customerId: number, opts: { requestId?: number } = {}): Promise<ErasureResult> {
-  const exists = await app.db.scalar('select count(*) from customers where workspace_id = $ws and id = $id', { ws: app.workspaceId, id: customerId });
+  const exists = await app.warehouse.scalar('select count(*) from customers where workspace_id = $ws and id = $id', { ws: app.workspaceId, id: customerId });
   if (!exists) throw new UserError('no_customer', `No customer ${customerId} (already erased?).`, `客户 ${customerId} 不存在（可能已删除）。`, 404);
   const req = await requestFor(app, customerId, 'erasure', opts.requestId);
   const ids = await personIds(app, customerId);
@@ -46,30 +46,30 @@ export async function eraseCustomer(app: App, customerId: number, opts: { reques
   const tables = await baseTables(app);
   // Under the identity lock: an import plans its resolution from the identifiers before its write transaction, so
   // a person must not be erased in between (their rows would be written onto the erased customer).
-  await withIdentityLock(() => app.db.transaction(async () => {
+  await withIdentityLock(() => app.warehouse.transaction(async () => {
     const base = { ws: app.workspaceId, ids: ids.join(',') };
     for (const t of tables) {
       if (KEPT_TABLES.has(t.table) || t.table === 'customers') continue;
       const hasWs = t.columns.some((c) => c.name === 'workspace_id');
       for (const c of t.columns.filter((x) => CUSTOMER_REF_COLUMNS.includes(x.name) && /INT/i.test(x.type))) {
         const where = `${hasWs ? 'workspace_id = $ws and ' : ''}${quoteIdent(c.name)} in (select unnest(string_split($ids, ','))::bigint)`;
-        const n = await app.db.scalar(`select count(*) from ${quoteIdent(t.table)} where ${where}`, paramsUsed(where, base));
+        const n = await app.warehouse.scalar(`select count(*) from ${quoteIdent(t.table)} where ${where}`, paramsUsed(where, base));
         if (!n) continue;
         if (ANONYMISED_TABLES.has(t.table)) {
-          await app.db.run(`update ${quoteIdent(t.table)} set ${quoteIdent(c.name)} = null where ${where}`, paramsUsed(where, base));
+          await app.warehouse.run(`update ${quoteIdent(t.table)} set ${quoteIdent(c.name)} = null where ${where}`, paramsUsed(where, base));
           add(anonymised, t.table, n);
         } else {
-          await app.db.run(`delete from ${quoteIdent(t.table)} where ${where}`, paramsUsed(where, base));
+          await app.warehouse.run(`delete from ${quoteIdent(t.table)} where ${where}`, paramsUsed(where, base));
           add(deleted, t.table, n);
         }
       }
     }
     for (const [table, n] of Object.entries(await deleteByNeedles(app, tables, needles))) add(deleted, table, n);
     const where = `workspace_id = $ws and id in (select unnest(string_split($ids, ','))::bigint)`;
-    add(deleted, 'customers', await app.db.scalar(`select count(*) from customers where ${where}`, base));
-    await app.db.run(`delete from customers where ${where}`, base);
+    add(deleted, 'customers', await app.warehouse.scalar(`select count(*) from customers where ${where}`, base));
+    await app.warehouse.run(`delete from customers where ${where}`, base);
   }));
-  await app.db.run('checkpoint').catch(() => undefined);
+  await app.warehouse.run('checkpoint').catch(() => undefined);
   const files = scrubFiles(app.dir, needles);
   const remaining = await tracePerson(app, ids, needles);
   await auditErasure(app, { customerId, rows: { ...deleted, ...Object.fromEntries(Object.entries(anonymised).map(([k, v]) => [`${k}(anonymised)`, v])) }, request: `dsr:${req.id}` });
@@ -88,9 +88,9 @@ async function deleteByNeedles(app: App, tables: Awaited<ReturnType<typeof baseT
     const cols = t.columns.filter((c) => isText(c.type));
     if (!cols.length) continue;
     const where = cols.map((c) => strings.map((_, i) => `contains(${quoteIdent(c.name)}::varchar, $n${i})`).join(' or ')).join(' or ');
-    const n = await app.db.scalar(`select count(*) from ${quoteIdent(t.table)} where ${where}`, params);
+    const n = await app.warehouse.scalar(`select count(*) from ${quoteIdent(t.table)} where ${where}`, params);
     if (n) {
-      await app.db.run(`delete from ${quoteIdent(t.table)} where ${where}`, params);
+      await app.warehouse.run(`delete from ${quoteIdent(t.table)} where ${where}`, params);
       out[t.table] = n;
     }
   }

@@ -7,7 +7,7 @@
 import type { App } from '../../app/context.ts';
 import { decrypt } from '../../domain/privacy/cipher.ts';
 
-type Db = Pick<App, 'db' | 'workspaceId'>;
+type Db = Pick<App, 'warehouse' | 'workspaceId'>;
 
 /** Columns that hold a customer number. */
 export const CUSTOMER_REF_COLUMNS = ['customer_id', 'survivor_id', 'merged_id', 'customer_a', 'customer_b', 'merged_into'];
@@ -17,7 +17,7 @@ export const KEPT_TABLES = new Set(['audit_log', 'dsr_requests', 'schema_migrati
 export interface TableInfo { table: string; columns: { name: string; type: string }[] }
 
 export async function baseTables(app: Db): Promise<TableInfo[]> {
-  const rows = await app.db.all<{ t: string; c: string; ty: string }>(
+  const rows = await app.warehouse.all<{ t: string; c: string; ty: string }>(
     `select c.table_name as t, c.column_name as c, c.data_type as ty
      from information_schema.columns c join information_schema.tables t on t.table_name = c.table_name and t.table_schema = c.table_schema
      where c.table_schema = 'main' and t.table_type = 'BASE TABLE' order by c.table_name, c.ordinal_position`,
@@ -38,7 +38,7 @@ export async function personIds(app: Db, customerId: number): Promise<number[]> 
   const ids = new Set([customerId]);
   let frontier = [customerId];
   while (frontier.length) {
-    const rows = await app.db.all<{ id: number }>(
+    const rows = await app.warehouse.all<{ id: number }>(
       `select id from customers where workspace_id = $ws and merged_into in (select unnest(string_split($ids, ','))::bigint)`,
       { ws: app.workspaceId, ids: frontier.join(',') },
     );
@@ -60,11 +60,11 @@ export interface Needles {
 /** What to search for: the person's hashes, ciphertexts and (decrypted) identifier values. */
 export async function personNeedles(app: Db & Pick<App, 'keys'>, ids: number[]): Promise<Needles> {
   const idList = ids.join(',');
-  const idents = await app.db.all<{ id_type: string; id_hash: string; id_cipher: string | null }>(
+  const idents = await app.warehouse.all<{ id_type: string; id_hash: string; id_cipher: string | null }>(
     `select id_type, id_hash, id_cipher from customer_identifiers where workspace_id = $ws and customer_id in (select unnest(string_split($ids, ','))::bigint)`,
     { ws: app.workspaceId, ids: idList },
   );
-  const cust = await app.db.all<{ name_cipher: string | null; birthday_cipher: string | null }>(
+  const cust = await app.warehouse.all<{ name_cipher: string | null; birthday_cipher: string | null }>(
     `select name_cipher, birthday_cipher from customers where workspace_id = $ws and id in (select unnest(string_split($ids, ','))::bigint)`,
     { ws: app.workspaceId, ids: idList },
   );
@@ -101,7 +101,7 @@ export async function tracePerson(app: Db, ids: number[], needles: Needles): Pro
       if ((CUSTOMER_REF_COLUMNS.includes(c.name) || (t.table === 'customers' && c.name === 'id')) && /INT/i.test(c.type)) where = `${quoteIdent(c.name)} in (select unnest(string_split($ids, ','))::bigint)`;
       else if (isText(c.type) && strings.length) where = strings.map((_, i) => `contains(${quoteIdent(c.name)}::varchar, $n${i})`).join(' or ');
       if (!where) continue;
-      const n = await app.db.scalar(`select count(*) from ${quoteIdent(t.table)} where ${where}`, paramsUsed(where, params));
+      const n = await app.warehouse.scalar(`select count(*) from ${quoteIdent(t.table)} where ${where}`, paramsUsed(where, params));
       if (n > 0) out.push({ table: t.table, column: c.name, rows: n });
     }
   }

@@ -4,7 +4,7 @@ import { dueDate, isDsrKind, isOverdue, DSR_KINDS, type DsrKind } from '../../do
 import { UserError } from '../../errors.ts';
 import { AUDIT_ACTIONS } from '../trail.ts';
 
-type Db = Pick<App, 'db' | 'workspaceId' | 'audit' | 'actor'>;
+type Db = Pick<App, 'warehouse' | 'workspaceId' | 'audit' | 'actor'>;
 
 export type DsrRow = { id: number; customer_id: number | null; kind: string; status: string; received_at: string; due_at: string; completed_at: string | null; channel: string | null; note: string | null; handled_by: string | null; result: string | null; overdue?: boolean };
 
@@ -14,7 +14,7 @@ export async function openRequest(app: Db, r: { customerId: number | null; kind:
   if (!isDsrKind(r.kind)) throw new UserError('bad_kind', `Request kind must be one of ${DSR_KINDS.join(', ')}.`, `请求类型必须是 ${DSR_KINDS.join('、')} 之一。`);
   const received = r.receivedAt ? new Date(r.receivedAt) : new Date();
   if (Number.isNaN(received.getTime())) throw new UserError('bad_time', `'${r.receivedAt}' is not a time.`, `'${r.receivedAt}' 不是有效时间。`);
-  const row = await app.db.get<{ id: number }>(
+  const row = await app.warehouse.get<{ id: number }>(
     `insert into dsr_requests (workspace_id, customer_id, kind, received_at, due_at, channel, note) values ($ws, $cid, $kind, $rec::timestamp, $due::timestamp, $ch, $note) returning id`,
     { ws: app.workspaceId, cid: r.customerId, kind: r.kind, rec: iso(received), due: iso(dueDate(received)), ch: r.channel ?? null, note: r.note ?? null },
   );
@@ -23,7 +23,7 @@ export async function openRequest(app: Db, r: { customerId: number | null; kind:
 }
 
 export async function completeRequest(app: Db, id: number, status: 'done' | 'rejected', result: Record<string, unknown>): Promise<DsrRow> {
-  await app.db.run(
+  await app.warehouse.run(
     `update dsr_requests set status = $s, completed_at = current_timestamp, handled_by = $by, result = $res::json where workspace_id = $ws and id = $id`,
     { s: status, by: app.actor, res: JSON.stringify(result), ws: app.workspaceId, id },
   );
@@ -34,13 +34,13 @@ export async function completeRequest(app: Db, id: number, status: 'done' | 'rej
 const COLS = `id, customer_id, kind, status, strftime(received_at, '%Y-%m-%dT%H:%M:%SZ') as received_at, strftime(due_at, '%Y-%m-%dT%H:%M:%SZ') as due_at,
   strftime(completed_at, '%Y-%m-%dT%H:%M:%SZ') as completed_at, channel, note, handled_by, result::varchar as result`;
 
-export async function getRequest(app: Pick<App, 'db' | 'workspaceId'>, id: number): Promise<DsrRow | undefined> {
-  const r = await app.db.get<DsrRow>(`select ${COLS} from dsr_requests where workspace_id = $ws and id = $id`, { ws: app.workspaceId, id });
+export async function getRequest(app: Pick<App, 'warehouse' | 'workspaceId'>, id: number): Promise<DsrRow | undefined> {
+  const r = await app.warehouse.get<DsrRow>(`select ${COLS} from dsr_requests where workspace_id = $ws and id = $id`, { ws: app.workspaceId, id });
   return r ? { ...r, id: Number(r.id), customer_id: r.customer_id === null ? null : Number(r.customer_id), overdue: isOverdue(r) } : undefined;
 }
 
-export async function listRequests(app: Pick<App, 'db' | 'workspaceId'>, f: { status?: string; overdue?: boolean } = {}): Promise<DsrRow[]> {
-  const rows = await app.db.all<DsrRow>(`select ${COLS} from dsr_requests where workspace_id = $ws and ($s is null or status = $s) order by id`, { ws: app.workspaceId, s: f.status ?? null });
+export async function listRequests(app: Pick<App, 'warehouse' | 'workspaceId'>, f: { status?: string; overdue?: boolean } = {}): Promise<DsrRow[]> {
+  const rows = await app.warehouse.all<DsrRow>(`select ${COLS} from dsr_requests where workspace_id = $ws and ($s is null or status = $s) order by id`, { ws: app.workspaceId, s: f.status ?? null });
   return rows.map((r) => ({ ...r, id: Number(r.id), customer_id: r.customer_id === null ? null : Number(r.customer_id), overdue: isOverdue(r) })).filter((r) => !f.overdue || r.overdue);
 }
 

@@ -10,14 +10,14 @@ import { normalizeIdentifier, type IdType } from '../../domain/privacy/normalize
 import { PURPOSES } from '../../domain/privacy/consent.ts';
 import { UserError } from '../../errors.ts';
 import { auditChange } from '../trail.ts';
-import { recordConsent } from '../consentLedger.ts';
+import { grantedPurposes, recordConsent } from '../consentLedger.ts';
 import { requestFor, completeRequest, type DsrRow } from './requests.ts';
 
 export const RECTIFIABLE = ['name', 'birthday', 'gender', 'province', 'city', 'phone', 'email', 'member_no'] as const;
 export type RectifiableField = (typeof RECTIFIABLE)[number];
 
 async function customerStatus(app: App, id: number): Promise<string> {
-  const r = await app.db.get<{ status: string }>('select status from customers where workspace_id = $ws and id = $id', { ws: app.workspaceId, id });
+  const r = await app.warehouse.get<{ status: string }>('select status from customers where workspace_id = $ws and id = $id', { ws: app.workspaceId, id });
   if (!r) throw new UserError('no_customer', `No customer ${id}.`, `客户 ${id} 不存在。`, 404);
   return r.status;
 }
@@ -39,24 +39,24 @@ export async function rectify(app: App, customerId: number, field: string, value
 
 async function applyRectification(app: App, p: { ws: number; id: number }, field: string, value: string): Promise<void> {
   // Under the identity lock: a rectified identifier is an identity write like an import's (see identity/lock.ts).
-  await withIdentityLock(() => app.db.transaction(async () => {
+  await withIdentityLock(() => app.warehouse.transaction(async () => {
     if (field === 'name') {
-      await app.db.run('update customers set name_cipher = $c, name_masked = $m, updated_at = current_timestamp where workspace_id = $ws and id = $id', { ...p, c: encrypt(app.keys, value.trim()), m: maskName(value) });
+      await app.warehouse.run('update customers set name_cipher = $c, name_masked = $m, updated_at = current_timestamp where workspace_id = $ws and id = $id', { ...p, c: encrypt(app.keys, value.trim()), m: maskName(value) });
     } else if (field === 'birthday') {
       const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
       if (!m) throw new UserError('bad_birthday', 'Birthday must be YYYY-MM-DD.', '生日格式应为 YYYY-MM-DD。');
-      await app.db.run('update customers set birthday_cipher = $c, birth_year = $y, birth_md = $md, updated_at = current_timestamp where workspace_id = $ws and id = $id', { ...p, c: encrypt(app.keys, value.trim()), y: Number(m[1]), md: `${m[2]}-${m[3]}` });
+      await app.warehouse.run('update customers set birthday_cipher = $c, birth_year = $y, birth_md = $md, updated_at = current_timestamp where workspace_id = $ws and id = $id', { ...p, c: encrypt(app.keys, value.trim()), y: Number(m[1]), md: `${m[2]}-${m[3]}` });
     } else if (field === 'gender' || field === 'province' || field === 'city') {
-      await app.db.run(`update customers set ${field} = $v, updated_at = current_timestamp where workspace_id = $ws and id = $id`, { ...p, v: value.trim() });
+      await app.warehouse.run(`update customers set ${field} = $v, updated_at = current_timestamp where workspace_id = $ws and id = $id`, { ...p, v: value.trim() });
     } else {
       const type = field as IdType;
       const norm = normalizeIdentifier(type, value);
       if (!norm) throw new UserError('bad_identifier', `'${field}' is not valid.`, `${field} 格式无效。`);
       const hash = keyedHash(app.keys, type, norm);
-      const taken = await app.db.scalar('select count(*) from customer_identifiers where workspace_id = $ws and id_type = $t and id_hash = $h and customer_id <> $id', { ...p, t: type, h: hash });
+      const taken = await app.warehouse.scalar('select count(*) from customer_identifiers where workspace_id = $ws and id_type = $t and id_hash = $h and customer_id <> $id', { ...p, t: type, h: hash });
       if (taken) throw new UserError('identifier_taken', `That ${field} belongs to another customer; merge them instead.`, `该${field}属于另一位客户，请改用合并。`, 409);
-      await app.db.run(`delete from customer_identifiers where workspace_id = $ws and customer_id = $id and id_type = $t and namespace = ''`, { ...p, t: type });
-      await app.db.run(
+      await app.warehouse.run(`delete from customer_identifiers where workspace_id = $ws and customer_id = $id and id_type = $t and namespace = ''`, { ...p, t: type });
+      await app.warehouse.run(
         `insert into customer_identifiers (workspace_id, id_type, namespace, id_hash, id_cipher, id_masked, customer_id, source) values ($ws, $t, '', $h, $c, $m, $id, 'dsr')`,
         { ...p, t: type, h: hash, c: encrypt(app.keys, norm), m: maskIdentifier(type, norm) },
       );
@@ -69,7 +69,7 @@ export async function restrict(app: App, customerId: number, lift = false, opts:
   const status = await customerStatus(app, customerId);
   if (status === 'merged') throw new UserError('customer_merged', `Customer ${customerId} was merged; act on the surviving record.`, `客户 ${customerId} 已被合并，请对合并后的客户操作。`, 409);
   const req = await requestFor(app, customerId, 'restriction', opts.requestId);
-  await app.db.run('update customers set status = $s, updated_at = current_timestamp where workspace_id = $ws and id = $id', { ws: app.workspaceId, id: customerId, s: lift ? 'active' : 'restricted' });
+  await app.warehouse.run('update customers set status = $s, updated_at = current_timestamp where workspace_id = $ws and id = $id', { ws: app.workspaceId, id: customerId, s: lift ? 'active' : 'restricted' });
   await auditChange(app, { target: `customer:${customerId}`, fields: ['status'], reason: `dsr:${req.id}:${lift ? 'lift' : 'restrict'}` });
   return completeRequest(app, req.id, 'done', { status: lift ? 'active' : 'restricted' });
 }
@@ -78,7 +78,7 @@ export async function restrict(app: App, customerId: number, lift = false, opts:
 export async function withdrawAll(app: App, customerId: number, purpose: string | 'all', opts: { requestId?: number; source?: string } = {}): Promise<DsrRow> {
   await customerStatus(app, customerId);
   const req = await requestFor(app, customerId, 'withdrawal', opts.requestId);
-  const granted = (await app.db.all<{ purpose: string }>(`select purpose from consent_latest where workspace_id = $ws and customer_id = $id and status = 'granted'`, { ws: app.workspaceId, id: customerId })).map((r) => r.purpose);
+  const granted = await grantedPurposes(app, customerId);
   const targets = purpose === 'all' ? [...new Set([...granted, 'analytics'])] : [purpose];
   for (const p of targets) {
     if (!(PURPOSES as string[]).includes(p)) throw new UserError('bad_purpose', `Unknown purpose '${p}'.`, `未知用途 '${p}'。`);

@@ -57,7 +57,7 @@ export const campaignsChapter: ChapterBuilder = {
   async build(ctx) {
     const { app, window: w } = ctx;
     const tz = await workspaceTimezone(app);
-    const rows = await app.state.all(`select campaign_id, channel from campaigns where workspace_id = $ws`, { ws: app.workspaceId });
+    const rows = await app.warehouse.all(`select campaign_id, channel from campaigns where workspace_id = $ws`, { ws: app.workspaceId });
     const channels = new Map(rows.map((r) => [String(r.campaign_id), (r.channel as string | null) ?? null]));
     const yearAgo = new Date(Date.parse(`${w.to}T00:00:00Z`) - 365 * 86_400_000).toISOString().slice(0, 10);
     const results = campaignResults((await campaignUplift(app, {})).campaigns, tz, channels)

@@ -61,6 +61,6 @@ export function customerScope(req: FastifyRequest, column = 'c.id'): { sql: stri
 export async function assertCustomerInScope(req: FastifyRequest, app: App, customerId: number): Promise<void> {
   const s = customerScope(req, 'id');
   if (s.sql === 'true') return;
-  const n = await app.db.scalar(`select count(*) from customers where workspace_id = $ws and id = $id and ${s.sql}`, { ws: app.workspaceId, id: customerId, ...s.params });
+  const n = await app.warehouse.scalar(`select count(*) from customers where workspace_id = $ws and id = $id and ${s.sql}`, { ws: app.workspaceId, id: customerId, ...s.params });
   if (n === 0) throw new UserError('no_customer', `No customer ${customerId}.`, `客户 ${customerId} 不存在。`, 404);
 }

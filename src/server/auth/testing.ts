@@ -17,15 +17,15 @@ import { hashPassword, tokenHash } from './passwords.ts';
 let cachedHash: Promise<string> | null = null;
 
 /** A user of that role with a session valid for a day; returns `{ authorization: 'Bearer …' }`. */
-export async function authHeaders(app: Pick<App, 'db'>, role: Role, opts: { staffCode?: string; username?: string } = {}): Promise<{ authorization: string }> {
+export async function authHeaders(app: Pick<App, 'warehouse'>, role: Role, opts: { staffCode?: string; username?: string } = {}): Promise<{ authorization: string }> {
   const username = opts.username ?? `test-${role}-${randomBytes(3).toString('hex')}`;
   cachedHash ??= hashPassword(randomBytes(16).toString('hex'));
-  await app.db.run(
+  await app.warehouse.run(
     `insert into users (username, role, password_hash, staff_code) values ($u, $r, $h, $s) on conflict (username) do nothing`,
     { u: username, r: role, h: await cachedHash, s: opts.staffCode ?? (role === 'guide' ? 'G-TEST' : null) },
   );
   const token = `ss_${randomBytes(32).toString('base64url')}`;
-  await app.db.run(`insert into sessions (token_hash, username, expires_at) values ($h, $u, current_timestamp::timestamp + interval 1 day)`, { h: tokenHash(token), u: username });
+  await app.warehouse.run(`insert into sessions (token_hash, username, expires_at) values ($h, $u, current_timestamp::timestamp + interval 1 day)`, { h: tokenHash(token), u: username });
   return { authorization: `Bearer ${token}` };
 }
 

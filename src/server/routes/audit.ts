@@ -14,7 +14,7 @@ export async function auditRoutes(server: FastifyInstance, app: App): Promise<vo
     },
   }, async (req) => {
     const q = req.query as { action?: string; limit?: number };
-    return app.db.all(
+    return app.warehouse.all(
       `select seq, strftime(logged_at, '%Y-%m-%dT%H:%M:%SZ') as at, actor, action, target, detail::varchar as detail from audit_log
        where ($p is null or starts_with(action, $p)) order by seq desc limit $n`,
       { p: q.action ?? null, n: q.limit ?? 100 },
@@ -28,5 +28,5 @@ export async function auditRoutes(server: FastifyInstance, app: App): Promise<vo
       tags: ['privacy'],
       response: { 200: { type: 'object', properties: { ok: { type: 'boolean' }, entries: { type: 'integer' }, problems: { type: 'array', items: { type: 'object', properties: { seq: { type: 'integer' }, problem: { type: 'string' } } } } } } },
     },
-  }, async () => verifyAudit(app.db));
+  }, async () => verifyAudit(app.warehouse));
 }

@@ -63,7 +63,7 @@ export async function authRoutes(server: FastifyInstance, app: App): Promise<voi
     const p = req.principal;
     if (!p || p.kind !== 'user') throw new UserError('not_a_user', 'Only console users have passwords.', '只有控制台用户有密码。', 403);
     const b = req.body as { old_password: string; new_password: string };
-    const row = await app.db.get<{ password_hash: string }>('select password_hash from users where username = $u', { u: p.id });
+    const row = await app.warehouse.get<{ password_hash: string }>('select password_hash from users where username = $u', { u: p.id });
     if (!row || !(await verifyPassword(b.old_password, row.password_hash))) throw new UserError('login_failed', 'The current password is wrong.', '当前密码错误。', 401);
     await setPassword(requestApp(req, app), p.id, b.new_password, false);
     return { ok: true };

@@ -22,9 +22,9 @@ export async function cliRoutes(server: FastifyInstance, app: App, token: string
       cwd,
       forwarded: true,
       async withApp(fn) {
-        const conn = await app.db.fork();
+        const conn = await app.warehouse.fork();
         try {
-          return await fn(appOn(conn, app.dir, 'cli'));
+          return await fn(appOn(app, conn, 'cli'));
         } finally {
           conn.close();
         }

@@ -17,9 +17,9 @@ import { logError } from '../../logging.ts';
 const MAX_SKEW_S = 300;
 
 export async function wecomRoutes(scope: FastifyInstance, app: App): Promise<void> {
-  const db = await app.db.fork();
+  const db = await app.warehouse.fork();
   scope.addHook('onClose', async () => db.close());
-  const wapp = appOn(db, app.dir, 'wecom');
+  const wapp = appOn(app, db, 'wecom');
   let chain: Promise<unknown> = Promise.resolve();
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {
     const run = chain.then(fn, fn);

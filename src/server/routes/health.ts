@@ -11,7 +11,7 @@ export async function healthRoutes(server: FastifyInstance, app: App): Promise<v
     },
   }, async () => {
     const counts = await workspaceStats(app.warehouse, app.workspaceId);
-    return { status: 'ok', store: { kind: 'duckdb', file: app.db.file.split('/').pop(), ok: true }, counts };
+    return { status: 'ok', store: { kind: 'duckdb', file: app.warehouse.file.split('/').pop(), ok: true }, counts };
   });
 
   server.get('/api/v1/stats', {

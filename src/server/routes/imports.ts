@@ -111,11 +111,11 @@ export async function importRoutes(server: FastifyInstance, app: App): Promise<v
     await jobs.create(job);
     const caller = requestApp(req, app);
     void (async () => {
-      const conn = await app.db.fork();
+      const conn = await app.warehouse.fork();
       let summary: ImportJob['summary'];
       let error: ImportJob['error'];
       try {
-        const a = { ...appOn(conn, app.dir, caller.actor), audit: caller.audit };
+        const a = { ...appOn(app, conn, caller.actor), audit: caller.audit };
         const out = await importFileByFile(a, { ...opts, onProgress: (n) => void jobs.progress(id, n).catch(() => undefined) });
         // A failure after some files were applied keeps their summary beside the error.
         // A file that failed costs only itself: the job is failed, names the first such file, and the summary keeps
@@ -155,5 +155,5 @@ export async function importRoutes(server: FastifyInstance, app: App): Promise<v
       tags: ['import'],
       response: { 200: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, entity: { type: 'string' }, source: { type: ['string', 'null'] }, status: { type: 'string' }, started_at: { type: 'string' }, finished_at: { type: ['string', 'null'] }, rows: { type: ['integer', 'null'] }, imported: { type: ['integer', 'null'] }, rejected: { type: ['integer', 'null'] } } } } },
     },
-  }, async () => app.db.all(`select id, entity, source, status, started_at, finished_at, rows, imported, rejected from import_runs where workspace_id = $ws order by started_at desc limit 100`, { ws: app.workspaceId }));
+  }, async () => app.warehouse.all(`select id, entity, source, status, started_at, finished_at, rows, imported, rejected from import_runs where workspace_id = $ws order by started_at desc limit 100`, { ws: app.workspaceId }));
 }

@@ -22,7 +22,7 @@ export async function unmaskRoutes(server: FastifyInstance, app: App): Promise<v
     const id = (req.params as { id: number }).id;
     const b = req.body as { fields: string[]; reason: string };
     await assertCustomerInScope(req, app, id);
-    const c = await app.db.get<{ name_cipher: string | null; birthday_cipher: string | null }>('select name_cipher, birthday_cipher from customers where workspace_id = $ws and id = $id', { ws: app.workspaceId, id });
+    const c = await app.warehouse.get<{ name_cipher: string | null; birthday_cipher: string | null }>('select name_cipher, birthday_cipher from customers where workspace_id = $ws and id = $id', { ws: app.workspaceId, id });
     if (!c) throw new UserError('no_customer', `No customer ${id}.`, `客户 ${id} 不存在。`, 404);
     const out: Record<string, string | string[] | null> = {};
     const clear = (v: string | null) => (v ? decrypt(app.keys, v) : null);
@@ -30,7 +30,7 @@ export async function unmaskRoutes(server: FastifyInstance, app: App): Promise<v
       if (f === 'name') out.name = clear(c.name_cipher);
       else if (f === 'birthday') out.birthday = clear(c.birthday_cipher);
       else {
-        const rows = await app.db.all<{ id_cipher: string | null }>('select id_cipher from customer_identifiers where workspace_id = $ws and customer_id = $id and id_type = $t', { ws: app.workspaceId, id, t: f });
+        const rows = await app.warehouse.all<{ id_cipher: string | null }>('select id_cipher from customer_identifiers where workspace_id = $ws and customer_id = $id and id_type = $t', { ws: app.workspaceId, id, t: f });
         out[f] = rows.map((r) => clear(r.id_cipher)).filter((x): x is string => !!x);
       }
     }

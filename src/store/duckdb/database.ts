@@ -1,21 +1,40 @@
-import { DuckDBInstance, type DuckDBConnection, type DuckDBAppender, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBInstance, blobValue, listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UserError } from '../../errors.ts';
 import { toPlain } from './values.ts';
+import type { Appender, Columns, Params, Row, Warehouse } from '../interfaces.ts';
 
-export type Params = Record<string, unknown> | unknown[];
-export type Row = Record<string, unknown>;
+export type { Params, Row } from '../interfaces.ts';
+
+/** Buffers bound as BLOBs, arrays as LISTs; everything else as given. */
+function value(v: unknown): unknown {
+  if (Buffer.isBuffer(v)) return blobValue(v);
+  if (Array.isArray(v)) return listValue(v as never[]);
+  return v;
+}
+
+function bind(params?: Params): never {
+  if (!params) return params as never;
+  if (Array.isArray(params)) return params.map(value) as never;
+  let out: Record<string, unknown> | null = null;
+  for (const [k, v] of Object.entries(params)) {
+    if (Buffer.isBuffer(v) || Array.isArray(v)) (out ??= { ...params })[k] = value(v);
+  }
+  return (out ?? params) as never;
+}
 
 /**
- * One DuckDB file, one connection. Queries use bound parameters (`$name` or `?`), never text built from user
- * input. Results come back as plain JS values (numbers, strings, ISO times). Writes inside `transaction` are
- * all-or-nothing.
+ * The embedded warehouse: one DuckDB file, one connection. Queries use bound parameters (`$name` or `?`), never
+ * text built from user input. Results come back as plain JS values (numbers, strings, ISO times). Writes inside
+ * `transaction` are all-or-nothing.
  */
-export class Database {
+export class Database implements Warehouse {
+  readonly dialect = 'duckdb' as const;
+
   private constructor(
     private readonly instance: DuckDBInstance,
-    readonly connection: DuckDBConnection,
+    private readonly connection: DuckDBConnection,
     readonly file: string,
     private readonly ownsInstance = true,
   ) {}
@@ -42,11 +61,16 @@ export class Database {
   }
 
   async run(sql: string, params?: Params): Promise<void> {
-    await this.connection.run(sql, params as never);
+    await this.connection.run(sql, bind(params));
+  }
+
+  async changes(sql: string, params?: Params): Promise<number> {
+    const r = await this.connection.run(sql, bind(params));
+    return Number(r.rowsChanged);
   }
 
   async all<T extends Row = Row>(sql: string, params?: Params): Promise<T[]> {
-    const reader = await this.connection.runAndReadAll(sql, params as never);
+    const reader = await this.connection.runAndReadAll(sql, bind(params));
     const names = reader.columnNames();
     return reader.getRows().map((row) => {
       const o: Row = {};
@@ -59,13 +83,38 @@ export class Database {
     return (await this.all<T>(sql, params))[0];
   }
 
-  /** A single number from a query like `select count(*) from …`. */
   async scalar(sql: string, params?: Params): Promise<number> {
     const row = await this.get(sql, params);
     return row ? Number(Object.values(row)[0] ?? 0) : 0;
   }
 
+  async columns(sql: string, params?: Params): Promise<Columns> {
+    const r = await this.connection.runAndReadAll(sql, bind(params));
+    return { names: r.columnNames(), columns: r.getColumnsJS() as unknown[][] };
+  }
+
+  async doubleColumns(sql: string, params?: Params): Promise<Float64Array[]> {
+    const result = await this.connection.run(sql, bind(params));
+    const chunks = await result.fetchAllChunks();
+    const n = chunks.reduce((s, c) => s + c.rowCount, 0);
+    const out = Array.from({ length: result.columnCount }, () => new Float64Array(n));
+    let at = 0;
+    for (const chunk of chunks) {
+      for (let j = 0; j < out.length; j++) {
+        const v = chunk.getColumnVector(j) as unknown as { getItem(i: number): number | null };
+        const col = out[j];
+        for (let i = 0; i < chunk.rowCount; i++) col[at + i] = v.getItem(i) ?? NaN;
+      }
+      at += chunk.rowCount;
+    }
+    return out;
+  }
+
   private depth = 0;
+  get inTransaction(): boolean {
+    return this.depth > 0;
+  }
+
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
     if (this.depth > 0) return fn();
     this.depth++;
@@ -82,22 +131,20 @@ export class Database {
     }
   }
 
-  /** A second connection on the same file, for a unit of work that must not share this one's transaction. */
   async fork(): Promise<Database> {
     return new Database(this.instance, await this.instance.connect(), this.file, false);
   }
 
-  async appender(table: string): Promise<DuckDBAppender> {
-    return this.connection.createAppender(table);
+  async appender(table: string, opts: { temp?: boolean } = {}): Promise<Appender> {
+    return opts.temp ? this.connection.createAppender(table, 'main', 'temp') : this.connection.createAppender(table);
+  }
+
+  async checkpoint(): Promise<void> {
+    if (this.file !== ':memory:') await this.run('checkpoint');
   }
 
   close(): void {
     this.connection.closeSync();
     if (this.ownsInstance) this.instance.closeSync();
   }
-}
-
-/** DuckDB ran out of its buffer pool (a statement that could not spill, or a cap too small for the reader). */
-export function isOutOfMemory(e: unknown): boolean {
-  return /Out of Memory/i.test(String((e as Error)?.message ?? e));
 }

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import type { Database } from '../duckdb/database.ts';
+import type { Warehouse } from '../interfaces.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -14,7 +14,7 @@ export function migrations(): { version: number; name: string; sql: string }[] {
 }
 
 /** Applies each migration not yet recorded, each in its own transaction. Returns the versions applied. */
-export async function migrate(db: Database): Promise<number[]> {
+export async function migrate(db: Warehouse): Promise<number[]> {
   await db.run(`create table if not exists schema_migrations (version integer primary key, name varchar, applied_at timestamp default current_timestamp)`);
   const done = new Set((await db.all<{ version: number }>('select version from schema_migrations')).map((r) => r.version));
   const applied: number[] = [];

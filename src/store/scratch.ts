@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, statfsSync, existsSync, readdirSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { tmpdir } from 'node:os';
-import type { Database } from './database.ts';
-import { UserError } from '../../errors.ts';
+import type { Warehouse } from './interfaces.ts';
+import { UserError } from '../errors.ts';
 
 /** statfs magic numbers of the memory-backed file systems (linux/magic.h). */
 const MEMORY_FS = new Set([0x01021994 /* tmpfs */, 0x858458f6 /* ramfs */]);
@@ -78,7 +78,7 @@ export function scratchRoot(minFree: number): ScratchChoice {
  * its spill files the same in every instance, so each store needs its own directory). When DuckDB has already
  * spilled elsewhere it keeps that directory.
  */
-export async function spillToScratch(db: Database, minFree: number): Promise<void> {
+export async function spillToScratch(db: Warehouse, minFree: number): Promise<void> {
   const current = (await db.get<{ t: string }>(`select current_setting('temp_directory') as t`))?.t ?? '';
   const r = scratchRoot(minFree);
   if (current.startsWith(r.dir + sep)) return;
