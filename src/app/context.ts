@@ -1,5 +1,8 @@
 import { dataDir, paths, stateUrl, DEFAULT_WORKSPACE } from '../config.ts';
-import { openState, openWarehouse } from '../store/open.ts';
+import { chmodSync, existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { openState, openWarehouse, type OpenedWarehouse } from '../store/open.ts';
+import type { WarehouseRecovery } from '../store/open.ts';
 import { loadKeys } from '../privacy/keyring.ts';
 import type { Keys } from '../domain/privacy/cipher.ts';
 import { audit, type AuditEntry } from '../privacy/audit.ts';
@@ -21,18 +24,50 @@ export interface App {
   close(): Promise<void>;
 }
 
-export async function openApp(opts: { dir?: string; actor?: string } = {}): Promise<App> {
+export async function openApp(opts: { dir?: string; actor?: string; notice?: (line: string) => void } = {}): Promise<App> {
   const dir = opts.dir ?? dataDir();
+  keepPrivate(dir);
   const state = await openState({ file: paths.state(dir), url: stateUrl() });
-  let warehouse: Warehouse;
+  let opened: OpenedWarehouse;
   try {
-    warehouse = await openWarehouse(paths.database(dir));
+    opened = await openWarehouse(paths.database(dir));
   } catch (e) {
     await state.close();
     throw e;
   }
-  const app = assemble({ dir, warehouse, state, actor: opts.actor ?? 'cli' });
-  return { ...app, close: async () => { warehouse.close(); await state.close(); } };
+  const { warehouse, recovery } = opened;
+  const app: App = { ...assemble({ dir, warehouse, state, actor: opts.actor ?? 'cli' }), close: async () => { warehouse.close(); await state.close(); } };
+  if (recovery) await announceRecovery(app, recovery, opts.notice ?? ((t) => process.stderr.write(`${t}\n`)));
+  return app;
+}
+
+/** The one line an operator reads after an unclean shutdown, and its audit record. */
+async function announceRecovery(app: App, r: WarehouseRecovery, notice: (line: string) => void): Promise<void> {
+  notice(
+    `Siyu: the store was not shut down cleanly; it was opened at its last checkpoint (${r.checkpointAt}) and the unfinished log set aside ` +
+    `(${basename(r.setAside)}): collected events are re-applied from the collection log when the server starts; an import that was running must be re-run. / ` +
+    `数据库上次未正常关闭：已恢复到最近的检查点，采集事件将由采集日志补回，中断的导入需重新执行。`,
+  );
+  await app.audit({ actor: 'system', action: 'store.recover', detail: { checkpoint_at: r.checkpointAt, set_aside_bytes: r.bytes } });
+}
+
+/**
+ * Everything Siyu writes in its data directory is private to its user (0600 files, 0700 directories), DuckDB's own
+ * files included: the process's file-creation mask is set before any store opens, and files made before are fixed.
+ */
+function keepPrivate(dir: string): void {
+  process.umask(0o077);
+  if (!existsSync(dir)) return;
+  for (const f of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, f.name);
+    try {
+      const mode = statSync(p).mode & 0o777;
+      const want = f.isDirectory() ? 0o700 : 0o600;
+      if (mode & 0o077) chmodSync(p, mode & want);
+    } catch {
+      /* a file removed meanwhile */
+    }
+  }
 }
 
 /**

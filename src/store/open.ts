@@ -4,13 +4,29 @@ import { SqliteState } from './sqlite/state.ts';
 import { PostgresState } from './postgres/state.ts';
 import { migrateState, type StateEngine } from './state/migrate.ts';
 import type { StateStore, Warehouse } from './interfaces.ts';
+import type { WarehouseRecovery } from './duckdb/recovery.ts';
+export type { WarehouseRecovery } from './duckdb/recovery.ts';
 import { UserError } from '../errors.ts';
 
-/** Opens the warehouse file and brings its schema up to date. */
-export async function openWarehouse(file: string, opts: { readOnly?: boolean } = {}): Promise<Warehouse> {
+export interface OpenedWarehouse {
+  warehouse: Warehouse;
+  /** Set when the store had not been shut down cleanly and was opened at its last checkpoint. */
+  recovery: WarehouseRecovery | null;
+}
+
+/**
+ * Opens the warehouse file and brings its schema up to date; migrations just applied are checkpointed at once, so no
+ * schema change ever waits in DuckDB's log.
+ */
+export async function openWarehouse(file: string, opts: { readOnly?: boolean } = {}): Promise<OpenedWarehouse> {
   const db = await Database.open(file, opts);
-  if (!opts.readOnly) await migrate(db);
-  return db;
+  try {
+    if (!opts.readOnly && (await migrate(db)).length) await db.checkpoint();
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+  return { warehouse: db, recovery: db.recovery };
 }
 
 /** Opens the state store — PostgreSQL when `url` is given, else the SQLite file — and brings its schema up to date. */

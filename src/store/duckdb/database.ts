@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UserError } from '../../errors.ts';
 import { toPlain } from './values.ts';
+import { setAsideUnreplayedLog, type WarehouseRecovery } from './recovery.ts';
 import type { Appender, Columns, Params, Row, Warehouse } from '../interfaces.ts';
 
 export type { Params, Row } from '../interfaces.ts';
@@ -32,6 +33,9 @@ function bind(params?: Params): never {
 export class Database implements Warehouse {
   readonly dialect = 'duckdb' as const;
 
+  /** Set when this open found the store not shut down cleanly (recovery.ts). */
+  recovery: WarehouseRecovery | null = null;
+
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
@@ -40,7 +44,8 @@ export class Database implements Warehouse {
   ) {}
 
   static async open(file: string, opts: { readOnly?: boolean } = {}): Promise<Database> {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    const recovery = opts.readOnly ? null : setAsideUnreplayedLog(file);
     let instance: DuckDBInstance;
     try {
       instance = await DuckDBInstance.create(file, opts.readOnly ? { access_mode: 'READ_ONLY' } : {});
@@ -57,7 +62,9 @@ export class Database implements Warehouse {
       throw e;
     }
     const connection = await instance.connect();
-    return new Database(instance, connection, file);
+    const db = new Database(instance, connection, file);
+    db.recovery = recovery;
+    return db;
   }
 
   async run(sql: string, params?: Params): Promise<void> {
@@ -139,8 +146,19 @@ export class Database implements Warehouse {
     return opts.temp ? this.connection.createAppender(table, 'main', 'temp') : this.connection.createAppender(table);
   }
 
+  /** A checkpoint; one that cannot run now (a conflicting transaction) is retried, then forced (it waits for its lock). */
   async checkpoint(): Promise<void> {
-    if (this.file !== ':memory:') await this.run('checkpoint');
+    if (this.file === ':memory:') return;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      try {
+        await this.run('checkpoint');
+        return;
+      } catch (e) {
+        if (!/transaction|checkpoint/i.test(String((e as Error)?.message ?? e))) throw e;
+        await new Promise((r) => setTimeout(r, 20 * (attempt + 1)));
+      }
+    }
+    await this.run('force checkpoint');
   }
 
   close(): void {
