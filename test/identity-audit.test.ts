@@ -1,3 +1,4 @@
+import { consentHistory } from '../src/privacy/consentLedger.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -89,7 +90,7 @@ test('unmerge gives back exactly what the merge moved, even when another custome
       3: 'ids=1 orders=0 events=0 consents=0 coupons=0 contacts=1 groups=1 campaigns=1',
     });
     const u = await unmerge(app, 1);
-    assert.deepEqual(u.moved, { identifier: 1, orders: 1, events: 2, consents: 1, coupons: 1, contact_ownership: 1, group_members: 0, campaign_members: 1 });
+    assert.deepEqual(u.moved, { identifier: 1, orders: 1, events: 2, coupons: 1, contact_ownership: 1, group_members: 0, campaign_members: 1 });
     assert.deepEqual(await holdings(app), before, 'customer 3 keeps its own contact and memberships, customer 1 its own');
   });
 });
@@ -132,7 +133,12 @@ test('a consent withdrawn after a merge through the merged customer\'s phone fol
     await load('customers', 'member_no,phone\nM1,13800000002\n');
     await load('orders', 'order_id,phone,ordered_at,gross_amount\nP1,13800000002,2024-05-01,10\n');
     await load('consents', 'phone,purpose,status,changed_at\n13800000002,marketing_sms,withdrawn,2024-05-02\n');
+    // while merged, the survivor stands for the phone holder: the send-time check (the state ledger) sees the withdrawal
+    assert.deepEqual((await consentHistory(app, 1)).map((c) => [c.purpose, c.status]), [['marketing_sms', 'withdrawn']]);
+    assert.deepEqual(await app.warehouse.all(`select customer_id, subject_id from consents`), [{ customer_id: 1, subject_id: 2 }]);
     await unmerge(app, 1);
+    assert.deepEqual((await consentHistory(app, 1)).length, 0, 'the survivor keeps nothing of the phone holder\'s ledger');
+    assert.deepEqual((await consentHistory(app, 2)).map((c) => [c.purpose, c.status]), [['marketing_sms', 'withdrawn']]);
     assert.deepEqual(await app.warehouse.all(`select customer_id from customer_identifiers where id_type = 'phone'`), [{ customer_id: 2 }]);
     assert.deepEqual(await app.warehouse.all(`select customer_id, status from consents`), [{ customer_id: 2, status: 'withdrawn' }], 'the withdrawal is the phone holder\'s');
     assert.deepEqual(await app.warehouse.all(`select customer_id from orders`), [{ customer_id: 2 }]);

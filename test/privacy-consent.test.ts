@@ -1,3 +1,4 @@
+import { seedConsents, clearConsents, type SeedConsent } from './support/consents.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -25,13 +26,12 @@ function rng(seed: number) {
 async function randomPool(app: App, seed: number, n: number, today: string): Promise<void> {
   const r = rng(seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)];
-  await app.warehouse.run('delete from consents');
+  await clearConsents(app);
   await app.warehouse.run('delete from customers');
   const y = Number(today.slice(0, 4));
   const md = today.slice(5);
   const customers: string[] = [];
-  const consents: string[] = [];
-  let id = 0;
+  const consents: SeedConsent[] = [];
   for (let c = 1; c <= n; c++) {
     const status = pick(['active', 'active', 'active', 'active', 'restricted', 'erased']);
     const kind = r();
@@ -41,11 +41,11 @@ async function randomPool(app: App, seed: number, n: number, today: string): Pro
     const k = Math.floor(r() * 8);
     for (let j = 0; j < k; j++) {
       const day = 1 + Math.floor(r() * 3);   // few distinct days: ties on time, decided by id
-      consents.push(`(1, ${++id}, ${c}, '${pick(PURPOSES)}', '${pick(['granted', 'granted', 'withdrawn'])}', '2025-01-0${day} 10:00:00')`);
+      consents.push({ customerId: c, purpose: pick(PURPOSES), status: pick(['granted', 'granted', 'withdrawn'] as const), changedAt: `2025-01-0${day} 10:00:00` });
     }
   }
   await app.warehouse.run(`insert into customers (workspace_id, id, status, is_minor, birth_year, birth_md) values ${customers.join(',')}`);
-  if (consents.length) await app.warehouse.run(`insert into consents (workspace_id, id, customer_id, purpose, status, changed_at) values ${consents.join(',')}`);
+  await seedConsents(app, consents);
 }
 
 /** Every customer's subject in two queries (the test's own reading of the ledger, independent of the SQL macro). */

@@ -1,4 +1,5 @@
 /** A small, known population for the privacy tests: two customers with identifiers, consents and facts. */
+import { seedConsents } from './support/consents.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { App } from '../src/app/context.ts';
@@ -23,7 +24,7 @@ export async function seedPeople(app: App): Promise<void> {
         { t: type, h: keyedHash(app.keys, type, v), c: encrypt(app.keys, v), m: maskIdentifier(type, v), id: p.id },
       );
     }
-    await app.warehouse.run(`insert into consents (workspace_id, customer_id, purpose, status, changed_at, source) values (1, $id, 'marketing_sms', 'granted', now(), 'store')`, { id: p.id });
+    await seedConsents(app, [{ customerId: p.id, purpose: 'marketing_sms', status: 'granted', changedAt: new Date(), source: 'store' }]);
     for (let k = 0; k < 3; k++) {
       await app.warehouse.run(
         `insert into orders (workspace_id, order_id, customer_id, ordered_at, order_date, gross_amount, store_code) values (1, $o, $id, '2025-03-01 10:00', '2025-03-01', 100, 'S1')`,

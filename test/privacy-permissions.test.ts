@@ -1,3 +1,4 @@
+import { seedConsents } from './support/consents.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -145,7 +146,7 @@ test('unmask is a separate permission: a marketer is refused, an owner sees the 
     assert.deepEqual(o.json(), { phone: ['+8613812345678'], name: '王小明' });
     assert.equal(await app.warehouse.scalar(`select count(*) from audit_log where action = 'pii.unmask' and target = 'customer:1' and actor like 'user:test-owner-%'`), 1);
     // a consent record whose evidence was typed with a phone number comes back masked
-    await app.warehouse.run(`insert into consents (workspace_id, customer_id, purpose, status, changed_at, evidence) values (1, 2, 'analytics', 'granted', now(), 'called 13987654321')`);
+    await seedConsents(app, [{ customerId: 2, purpose: 'analytics', status: 'granted', changedAt: new Date(), evidence: 'called 13987654321' }]);
     const c = await server.inject({ method: 'GET', url: '/api/v1/consents/2', headers: await authHeaders(app, 'admin') });
     assert.ok(c.body.includes('139****4321'));
     assert.ok(!c.body.includes('13987654321'));

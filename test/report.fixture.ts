@@ -6,6 +6,7 @@
  * - campaign C1 (win-back, Oct 2026): 600 treatment vs 200 holdout, 30% vs 10% ordering within the campaign.
  */
 import type { App } from '../src/app/context.ts';
+import { seedConsents, type SeedConsent } from './support/consents.ts';
 
 export const FIXTURE = { customers: 2000, to: '2026-10-31' };
 
@@ -43,9 +44,13 @@ export async function seedReportFixture(app: App, customers = FIXTURE.customers)
   await db.run(`insert into orders (workspace_id, order_id, customer_id, ordered_at, order_date, channel, campaign_id, status, gross_amount, item_count)
     select 1, 'c1-' || i, i, timestamp '2026-10-15 10:00:00', date '2026-10-15', 'wecom', case when i % 4 = 0 then null else 'C1' end, 'paid', 150, 1
     from range(${c0}, ${c1}) t(i) where hash(i, 'c1') % 100 < case when i % 4 = 0 then 10 else 30 end`);
-  await db.run(`insert into consents (workspace_id, customer_id, purpose, status, changed_at, source)
-    select 1, i, p, 'granted', timestamp '2025-01-01', 'fixture' from range(1, ${n + 1}) t(i), (values ('analytics'), ('marketing_wecom'), ('marketing_sms')) v(p)
-    where p = 'analytics' or (p = 'marketing_wecom' and i % 2 = 0) or (p = 'marketing_sms' and i % 5 = 0)`);
+  const consents: SeedConsent[] = [];
+  for (let i = 1; i <= n; i++) {
+    consents.push({ customerId: i, purpose: 'analytics', status: 'granted', changedAt: '2025-01-01', source: 'fixture' });
+    if (i % 2 === 0) consents.push({ customerId: i, purpose: 'marketing_wecom', status: 'granted', changedAt: '2025-01-01', source: 'fixture' });
+    if (i % 5 === 0) consents.push({ customerId: i, purpose: 'marketing_sms', status: 'granted', changedAt: '2025-01-01', source: 'fixture' });
+  }
+  await seedConsents(app, consents);
   await db.run(`insert into events (workspace_id, event_id, customer_id, type, occurred_at, event_date, properties)
     select 1, 'e' || i || '-' || m, i, case hash(i, m, 'ev') % 3 when 0 then 'product_view' when 1 then 'content_read' else 'add_to_cart' end,
       timestamp '2025-01-01' + to_months(m) + interval 3 day, (timestamp '2025-01-01' + to_months(m) + interval 3 day)::date, '{}'

@@ -6,6 +6,8 @@ import type { WarehouseRecovery } from '../store/open.ts';
 import { loadKeys } from '../privacy/keyring.ts';
 import type { Keys } from '../domain/privacy/cipher.ts';
 import { audit, type AuditEntry } from '../privacy/audit.ts';
+import { relayConsentOutbox, syncConsentCopy } from '../privacy/consentCopy.ts';
+import { moveLegacyState } from './legacy.ts';
 import type { Warehouse, StateStore } from '../store/interfaces.ts';
 
 /**
@@ -37,8 +39,21 @@ export async function openApp(opts: { dir?: string; actor?: string; notice?: (li
   }
   const { warehouse, recovery } = opened;
   const app: App = { ...assemble({ dir, warehouse, state, actor: opts.actor ?? 'cli' }), close: async () => { warehouse.close(); await state.close(); } };
-  if (recovery) await announceRecovery(app, recovery, opts.notice ?? ((t) => process.stderr.write(`${t}\n`)));
+  try {
+    if (recovery) await announceRecovery(app, recovery, opts.notice ?? ((t) => process.stderr.write(`${t}\n`)));
+    await moveLegacyState(app);
+    await catchUp(app);
+  } catch (e) {
+    await app.close();
+    throw e;
+  }
   return app;
+}
+
+/** What a crash may have left between the stores: an import's consents not yet relayed, a copy behind the ledger. */
+async function catchUp(app: App): Promise<void> {
+  await relayConsentOutbox(app);
+  await syncConsentCopy(app);
 }
 
 /** The one line an operator reads after an unclean shutdown, and its audit record. */

@@ -7,7 +7,8 @@ import { MOVABLE } from './merges.ts';
 /**
  * Facts that arrive AFTER a merge through one of the merged customer's identifiers (到达归属): the writer gives them to
  * the survivor, which holds that identifier now, and they are recorded as moves of the merge, so that undoing it gives
- * them back with the rest — a consent withdrawn through the merged person's phone is that person's, not the survivor's.
+ * them back with the rest. (A consent arriving so is recorded with the merged customer as its subject: the ledger's
+ * own rule, src/ingest/write/reference.ts.)
  * Expects the batch's `<p>_rows`, `<p>_rc(_row, customer_id, via)` and `<p>_ids`, after the entity's writer ran.
  */
 export async function recordArrivals(app: App, p: string, entity: Entity, present: Set<string>): Promise<void> {
@@ -41,11 +42,6 @@ export async function recordArrivals(app: App, p: string, entity: Entity, presen
 const FACTS: Partial<Record<Entity, { kind: string; key: (p: string, present: Set<string>) => string }>> = {
   orders: { kind: 'orders', key: () => 'r.order_id' },
   events: { kind: 'events', key: (p, present) => eventColumns(p, present).eventId },
-  consents: {
-    kind: 'consents',
-    key: () => `(select any_value(k.id)::varchar from consents k where k.workspace_id = $ws and k.customer_id = rc.customer_id and k.purpose = lower(r.purpose)
-                 and k.status = r.t_status and k.changed_at = r.t_changed_at)`,
-  },
   coupons: { kind: 'coupons', key: () => 'r.coupon_code' },
   contacts: { kind: 'contact_ownership', key: () => `r.staff_code || '|' || strftime(r.t_added_at, '%Y-%m-%dT%H:%M:%S.%f')` },
   group_members: { kind: 'group_members', key: () => `r.group_id || '|' || strftime(r.t_joined_at, '%Y-%m-%dT%H:%M:%S.%f')` },

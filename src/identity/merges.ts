@@ -4,13 +4,17 @@ import { UserError } from '../errors.ts';
 import { withIdentityLock } from './lock.ts';
 import { carryRestrictions, restoreStatuses } from './restriction.ts';
 import { mergeChain } from './chain.ts';
+import { reownConsents } from '../privacy/consentCopy.ts';
 
-/** Fact tables that point at a customer, and the key that names a row of each (for recording and undoing moves). */
+/**
+ * Fact tables that point at a customer, and the key that names a row of each (for recording and undoing moves).
+ * Consents are not among them: the ledger belongs to its subjects, and the warehouse's copy is re-pointed by
+ * `reownConsents` (src/privacy/consentCopy.ts).
+ */
 export const MOVABLE: { table: string; kind: string; key: string; pk?: string }[] = [
   { table: 'customer_identifiers', kind: 'identifier', key: `id_type || '|' || namespace || '|' || id_hash` },
   { table: 'orders', kind: 'orders', key: 'order_id' },
   { table: 'events', kind: 'events', key: 'event_id' },
-  { table: 'consents', kind: 'consents', key: 'id::varchar' },
   { table: 'coupons', kind: 'coupons', key: 'coupon_code' },
   { table: 'contact_ownership', kind: 'contact_ownership', key: `staff_code || '|' || strftime(added_at, '%Y-%m-%dT%H:%M:%S.%f')`, pk: 'staff_code, added_at' },
   { table: 'group_members', kind: 'group_members', key: `group_id || '|' || strftime(joined_at, '%Y-%m-%dT%H:%M:%S.%f')`, pk: 'group_id, joined_at' },
@@ -60,6 +64,7 @@ export async function applyMerges(app: App, p: string, merges: MergeInput[], sou
     `update customers set status = 'merged', merged_into = g.final, updated_at = current_timestamp from ${p}_mg g where customers.workspace_id = $ws and customers.id = g.merged`,
     { ws },
   );
+  await reownConsents(db, ws, merges.map((m) => m.merged));
   await app.audit({ actor: app.actor, action: 'identity.merge', target: `merges:${ids[0]}..${ids[ids.length - 1]}`, detail: { merges: merges.length, source } });
   return merges.length;
 }
@@ -140,6 +145,7 @@ export async function unmerge(app: App, mergeId: number): Promise<{ merge: numbe
       );
     }
     await restoreStatuses(app, mergeId, m);
+    await reownConsents(db, ws, [...new Set([...holders, ...(await mergeChain(app, m.survivor_id))])]);
     await db.run(`update identity_merges set unmerged_at = current_timestamp where workspace_id = $ws and id = $id`, { ws, id: mergeId });
     await db.run(
       `insert into identity_conflicts (workspace_id, rule, unique_type, link_type, link_namespace, link_hash, customer_a, customer_b, source, status)

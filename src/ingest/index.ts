@@ -22,6 +22,7 @@ import { withIdentityLock } from '../identity/lock.ts';
 import { recordRun } from './runs.ts';
 import { refreshAggregates } from '../insight/aggregates.ts';
 import { refreshPurchaseSummary } from '../models/purchaseSummary.ts';
+import { relayConsentOutbox } from '../privacy/consentCopy.ts';
 import { resolveStaffNames } from './staffNames.ts';
 import { liveLock } from '../server/lock.ts';
 import { spillToScratch, scratchRoot } from '../store/scratch.ts';
@@ -95,6 +96,9 @@ async function importEach(app: App, opts: ImportOptions, stopAtFailure: boolean)
       }
     }
     if (!opts.dryRun && summaries.length) {
+      // Durable first, then what the files' transactions left for the state store (their consents).
+      await app.warehouse.checkpoint();
+      await relayConsentOutbox(app);
       await refreshAggregates(app);
       await refreshPurchaseSummary(app.warehouse, app.workspaceId);
     }

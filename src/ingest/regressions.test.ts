@@ -108,7 +108,7 @@ test('given phones and e-mails written into tags, traits and evidence, then they
   ]);
   const c = file('consents.csv', 'member_no,purpose,status,changed_at,evidence\nM1,marketing_sms,granted,2024-03-05,回复 Y 自 13812345678\n');
   await importFiles(app, { entity: 'consents', files: [c] });
-  assert.deepEqual(await app.warehouse.all(`select evidence from consents`), [{ evidence: '回复 Y 自 138****5678' }]);
+  assert.deepEqual(await app.state.all(`select evidence from consents`), [{ evidence: '回复 Y 自 138****5678' }], 'the ledger (state) holds the evidence, masked');
 }));
 
 test('given orders whose statuses are written as exports write them, then each is stored as its canonical status, and one Siyu does not know is kept and listed by the quality report', () => withStore(async (app, file) => {

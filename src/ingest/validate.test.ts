@@ -1,3 +1,4 @@
+import { recordConsent } from '../privacy/consentLedger.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync, readFileSync, readdirSync } from 'node:fs';
@@ -114,7 +115,7 @@ test('PIPL art. 28: ID-card and bank-card numbers in free text are refused with 
     assert.doesNotMatch(q, /11010519491231002X|4111 1111/);
     writeFileSync(join(dir, 'sens.json'), JSON.stringify({ columns: { member_no: 'member_no' }, sensitive: { 病史: 'health' } }));
     await assert.rejects(importFiles(app, { entity: 'customers', files: [join(dir, 'c.csv')], map: join(dir, 'sens.json') }), (e) => isUserError(e) && e.code === 'sensitive_refused' && /病史/.test(e.message));
-    await app.warehouse.run(`insert into consents (workspace_id, customer_id, purpose, status, changed_at) select 1, min(id), 'sensitive_health', 'granted', now() from customers`);
+    await recordConsent(app, { customerId: await app.warehouse.scalar('select min(id) from customers'), purpose: 'sensitive_health', status: 'granted' });
     const ok = await importFiles(app, { entity: 'customers', files: [join(dir, 'c.csv')], map: join(dir, 'sens.json') });
     assert.equal(ok.rejected, 2, 'allowed now; the card numbers in free text are still refused');
     assert.ok(readdirSync(join(dir, 'store', 'quarantine')).length >= 2);

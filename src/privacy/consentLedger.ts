@@ -1,12 +1,20 @@
 /**
- * The consent ledger (同意记录): append-only rows per customer × purpose in `consents`. Nothing is updated in
- * place; withdrawal is a new row and takes effect at once because every check reads the latest row.
+ * The consent ledger (同意记录), in the state store: append-only entries per subject × purpose (state migration 040).
+ * Nothing is updated in place; a withdrawal is a new entry and takes effect at once, because every check reads the
+ * latest entry from the ledger itself. The entries in force for a customer are those of the customer and of every
+ * customer merged into them (`subjectsOf`), so merges never rewrite the ledger and an unmerge gives each person back
+ * their own. Analytics read the warehouse's copy (src/privacy/consentCopy.ts).
  */
 import type { App } from '../app/context.ts';
-import { isPurpose, PURPOSES, type ConsentEntry, type ConsentStatus, type ConsentSubject, type Purpose } from '../domain/privacy/consent.ts';
+import { isPurpose, latestConsent, PURPOSES, type ConsentEntry, type ConsentStatus, type ConsentSubject, type Purpose } from '../domain/privacy/consent.ts';
 import { UserError } from '../errors.ts';
 import { scrub } from '../logging.ts';
 import { AUDIT_ACTIONS } from './trail.ts';
+import { nextChanges } from '../store/sync.ts';
+import { inList } from '../store/state/list.ts';
+import { syncConsentCopy } from './consentCopy.ts';
+
+type Stores = Pick<App, 'warehouse' | 'state' | 'workspaceId'>;
 
 export interface ConsentInput {
   customerId: number;
@@ -17,19 +25,21 @@ export interface ConsentInput {
   source?: string;
   evidence?: string;
   policyVersion?: string;
+  /** A key naming where the entry comes from (a collected event): the same origin is recorded once. */
+  origin?: string;
 }
 
 export function assertPurpose(p: string): asserts p is Purpose {
   if (!isPurpose(p)) throw new UserError('bad_purpose', `Unknown purpose '${p}'; one of ${PURPOSES.join(', ')}.`, `未知用途 '${p}'，应为 ${PURPOSES.join('、')} 之一。`);
 }
 
-export async function assertCustomer(app: App, customerId: number): Promise<{ status: string }> {
+export async function assertCustomer(app: Pick<App, 'warehouse' | 'workspaceId'>, customerId: number): Promise<{ status: string }> {
   const c = await app.warehouse.get<{ status: string }>('select status from customers where workspace_id = $ws and id = $id', { ws: app.workspaceId, id: customerId });
   if (!c) throw new UserError('no_customer', `No customer ${customerId}.`, `客户 ${customerId} 不存在。`, 404);
   return c;
 }
 
-/** Records one grant or withdrawal; audited. Evidence is scrubbed of phones and e-mails (it is a reference, not PII). */
+/** Records one grant or withdrawal; audited. Free text (source, evidence, policy version) is scrubbed of phones and e-mails. */
 export async function recordConsent(app: App, c: ConsentInput): Promise<{ id: number }> {
   assertPurpose(c.purpose);
   if (c.status !== 'granted' && c.status !== 'withdrawn') throw new UserError('bad_status', `Status must be granted or withdrawn, not '${c.status}'.`, `状态必须是 granted 或 withdrawn。`);
@@ -37,28 +47,52 @@ export async function recordConsent(app: App, c: ConsentInput): Promise<{ id: nu
   if (cust.status === 'erased') throw new UserError('customer_erased', `Customer ${c.customerId} has been erased.`, `客户 ${c.customerId} 已被删除。`, 410);
   const at = c.changedAt ? new Date(c.changedAt) : new Date();
   if (Number.isNaN(at.getTime())) throw new UserError('bad_time', `'${c.changedAt}' is not a time.`, `'${c.changedAt}' 不是有效时间。`);
-  const row = await app.warehouse.get<{ id: number }>(
-    `insert into consents (workspace_id, customer_id, purpose, status, changed_at, source, evidence, policy_version)
-     values ($ws, $cid, $purpose, $status, $at::timestamp, $source, $evidence, $pv) returning id`,
-    { ws: app.workspaceId, cid: c.customerId, purpose: c.purpose, status: c.status, at: at.toISOString().replace('T', ' ').replace('Z', ''), source: c.source ?? null, evidence: c.evidence ? scrub(c.evidence) : null, pv: c.policyVersion ?? null },
+  const text = (v?: string) => (v ? scrub(v) : null);
+  const id = await app.state.transaction(async () => {
+    const seq = await nextChanges(app.state);
+    const row = await app.state.get<{ id: number }>(
+      `insert into consents (workspace_id, subject_id, purpose, status, changed_at, source, evidence, policy_version, recorded_at, origin, change_seq)
+       values ($ws, $subject, $purpose, $status, $at, $source, $evidence, $pv, $now, $origin, $seq)
+       on conflict (origin) do nothing returning id`,
+      { ws: app.workspaceId, subject: c.customerId, purpose: c.purpose, status: c.status, at: at.getTime(), source: text(c.source), evidence: text(c.evidence),
+        pv: text(c.policyVersion), now: Date.now(), origin: c.origin ?? null, seq },
+    );
+    if (row) return Number(row.id);
+    return app.state.scalar('select id from consents where origin = $origin', { origin: c.origin });
+  });
+  await syncConsentCopy(app);
+  await app.audit({ actor: '', action: AUDIT_ACTIONS.consent, target: `customer:${c.customerId}`, detail: { purpose: c.purpose, status: c.status, source: text(c.source), policy_version: text(c.policyVersion) } });
+  return { id };
+}
+
+/** The customer and every customer merged into them (directly or down a chain): whose entries are theirs now. */
+export async function subjectsOf(app: Pick<App, 'warehouse' | 'workspaceId'>, customerId: number): Promise<number[]> {
+  const rows = await app.warehouse.all<{ id: number }>(
+    `with recursive d(id, depth) as (
+       select cast($c as bigint), 0
+       union all
+       select c.id, d.depth + 1 from customers c join d on c.workspace_id = $ws and c.merged_into = d.id and c.status = 'merged' where d.depth < 64)
+     select distinct id from d order by id`,
+    { ws: app.workspaceId, c: customerId },
   );
-  await app.audit({ actor: '', action: AUDIT_ACTIONS.consent, target: `customer:${c.customerId}`, detail: { purpose: c.purpose, status: c.status, source: c.source, policy_version: c.policyVersion } });
-  return { id: Number(row!.id) };
+  return rows.map((r) => Number(r.id));
 }
 
 export type ConsentRow = { id: number; purpose: string; status: ConsentStatus; changed_at: string; source: string | null; evidence: string | null; policy_version: string | null };
 
-/** The full history of one customer, oldest first. */
-export async function consentHistory(app: Pick<App, 'warehouse' | 'workspaceId'>, customerId: number): Promise<ConsentRow[]> {
-  return app.warehouse.all<ConsentRow>(
-    `select id, purpose, status, strftime(changed_at, '%Y-%m-%dT%H:%M:%S.%gZ') as changed_at, source, evidence, policy_version
-     from consents where workspace_id = $ws and customer_id = $cid order by changed_at, id`,
-    { ws: app.workspaceId, cid: customerId },
+/** The full history of one customer (their own entries and those of everyone merged into them), oldest first. */
+export async function consentHistory(app: Stores, customerId: number): Promise<ConsentRow[]> {
+  const subjects = inList('s', await subjectsOf(app, customerId));
+  const rows = await app.state.all<Omit<ConsentRow, 'changed_at'> & { changed_at: number }>(
+    `select id, purpose, status, changed_at, source, evidence, policy_version from consents
+     where workspace_id = $ws and subject_id in ${subjects.sql} order by changed_at, id`,
+    { ws: app.workspaceId, ...subjects.params },
   );
+  return rows.map((r) => ({ ...r, id: Number(r.id), changed_at: new Date(Number(r.changed_at)).toISOString() }));
 }
 
-/** What the pure policy needs about one customer. */
-export async function loadSubject(app: Pick<App, 'warehouse' | 'workspaceId'>, customerId: number): Promise<ConsentSubject | null> {
+/** What the pure policy needs about one customer: their status and age (warehouse), their ledger (state). */
+export async function loadSubject(app: Stores, customerId: number): Promise<ConsentSubject | null> {
   const c = await app.warehouse.get<{ status: string; is_minor: boolean; birth_year: number | null; birth_md: string | null }>(
     'select status, is_minor, birth_year, birth_md from customers where workspace_id = $ws and id = $id', { ws: app.workspaceId, id: customerId });
   if (!c) return null;
@@ -66,8 +100,8 @@ export async function loadSubject(app: Pick<App, 'warehouse' | 'workspaceId'>, c
   return { status: c.status, isMinor: c.is_minor, birthYear: c.birth_year, birthMd: c.birth_md, consents };
 }
 
-/** Per purpose: customers whose latest entry is granted / withdrawn, and how many may be used now. */
-export async function consentSummary(app: App): Promise<{ purpose: string; granted: number; withdrawn: number; permitted: number }[]> {
+/** Per purpose: customers whose latest entry is granted / withdrawn, and how many may be used now (the warehouse's copy). */
+export async function consentSummary(app: Pick<App, 'warehouse' | 'workspaceId'>): Promise<{ purpose: string; granted: number; withdrawn: number; permitted: number }[]> {
   const out = [];
   for (const p of PURPOSES) {
     const r = await app.warehouse.get<{ granted: number; withdrawn: number }>(
@@ -80,16 +114,19 @@ export async function consentSummary(app: App): Promise<{ purpose: string; grant
 }
 
 /** The purposes whose entry in force is a grant, for one customer (what a withdrawal of "all" withdraws). */
-export async function grantedPurposes(app: Pick<App, 'warehouse' | 'workspaceId'>, customerId: number): Promise<string[]> {
-  const rows = await app.warehouse.all<{ purpose: string }>(`select purpose from consent_latest where workspace_id = $ws and customer_id = $id and status = 'granted' order by purpose`, { ws: app.workspaceId, id: customerId });
-  return rows.map((r) => r.purpose);
+export async function grantedPurposes(app: Stores, customerId: number): Promise<string[]> {
+  const history = (await consentHistory(app, customerId)).map((r) => ({ purpose: r.purpose, status: r.status, changedAt: r.changed_at, id: r.id }));
+  return [...new Set(history.map((h) => h.purpose))].filter((p) => latestConsent(history, p)?.status === 'granted').sort();
 }
 
 /**
- * Erasure's part in the ledger: the ledger entries of these customers (the person and everyone merged into them) are
- * removed; returns how many. (The warehouse's copy is removed by erasure's catalogue cascade.)
+ * Erasure's part in the ledger: the entries whose subject is one of these customers (the person and everyone merged
+ * into them) are removed from the ledger and its copy; returns how many ledger entries.
  */
-export async function eraseConsents(app: Pick<App, 'warehouse' | 'workspaceId'>, customerIds: number[]): Promise<number> {
+export async function eraseConsents(app: Stores, customerIds: number[]): Promise<number> {
   if (!customerIds.length) return 0;
-  return app.warehouse.scalar(`select count(*) from consents where workspace_id = $ws and list_contains($ids, customer_id)`, { ws: app.workspaceId, ids: customerIds });
+  const ids = inList('c', customerIds);
+  const n = await app.state.run(`delete from consents where workspace_id = $ws and subject_id in ${ids.sql}`, { ws: app.workspaceId, ...ids.params });
+  await app.warehouse.run(`delete from consents where workspace_id = $ws and (list_contains($ids, subject_id) or list_contains($ids, customer_id))`, { ws: app.workspaceId, ids: customerIds });
+  return n;
 }

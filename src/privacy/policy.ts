@@ -10,7 +10,7 @@ import type { App } from '../app/context.ts';
 import { canUse, recommendationMode, marketingPurpose, type Decision, type Purpose } from '../domain/privacy/consent.ts';
 import { assertPurpose, loadSubject } from './consentLedger.ts';
 
-type Db = Pick<App, 'warehouse' | 'workspaceId'>;
+type Db = Pick<App, 'warehouse' | 'state' | 'workspaceId'>;
 
 /** Today as the store sees it ('YYYY-MM-DD'), so single checks and the SQL macro agree on who is under 14. */
 export async function storeToday(app: Db): Promise<string> {

@@ -57,18 +57,39 @@ export async function writeReference(app: App, p: string, entity: Entity, presen
   return { imported: after - before, unchanged: good - (after - before) };
 }
 
-/** Consents: a ledger, so a change is added once (same customer, purpose, status and time = already there). */
+/**
+ * Consents: the ledger is the state store's (src/privacy/consentLedger.ts), so an import writes its entries into the
+ * warehouse's outbox inside the file's transaction, and they are relayed to the ledger after the commit
+ * (relayConsentOutbox) — once, by their origin. An entry belongs to its subject: the customer the row names, or, when
+ * it reached that customer through an identifier a merge still in force moved from a merged customer, that merged
+ * customer (so an unmerge gives it back with them). A change is added once: same subject, purpose, status and time
+ * is already there (in the ledger's copy or waiting in the outbox).
+ */
 export async function writeConsents(app: App, p: string, present: Set<string>, o: { source: string | null }): Promise<WriteResult> {
   const c = cols(present);
+  const ws = app.workspaceId;
+  await app.warehouse.run(
+    `create temp table ${p}_cvia as select i.key as via, arg_min(m.merged_id, m.id) as merged_id from ${p}_ids i
+     join identity_merge_moves mv on mv.workspace_id = $ws and mv.kind = 'identifier' and mv.key = i.id_type || '|' || i.namespace || '|' || i.id_hash
+     join identity_merges m on m.workspace_id = $ws and m.id = mv.merge_id and m.unmerged_at is null
+     group by i.key`,
+    { ws },
+  );
   const imported = await changed(
     app.warehouse,
-    `insert into consents (workspace_id, customer_id, purpose, status, changed_at, source, evidence, policy_version)
-     select distinct $ws, rc.customer_id, lower(r.purpose), r.t_status, r.t_changed_at, coalesce(${c.raw('source')}, $source), ${c.raw('evidence')}, ${c.raw('policy_version')}
-     from ${p}_rows r join ${p}_rc rc using (_row)
-     where ${GOOD} and not exists (select 1 from consents k where k.workspace_id = $ws and k.customer_id = rc.customer_id and k.purpose = lower(r.purpose)
-                                   and k.status = r.t_status and k.changed_at = r.t_changed_at)`,
-    { ws: app.workspaceId, source: o.source },
+    `insert into consent_outbox (workspace_id, subject_id, purpose, status, changed_at, source, evidence, policy_version, origin)
+     select $ws, n.subject_id, n.purpose, n.status, n.changed_at, n.source, n.evidence, n.policy_version,
+            'import:' || n.subject_id || ':' || n.purpose || ':' || n.status || ':' || epoch_ms(n.changed_at)
+     from (select coalesce(v.merged_id, rc.customer_id) as subject_id, lower(r.purpose) as purpose, r.t_status as status, r.t_changed_at as changed_at,
+                  coalesce(${c.raw('source')}, $source) as source, ${c.raw('evidence')} as evidence, ${c.raw('policy_version')} as policy_version
+           from ${p}_rows r join ${p}_rc rc using (_row) left join ${p}_cvia v on v.via = rc.via
+           where ${GOOD}
+           qualify row_number() over (partition by subject_id, purpose, status, changed_at order by r._row desc) = 1) n
+     where not exists (select 1 from consents k where k.workspace_id = $ws and k.subject_id = n.subject_id and k.purpose = n.purpose and k.status = n.status and k.changed_at = n.changed_at)
+       and not exists (select 1 from consent_outbox k where k.workspace_id = $ws and k.subject_id = n.subject_id and k.purpose = n.purpose and k.status = n.status and k.changed_at = n.changed_at)`,
+    { ws, source: o.source },
   );
+  await app.warehouse.run(`drop table ${p}_cvia`);
   const good = await app.warehouse.scalar(`select count(*) from ${p}_rows r where ${GOOD}`);
   return { imported, unchanged: good - imported };
 }
