@@ -87,7 +87,7 @@ export async function fitChurnModel(app: App, o: { cutoff?: string; windowDays?:
     calibration: calibrationTable(scores, test.churned, 10),
     trainCustomers: train.rows.length, testCustomers: test.rows.length, iterations: model.iterations, trainSeconds,
   };
-  const card = await saveCard(app.warehouse, app.workspaceId, {
+  const card = await saveCard(app.state, app.workspaceId, {
     model: 'churn', calibrationEnd: testCut, dataFrom: trainCut, dataTo: addDays(testCut, win), customers: train.rows.length,
     parameters: { ...model, bgnbdAtTrainingCutoff: bg, windowDays: win, trainCutoff: trainCut, testCutoff: testCut },
     metrics,
@@ -127,7 +127,7 @@ export interface ChurnScoring { asOf: string; version: number; customers: number
  * reasons = the (up to) three features that raise the risk most, in plain words (English and 中文).
  */
 export async function scoreChurn(app: App, o: { asOf?: string }): Promise<ChurnScoring> {
-  const card = await latestCard(app.warehouse, app.workspaceId, 'churn');
+  const card = await latestCard(app.state, app.workspaceId, 'churn');
   if (!card) throw new UserError('model_not_fitted', `Model 'churn' has not been fitted yet: run 'siyu model fit churn'.`, `模型 'churn' 尚未拟合，请先运行 'siyu model fit churn'。`, 404);
   const m = card.parameters as unknown as LogisticModel & { windowDays: number };
   const asOf = await calibrationEnd(app, o.asOf);

@@ -62,7 +62,7 @@ export async function fitClusters(app: App, o: { asOf?: string; kMax?: number })
     cluster: k, en: c.names[k].en, zh: c.names[k].zh, customers: c.sizes[k],
     centroid: Object.fromEntries(CLUSTER_FEATURES.map((feat, j) => [feat.name, centroid[j]])),
   }));
-  const card = await saveCard(app.warehouse, ws, {
+  const card = await saveCard(app.state, ws, {
     model: 'clusters', calibrationEnd: asOf, dataFrom: null, dataTo: asOf, customers: ids.length,
     parameters: { k: c.k, features: CLUSTER_FEATURES.map((x) => x.name), means: c.means, sds: c.sds, centroids: c.centroids, names: c.names },
     metrics: { silhouettes: c.silhouettes, clusters, rfmCrossTab },

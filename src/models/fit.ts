@@ -44,7 +44,7 @@ export async function fitBgNbdModel(app: App, opts: { calibrationEnd?: string })
   const standardErrors = bgNbdStandardErrors(fit.params, data);
   const holdout = await holdoutEvaluation(app, fit.params, end);
   const p = fit.params;
-  const card = await saveCard(app.warehouse, app.workspaceId, {
+  const card = await saveCard(app.state, app.workspaceId, {
     model: 'bgnbd', calibrationEnd: end, dataFrom: holdout.firstOrderDay, dataTo: holdout.lastOrderDay, customers: fit.customers,
     parameters: { r: p.r, alpha: p.alpha, a: p.a, b: p.b, timeUnit: 'week' },
     metrics: { loglik: fit.logLikelihood, standardErrors, distinctHistories: fit.rows, iterations: fit.iterations, converged: fit.converged, holdout },
@@ -81,7 +81,7 @@ export async function fitGammaGammaModel(app: App, opts: { calibrationEnd?: stri
   const seconds = (performance.now() - t0) / 1000;
   const p = fit.params;
   const meanSpend = p.q > 1 ? populationMeanSpend(p) : NaN;
-  const card = await saveCard(app.warehouse, app.workspaceId, {
+  const card = await saveCard(app.state, app.workspaceId, {
     model: 'gamma-gamma', calibrationEnd: end, dataFrom: null, dataTo: end, customers: fit.customers,
     parameters: { p: p.p, q: p.q, gamma: p.gamma },
     metrics: { loglik: fit.logLikelihood, populationMeanSpend: meanSpend, iterations: fit.iterations, converged: fit.converged, excludedNonPositiveSpend: fit.excluded },

@@ -57,7 +57,7 @@ test('given the CDNOW sample as orders, when BG/NBD and Gamma-Gamma are fitted t
     const [zeroSpend] = await app.warehouse.all<{ value: number }>(`select value from customer_scores where customer_id = 3 and score = 'expected_spend'`);
     assert.ok(Math.abs(zeroSpend.value - gg.meanSpend) < 1e-9, 'a customer without repeats gets the population mean spend');
 
-    assert.equal((await latestCard(app.warehouse, app.workspaceId, 'bgnbd'))?.version, 1);
+    assert.equal((await latestCard(app.state, app.workspaceId, 'bgnbd'))?.version, 1);
     const server = await buildServer(app);
     const headers = await authHeaders(app, 'analyst');
     await server.listen({ host: '127.0.0.1', port: 0 });

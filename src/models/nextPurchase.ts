@@ -31,7 +31,7 @@ export interface NextPurchaseFit {
 export async function fitNextPurchase(app: App, o: { asOf?: string }): Promise<NextPurchaseFit> {
   const asOf = await calibrationEnd(app, o.asOf);
   const ws = app.workspaceId;
-  const bgCard = await latestCard(app.warehouse, ws, 'bgnbd');
+  const bgCard = await latestCard(app.state, ws, 'bgnbd');
   let bg: BgNbdParams & { source: string };
   if (bgCard) {
     const p = bgCard.parameters as unknown as BgNbdParams;
@@ -43,7 +43,7 @@ export async function fitNextPurchase(app: App, o: { asOf?: string }): Promise<N
   const replenishment = (await app.warehouse.all(REPLENISHMENT_BY_CATEGORY.duckdb, { ws, asof: asOf })).map((r) => ({
     category: String(r.category), intervals: Number(r.intervals), median_days: Number(r.median_days), p25_days: Number(r.p25_days), p75_days: Number(r.p75_days),
   }));
-  const card = await saveCard(app.warehouse, ws, {
+  const card = await saveCard(app.state, ws, {
     model: 'next-purchase', calibrationEnd: asOf, dataFrom: null, dataTo: asOf, customers: 0,
     parameters: { bgnbd: bg }, metrics: { replenishment },
     notes: 'P(order within 30 days) and the median wait if still active from BG/NBD; replenishment = median days between purchase days of the same category.',

@@ -23,7 +23,7 @@ export interface ClvScoring {
 const WEEKS_PER_MONTH = 365.25 / 12 / 7;
 
 async function needCard(app: App, model: string): Promise<ModelCard> {
-  const c = await latestCard(app.warehouse, app.workspaceId, model);
+  const c = await latestCard(app.state, app.workspaceId, model);
   if (!c) throw new UserError('model_not_fitted', `Model '${model}' has not been fitted yet: run 'siyu model fit ${model}'.`, `模型 '${model}' 尚未拟合，请先运行 'siyu model fit ${model}'。`, 404);
   return c;
 }

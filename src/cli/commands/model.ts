@@ -146,8 +146,8 @@ export function registerModel(program: Command, env: CommandEnv): void {
       if (o.chart !== undefined && name !== 'bgnbd') throw new UserError('bad_option', '--chart is for the bgnbd card: siyu model card bgnbd --chart FILE.html', '--chart 仅用于 bgnbd 模型卡：siyu model card bgnbd --chart FILE.html');
       if (o.chart !== undefined) chartFormatOf(o.chart);
       const cards = await env.withApp(async (app) => {
-        if (!name) return latestCards(app.warehouse, app.workspaceId);
-        const c = await latestCard(app.warehouse, app.workspaceId, name);
+        if (!name) return latestCards(app.state, app.workspaceId);
+        const c = await latestCard(app.state, app.workspaceId, name);
         if (!c) throw new UserError('model_not_fitted', `Model '${name}' has not been fitted yet: run 'siyu model fit ${name}'.`, `模型 '${name}' 尚未拟合，请先运行 'siyu model fit ${name}'。`, 404);
         return [c];
       });

@@ -27,7 +27,7 @@ export async function modelRoutes(server: FastifyInstance, app: App): Promise<vo
       tags: ['models'],
       response: { 200: { type: 'object', properties: { models: { type: 'array', items: card } } } },
     },
-  }, async () => ({ models: await latestCards(app.warehouse, app.workspaceId) }));
+  }, async () => ({ models: await latestCards(app.state, app.workspaceId) }));
 
   server.get('/api/v1/models/bgnbd/holdout', {
     config: { permission: 'models:read' },
@@ -48,7 +48,7 @@ export async function modelRoutes(server: FastifyInstance, app: App): Promise<vo
     },
   }, async (req, reply) => {
     const { format } = req.query as { format: 'json' | 'html' | 'svg' };
-    const c = await latestCard(app.warehouse, app.workspaceId, 'bgnbd');
+    const c = await latestCard(app.state, app.workspaceId, 'bgnbd');
     if (!c) throw new UserError('model_not_fitted', "Model 'bgnbd' has not been fitted yet.", "模型 'bgnbd' 尚未拟合。", 404);
     const h = c.metrics.holdout as HoldoutEvaluation;
     if (format === 'json') {
@@ -69,7 +69,7 @@ export async function modelRoutes(server: FastifyInstance, app: App): Promise<vo
     },
   }, async (req) => {
     const { name } = req.params as { name: string };
-    const c = await latestCard(app.warehouse, app.workspaceId, name);
+    const c = await latestCard(app.state, app.workspaceId, name);
     if (!c) throw new UserError('model_not_fitted', `Model '${name}' has not been fitted yet.`, `模型 '${name}' 尚未拟合。`, 404);
     return c;
   });
