@@ -58,6 +58,8 @@ export interface Warehouse {
   fork(): Promise<Warehouse>;
   /** Makes everything committed durable in the main file (the engine's own write-ahead log emptied). */
   checkpoint(): Promise<void>;
+  /** Writes a consistent copy of the whole store (schema, data, sequences) to a new file. */
+  snapshotTo(file: string): Promise<void>;
   close(): void;
 }
 
@@ -76,6 +78,8 @@ export interface StateStore {
    * connections (PostgreSQL); nested calls join the outer transaction.
    */
   transaction<T>(fn: () => Promise<T>): Promise<T>;
+  /** Runs reads that all see one consistent state of the store (a read-only snapshot). */
+  snapshot<T>(fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 

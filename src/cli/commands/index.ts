@@ -29,6 +29,8 @@ const COMMANDS: Record<string, Loader> = {
   users: async () => (await import('./users.ts')).registerUsers,
   pia: async () => (await import('./pia.ts')).registerPia,
   retention: async () => (await import('./retention.ts')).registerRetention,
+  backup: async () => (await import('./backup.ts')).registerBackup,
+  restore: async () => (await import('./backup.ts')).registerBackup,
 };
 
 /** The top-level command names, for callers that must know them without loading any module. */

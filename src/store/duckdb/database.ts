@@ -161,6 +161,17 @@ export class Database implements Warehouse {
     await this.run('force checkpoint');
   }
 
+  async snapshotTo(file: string): Promise<void> {
+    const name = (await this.get<{ d: string }>('select current_database() as d'))!.d;
+    const alias = `siyu_snapshot_${process.pid}`;
+    await this.run(`attach '${file.replace(/'/g, "''")}' as ${alias}`);
+    try {
+      await this.run(`copy from database "${name.replace(/"/g, '""')}" to ${alias}`);
+    } finally {
+      await this.run(`detach ${alias}`);
+    }
+  }
+
   close(): void {
     this.connection.closeSync();
     if (this.ownsInstance) this.instance.closeSync();

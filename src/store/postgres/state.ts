@@ -61,12 +61,20 @@ export class PostgresState implements StateStore {
     await this.target().query(sql);
   }
 
-  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+  transaction<T>(fn: () => Promise<T>): Promise<T> {
+    return this.within('begin', fn);
+  }
+
+  snapshot<T>(fn: () => Promise<T>): Promise<T> {
+    return this.within('begin isolation level repeatable read read only', fn);
+  }
+
+  private async within<T>(begin: string, fn: () => Promise<T>): Promise<T> {
     if (this.tx.getStore()?.open) return fn();
     const client = await this.pool.connect();
     const t: Tx = { client, open: true };
     try {
-      await client.query('begin');
+      await client.query(begin);
       const out = await this.tx.run(t, fn);
       t.open = false;
       await client.query('commit');

@@ -75,9 +75,17 @@ export class SqliteState implements StateStore {
     );
   }
 
-  /** A consistent copy of the whole file (`VACUUM INTO`), taken between transactions. */
-  async snapshotTo(file: string): Promise<void> {
-    await this.serial.statement(() => this.prepared('vacuum into $f').run({ f: file }));
+  /** In WAL mode a deferred transaction reads one snapshot; writers of other processes go on meanwhile. */
+  snapshot<T>(fn: () => Promise<T>): Promise<T> {
+    return this.serial.transaction(fn, () => this.db.exec('begin'), () => this.db.exec('commit'), () => this.db.exec('rollback'));
+  }
+
+  /** Folds the write-ahead log into the file and leaves WAL mode: the file alone is the whole database (a backup). */
+  async seal(): Promise<void> {
+    await this.serial.statement(() => {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+      this.db.pragma('journal_mode = DELETE');
+    });
   }
 
   async close(): Promise<void> {
