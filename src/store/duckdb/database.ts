@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { UserError } from '../../errors.ts';
 import { toPlain } from './values.ts';
 import { setAsideUnreplayedLog, type WarehouseRecovery } from './recovery.ts';
+import { Serial } from '../serial.ts';
 import type { Appender, Columns, Params, Row, Warehouse } from '../interfaces.ts';
 
 export type { Params, Row } from '../interfaces.ts';
@@ -67,17 +68,20 @@ export class Database implements Warehouse {
     return db;
   }
 
+  /** Transactions of this connection's callers, one at a time (several routes share the server's connection). */
+  private readonly serial = new Serial();
+
   async run(sql: string, params?: Params): Promise<void> {
-    await this.connection.run(sql, bind(params));
+    await this.serial.statement(() => this.connection.run(sql, bind(params)));
   }
 
   async changes(sql: string, params?: Params): Promise<number> {
-    const r = await this.connection.run(sql, bind(params));
+    const r = await this.serial.statement(() => this.connection.run(sql, bind(params)));
     return Number(r.rowsChanged);
   }
 
   async all<T extends Row = Row>(sql: string, params?: Params): Promise<T[]> {
-    const reader = await this.connection.runAndReadAll(sql, bind(params));
+    const reader = await this.serial.statement(() => this.connection.runAndReadAll(sql, bind(params)));
     const names = reader.columnNames();
     return reader.getRows().map((row) => {
       const o: Row = {};
@@ -96,13 +100,15 @@ export class Database implements Warehouse {
   }
 
   async columns(sql: string, params?: Params): Promise<Columns> {
-    const r = await this.connection.runAndReadAll(sql, bind(params));
+    const r = await this.serial.statement(() => this.connection.runAndReadAll(sql, bind(params)));
     return { names: r.columnNames(), columns: r.getColumnsJS() as unknown[][] };
   }
 
   async doubleColumns(sql: string, params?: Params): Promise<Float64Array[]> {
-    const result = await this.connection.run(sql, bind(params));
-    const chunks = await result.fetchAllChunks();
+    const { result, chunks } = await this.serial.statement(async () => {
+      const result = await this.connection.run(sql, bind(params));
+      return { result, chunks: await result.fetchAllChunks() };
+    });
     const n = chunks.reduce((s, c) => s + c.rowCount, 0);
     const out = Array.from({ length: result.columnCount }, () => new Float64Array(n));
     let at = 0;
@@ -117,25 +123,17 @@ export class Database implements Warehouse {
     return out;
   }
 
-  private depth = 0;
   get inTransaction(): boolean {
-    return this.depth > 0;
+    return this.serial.inside;
   }
 
-  async transaction<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.depth > 0) return fn();
-    this.depth++;
-    await this.run('begin transaction');
-    try {
-      const out = await fn();
-      await this.run('commit');
-      return out;
-    } catch (e) {
-      await this.run('rollback').catch(() => undefined);
-      throw e;
-    } finally {
-      this.depth--;
-    }
+  transaction<T>(fn: () => Promise<T>): Promise<T> {
+    return this.serial.transaction(
+      fn,
+      () => this.connection.run('begin transaction'),
+      () => this.connection.run('commit'),
+      () => this.connection.run('rollback'),
+    );
   }
 
   async fork(): Promise<Database> {

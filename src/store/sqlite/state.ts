@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Params, Row, StateStore } from '../interfaces.ts';
 import { stateParams } from '../state/params.ts';
-import { Serial } from './serial.ts';
+import { Serial } from '../serial.ts';
 
 type Statement = { all(p?: unknown): Row[]; run(p?: unknown): { changes: number } };
 type Connection = { prepare(sql: string): Statement; exec(sql: string): void; pragma(p: string, o?: { simple: boolean }): unknown; close(): void };
