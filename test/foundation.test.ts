@@ -67,7 +67,7 @@ test('while siyu serve holds the store, other commands go through it', async () 
   const server = spawn(process.execPath, [bin, 'serve', '--port', String(port)], { env: { ...process.env, SIYU_DATA_DIR: dir }, stdio: 'ignore' });
   try {
     let health: any;
-    for (let i = 0; i < 60 && !health; i++) {
+    for (let i = 0; i < 240 && !health; i++) {
       await new Promise((r) => setTimeout(r, 250));
       health = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.json()).catch(() => undefined);
     }

@@ -26,6 +26,8 @@ export async function cliRoutes(server: FastifyInstance, app: App, token: string
         try {
           return await fn(appOn(app, conn, 'cli'));
         } finally {
+          // what the command wrote is durable before its answer (DuckDB's log is not replayed after a crash)
+          await conn.checkpoint().catch(() => undefined);
           conn.close();
         }
       },

@@ -16,9 +16,11 @@ import { qualityRoutes } from './quality.ts';
 import { authRoutes } from './auth.ts';
 import { unmaskRoutes } from './unmask.ts';
 import { loginRoutes } from './login.ts';
+import { installDurableWrites } from '../durable.ts';
 
 /** Every route group, registered explicitly (no magic discovery). */
 export async function registerRoutes(server: FastifyInstance, app: App, opts: ServerOptions): Promise<void> {
+  installDurableWrites(server, app);
   await healthRoutes(server, app);
   await cliRoutes(server, app, opts.cliToken);
   await reportRoutes(server, app);
