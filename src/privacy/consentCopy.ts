@@ -41,10 +41,12 @@ const COPY: StateCopy<Entry> = {
     }
     a.closeSync();
     await w.run(`delete from consents where id in (select id from consent_copy_page)`);
+    // an erased entry (consentLedger.eraseConsents) leaves the copy
     await w.run(
       `insert into consents (workspace_id, id, subject_id, customer_id, purpose, status, changed_at, source, evidence, policy_version)
        select p.workspace_id, p.id, p.subject_id, coalesce(o.owner, p.subject_id), p.purpose, p.status, epoch_ms(p.changed_ms), p.source, null, p.policy_version
-       from consent_copy_page p left join (${OWNERS('consent_copy_page')}) o on o.ws = p.workspace_id and o.subject = p.subject_id`,
+       from consent_copy_page p left join (${OWNERS('consent_copy_page')}) o on o.ws = p.workspace_id and o.subject = p.subject_id
+       where p.status <> 'erased'`,
     );
     await w.run('drop table consent_copy_page');
   },

@@ -20,6 +20,7 @@ import { UserError } from '../../errors.ts';
 import { auditErasure } from '../trail.ts';
 import { baseTables, personIds, personNeedles, tracePerson, quoteIdent, isText, paramsUsed, CUSTOMER_REF_COLUMNS, KEPT_TABLES, type Needles, type Trace } from './person.ts';
 import { requestFor, completeRequest } from './requests.ts';
+import { eraseConsents } from '../consentLedger.ts';
 
 /** Facts kept for the brand's totals, with the customer reference cut. */
 export const ANONYMISED_TABLES = new Set(['orders', 'coupons']);
@@ -44,6 +45,10 @@ export async function eraseCustomer(app: App, customerId: number, opts: { reques
   const anonymised: Record<string, number> = {};
   const add = (o: Record<string, number>, k: string, n: number) => { if (n > 0) o[k] = (o[k] ?? 0) + n; };
   const tables = await baseTables(app);
+  // The ledger first (state): if a crash comes between, the warehouse's copy follows the ledger at the next open, and
+  // the re-run of the request erases the rest.
+  const ledger = await eraseConsents(app, ids);
+  if (ledger) add(deleted, 'consents', ledger);
   // Under the identity lock: an import plans its resolution from the identifiers before its write transaction, so
   // a person must not be erased in between (their rows would be written onto the erased customer).
   await withIdentityLock(() => app.warehouse.transaction(async () => {
