@@ -1,19 +1,20 @@
 /** Pieces of the HTML report: KPI tiles, findings, recommendations. Values are escaped here, once. */
 import type { Chart, Finding, KpiTile, Lang, Recommendation, Text } from '../model.ts';
-import { UI, fmtChange, fmtCount, fmtP, fmtPct, fmtYuan } from '../i18n.ts';
+import { UI, fmtChange, fmtCount, fmtCountExact, fmtP, fmtPct, fmtYuan, fmtYuanExact } from '../i18n.ts';
 
 export const esc = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 export const tx = (x: Text, lang: Lang): string => esc(x[lang]);
 
+/** A KPI value to the unit (tiles and the Markdown KPI table), so it reads the same as `siyu insight kpi`. */
 export function fmtValue(v: number | null | undefined, unit: KpiTile['unit'], lang: Lang): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return '—';
-  if (unit === 'yuan') return fmtYuan(v, lang);
+  if (unit === 'yuan') return fmtYuanExact(v);
   if (unit === 'percent') return fmtPct(v);
   if (unit === 'ratio') return v.toFixed(2);
   if (unit === 'days') return lang === 'zh' ? `${v.toFixed(1)} 天` : `${v.toFixed(1)} days`;
-  return fmtCount(v, lang);
+  return fmtCountExact(v);
 }
 
 function rel(cur: number | null, base: number | null | undefined): number | null {

@@ -1,12 +1,12 @@
 /** The Markdown report (Markdown 报告): the same chapters and findings; each evidence chart becomes its data table. */
 import type { Chart, Lang, Report } from '../model.ts';
-import { CHAPTER_TITLES, UI, fmtCount, fmtP, fmtPct, fmtYuan } from '../i18n.ts';
+import { CHAPTER_TITLES, UI, fmtCount, fmtP, fmtPct, fmtYuan, fmtYuanExact } from '../i18n.ts';
 import { fmtValue } from './htmlParts.ts';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 function chartTable(c: Chart, lang: Lang): string {
-  const fmt = (v: number | null) => (v === null ? '—' : c.unit === 'percent' ? fmtPct(v) : c.unit === 'yuan' ? fmtYuan(v, lang) : String(Math.round(v * 100) / 100));
+  const fmt = (v: number | null) => (v === null ? '—' : c.unit === 'percent' ? fmtPct(v) : c.unit === 'yuan' ? fmtYuanExact(v) : String(Math.round(v * 100) / 100));
   const lines = [`*${cell(c.title[lang])}*`, ''];
   if (c.kind === 'heatmap') {
     const xs = c.categories.map((x) => x[lang]);
