@@ -12,6 +12,7 @@ import { UserError } from '../errors.ts';
 import { buildReport } from './build.ts';
 import { renderReport, type ReportFormat } from './generate.ts';
 import { dataSpan } from './queries/dataSpan.ts';
+import { defaultPeriod } from './domain/periods.ts';
 import { chromiumPath } from './render/browser.ts';
 import { LANGS } from './model.ts';
 
@@ -29,17 +30,12 @@ const lastDayOf = (month: string): string => {
   const [y, m] = month.split('-').map(Number);
   return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
 };
-const previousMonth = (month: string): string => {
-  const [y, m] = month.split('-').map(Number);
-  return new Date(Date.UTC(y, m - 2, 1)).toISOString().slice(0, 7);
-};
-
-/** The latest calendar month whose data is complete (the last data day is at or past its end), or null. */
+/** The latest calendar month the orders cover from its first to its last day (the default period), or null. */
 export async function latestCompleteMonth(app: App): Promise<string | null> {
   const s = await dataSpan(app.warehouse, app.workspaceId);
-  if (!s.last) return null;
-  const m = s.last.slice(0, 7);
-  return s.last === lastDayOf(m) ? m : previousMonth(m);
+  if (!s.first || !s.last) return null;
+  const p = defaultPeriod(s.first, s.last);
+  return p.complete ? p.from.slice(0, 7) : null;
 }
 
 /** Generates the month's report (zh and en; HTML and Markdown, and PDF when Chromium is there) and records it. */

@@ -110,6 +110,8 @@ export interface Report {
   title: Text;
   brand: string;
   window: { from: string; to: string };
+  /** The days the orders cover, the last event day, and why the period is a partial month (said at the top), if so. */
+  coverage: { ordersFrom: string; ordersTo: string; lastEvent: string | null; partial: Text | null };
   generatedAt: string;
   chapters: Chapter[];
   /** All findings, ranked by impact (top first). */

@@ -25,10 +25,12 @@ export const risksChapter: ChapterBuilder = {
     }
     const last = withData[withData.length - 1];
     const history = withData.slice(0, -1);
+    // A month the orders cover only in part is scaled to a full month from the days that have orders.
+    const dataTo = ctx.period.covered.to;
     const monthEnd = addDays(monthsBack(w.to, -1), -1);
-    const elapsed = Number(w.to.slice(8, 10));
+    const elapsed = dataTo.slice(0, 7) === w.to.slice(0, 7) ? Number(dataTo.slice(8, 10)) : Number(monthEnd.slice(8, 10));
     const daysInMonth = Number(monthEnd.slice(8, 10));
-    const factor = w.to === monthEnd ? 1 : daysInMonth / elapsed;
+    const factor = elapsed >= daysInMonth ? 1 : daysInMonth / elapsed;
     const findings: Finding[] = [];
     const checked: string[] = [];
     const favourable: Text[] = [];

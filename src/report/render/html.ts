@@ -34,7 +34,8 @@ export function renderHtml(report: Report, lang: Lang, opts: HtmlOptions = {}): 
   const rankOf = new Map(report.ranked.map((f, i) => [f.id, i + 1]));
   const body: string[] = [];
   body.push(`<header><h1>${tx(report.title, lang)}</h1>
-<p class="meta">${esc(report.brand)} · ${tx(UI.period, lang)} ${esc(report.window.from)} — ${esc(report.window.to)} · ${tx(UI.generated, lang)} ${esc(report.generatedAt)}</p></header>`);
+<p class="meta">${report.brand ? `${esc(report.brand)} · ` : ''}${tx(UI.period, lang)} ${esc(report.window.from)} — ${esc(report.window.to)} · ${tx(UI.generated, lang)} ${esc(report.generatedAt)}</p>
+${report.coverage.partial ? `<p class="warn" data-partial="1">${tx(report.coverage.partial, lang)}</p>` : ''}</header>`);
   body.push(`<nav class="toc"><h2>${tx(UI.contents, lang)}</h2><ol>${report.chapters.map((c) => `<li><a href="#ch-${c.key}">${tx(c.title, lang)}</a></li>`).join('')}</ol></nav>`);
   if (report.ranked.length) {
     body.push(`<section class="top" id="top-findings"><h2>${tx(UI.topFindings, lang)}</h2><ol>${report.ranked.slice(0, 8)

@@ -20,7 +20,8 @@ function chartTable(c: Chart, lang: Lang): string {
 }
 
 export function renderMarkdown(r: Report, lang: Lang): string {
-  const out: string[] = [`# ${r.title[lang]}`, '', `${r.brand} · ${UI.period[lang]} ${r.window.from} — ${r.window.to} · ${UI.generated[lang]} ${r.generatedAt}`, ''];
+  const out: string[] = [`# ${r.title[lang]}`, '', `${r.brand ? `${r.brand} · ` : ''}${UI.period[lang]} ${r.window.from} — ${r.window.to} · ${UI.generated[lang]} ${r.generatedAt}`, ''];
+  if (r.coverage.partial) out.push(`> **${r.coverage.partial[lang]}**`, '');
   const rankOf = new Map(r.ranked.map((f, i) => [f.id, i + 1]));
   if (r.ranked.length) {
     out.push(`## ${UI.topFindings[lang]}`, '');

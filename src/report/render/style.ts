@@ -9,6 +9,7 @@ header h1 { font-size: 26px; margin: 8px 0 4px; }
 h2 { font-size: 20px; border-left: 4px solid var(--accent); padding-left: 10px; margin: 32px 0 10px; }
 h3 { font-size: 16px; margin: 0 0 6px; }
 .lead { color: var(--muted); }
+.warn { border-left: 4px solid #e0a030; background: #fff7e6; padding: 8px 12px; margin: 8px 0 16px; }
 .toc ol { columns: 2; margin: 0; }
 .top ol li { margin-bottom: 6px; }
 .tiles { display: grid; grid-template-columns: repeat(auto-fill, minmax(180px, 1fr)); gap: 10px; margin: 12px 0; }
