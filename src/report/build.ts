@@ -10,6 +10,7 @@ import { CHAPTERS } from './chapters/index.ts';
 import { rankFindings } from './rank.ts';
 import { resolvePeriod } from './period.ts';
 import { brandName } from './brand.ts';
+import { daysIn } from './domain/periods.ts';
 
 export interface ReportOptions {
   from?: string;
@@ -21,7 +22,8 @@ export interface ReportOptions {
 /** What the chapter builders get for the period the options and the data decide. */
 export async function reportContext(app: App, opts: { from?: string; to?: string } = {}): Promise<ReportContext> {
   const period = await resolvePeriod(app, opts);
-  return { app, window: period.window, span: period.orders, period, yuanPerCustomer: 0, aov: 0 };
+  const dataDays = daysIn({ from: period.orders.first, to: period.covered.to });
+  return { app, window: period.window, span: period.orders, period, dataDays, yuanPerCustomer: 0, aov: 0 };
 }
 
 export async function buildReport(app: App, opts: ReportOptions = {}): Promise<Report> {
@@ -39,6 +41,10 @@ export async function buildReport(app: App, opts: ReportOptions = {}): Promise<R
       recommendations.push(...(r.recommendations ?? []));
     }
   }
+  const omittedFindings = leaveOutThin(chapters, ctx.dataDays);
+  const dropped = new Set(omittedFindings.map((f) => f.id));
+  const kept = recommendations.filter((r) => !r.basedOn.some((id) => dropped.has(id)));
+  recommendations.splice(0, recommendations.length, ...kept);
   const findings: Finding[] = chapters.flatMap((c) => c.findings);
   const ranked = rankFindings(findings, ctx.yuanPerCustomer);
   recommendations.sort((a, b) => b.expectedYuan - a.expectedYuan);
@@ -59,8 +65,26 @@ export async function buildReport(app: App, opts: ReportOptions = {}): Promise<R
     title: UI.reportTitle,
     brand: await brandName(app),
     window,
-    coverage: { ordersFrom: period.orders.first, ordersTo: period.orders.last, lastEvent: period.lastEvent, partial: period.partial },
+    coverage: { ordersFrom: period.orders.first, ordersTo: period.orders.last, lastEvent: period.lastEvent, partial: period.partial, dataDays: ctx.dataDays },
     generatedAt: (opts.now ?? new Date()).toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
-    chapters, ranked, recommendations, omitted,
+    chapters, ranked, recommendations, omitted, omittedFindings,
   };
+}
+
+/**
+ * Takes out of each chapter the findings that need more days of orders than there are; their evidence charts stay
+ * in the chapter (the data is true, the claim is not yet). Returns what was left out, to be listed.
+ */
+function leaveOutThin(chapters: Chapter[], dataDays: number): Report['omittedFindings'] {
+  const out: Report['omittedFindings'] = [];
+  for (const c of chapters) {
+    const thin = c.findings.filter((f) => f.minSpanDays > dataDays);
+    if (!thin.length) continue;
+    c.findings = c.findings.filter((f) => f.minSpanDays <= dataDays);
+    for (const f of thin) {
+      out.push({ id: f.id, chapter: f.chapter, title: f.title, minSpanDays: f.minSpanDays, dataDays });
+      if (f.chart && !c.charts.includes(f.chart) && !c.findings.some((k) => k.chart === f.chart)) c.charts.unshift(f.chart);
+    }
+  }
+  return out;
 }

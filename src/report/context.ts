@@ -10,6 +10,8 @@ export interface ReportContext {
   span: { first: string; last: string };
   /** The period resolved: what the orders cover of it, its 环比 / 同比 windows, and whether it is partial. */
   period: ReportPeriod;
+  /** Days of orders from the first order day to the period's last day with orders (what findings' minimums are held to). */
+  dataDays: number;
   /** Revenue per ordering customer in the period (for ranking and sizing); set by the summary. */
   yuanPerCustomer: number;
   /** Average order value in the period; set by the summary. */

@@ -40,9 +40,16 @@ export const UI: Record<string, Text> = {
   rank: { zh: '排名', en: 'Rank' },
   none: { zh: '无', en: 'none' },
   reachable: { zh: '可触达', en: 'reachable' },
+  omittedFindings: { zh: '因数据不足未纳入的发现', en: 'Findings left out for too little data' },
+  brandless: { zh: '（未设置品牌名称：siyu workspace set --name）', en: '(no brand name set: siyu workspace set --name)' },
 };
 
 export const t = (x: Text, lang: Lang): string => x[lang];
+
+/** What a finding needs of the data, and what there is ("数据要求：至少 180 天订单数据（现有 700 天）"). */
+export function minimumText(minDays: number, dataDays: number, lang: Lang): string {
+  return lang === 'zh' ? `数据要求：至少 ${minDays} 天订单数据（现有 ${dataDays} 天）` : `Needs at least ${minDays} days of orders (there are ${dataDays})`;
+}
 
 export { fmtCount, fmtCountExact, fmtYuan, fmtYuanExact, fmtPct, fmtChange, fmtPp, fmtP } from './format.ts';
 

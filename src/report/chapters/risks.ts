@@ -14,6 +14,9 @@ const METRICS: { key: keyof Omit<MonthPoint, 'month'>; name: Text; yuan?: boolea
   { key: 'complaints', name: { zh: '投诉与退订事件', en: 'Complaint and unsubscribe events' }, badWhen: 'up', scale: true },
 ];
 
+/** Seven months of orders: a month against at least six before it. */
+const MIN_SPAN_DAYS = 210;
+
 export const risksChapter: ChapterBuilder = {
   key: 'risks',
   async build(ctx) {
@@ -51,7 +54,7 @@ export const risksChapter: ChapterBuilder = {
         continue;
       }
       findings.push({
-        id: `risk-${m.key}`, chapter: 'risks', tags: ['risk'],
+        id: `risk-${m.key}`, chapter: 'risks', tags: ['risk'], minSpanDays: MIN_SPAN_DAYS,
         impact: m.yuan ? Math.abs(v - a.mean) : Math.abs(v - a.mean) * (m.key === 'withdrawals' || m.key === 'complaints' ? 1 : 0.5),
         impactBasis: m.yuan ? 'yuan' : 'customers',
         chart: {

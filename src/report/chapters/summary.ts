@@ -7,7 +7,7 @@ import { KPI_CATALOGUE, type KpiKey } from '../../domain/metrics/kpis.ts';
 import { monthlySeries } from '../queries/monthlySeries.ts';
 import { loadTargets } from '../targets.ts';
 import { isSignificant, relativeChange, twoProportionZ } from '../domain/stats.ts';
-import { monthsBack } from './util.ts';
+import { daysBetween, monthsBack } from './util.ts';
 
 const TILES: [KpiKey, KpiTile['unit']][] = [
   ['gmv', 'yuan'], ['orders', 'count'], ['customers', 'count'], ['new_customers', 'count'],
@@ -35,8 +35,10 @@ export const summaryChapter: ChapterBuilder = {
     ctx.aov = k.aov ?? 0;
     ctx.yuanPerCustomer = customers ? gmv / customers : 0;
     const hasPrevious = pw.to >= ctx.span.first;
+    // a comparison holds when the orders cover both periods, the one before from its first day
+    const compareSpan = daysBetween(pw.from, ctx.period.covered.to) + 1;
     const tiles: KpiTile[] = TILES.map(([key, unit]) => ({
-      key, unit, label: label(key), value: k[key],
+      key, unit, label: label(key), value: k[key], better: key === 'churn_rate' ? 'down' as const : 'up' as const,
       previous: hasPrevious ? prev[key] : undefined,
       lastYear: ly ? ly[key] : undefined,
       target: targets && targets[key] !== undefined ? targets[key] : undefined,
@@ -54,7 +56,7 @@ export const summaryChapter: ChapterBuilder = {
       const c = relativeChange(gmv, pg);
       const lyg = ly ? ly.gmv ?? 0 : null;
       findings.push({
-        id: 'summary-gmv', chapter: 'summary', impact: Math.abs(gmv - pg), impactBasis: 'yuan', chart: trend,
+        id: 'summary-gmv', chapter: 'summary', minSpanDays: compareSpan, impact: Math.abs(gmv - pg), impactBasis: 'yuan', chart: trend,
         title: both((l) => (l === 'zh' ? `成交额 ${fmtYuan(gmv, l)}，环比 ${fmtChange(c)}` : `GMV ${fmtYuan(gmv, l)}, ${fmtChange(c)} on the previous period`)),
         statement: both((l) => (l === 'zh'
           ? `${w.from} 至 ${w.to} 成交 ${fmtCount(orders, l)} 笔、${fmtYuan(gmv, l)}，上一周期（${pw.from} 至 ${pw.to}）为 ${fmtYuan(pg, l)}，环比 ${fmtChange(c)}${lyg !== null ? `；去年同期（${yw.from} 至 ${yw.to}）${fmtYuan(lyg, l)}，同比 ${fmtChange(relativeChange(gmv, lyg))}` : '；去年同期无数据'}。客单价 ${fmtYuan(ctx.aov, l)}。`
@@ -70,7 +72,7 @@ export const summaryChapter: ChapterBuilder = {
         const sig = twoProportionZ(Math.round(rr * customers), customers, Math.round(prr * pc), pc);
         if (isSignificant(sig)) {
           findings.push({
-            id: 'summary-repurchase', chapter: 'summary', impact: Math.abs(rr - prr) * customers, impactBasis: 'customers', significance: sig,
+            id: 'summary-repurchase', chapter: 'summary', minSpanDays: compareSpan, impact: Math.abs(rr - prr) * customers, impactBasis: 'customers', significance: sig,
             title: both((l) => (l === 'zh' ? `复购率 ${fmtPct(rr)}，环比 ${fmtPp(rr - prr, l)}` : `Repurchase rate ${fmtPct(rr)}, ${fmtPp(rr - prr, l)} on the previous period`)),
             statement: both((l) => (l === 'zh'
               ? `本期 ${fmtCount(customers, l)} 位下单客户中 ${fmtPct(rr)} 下单两次及以上，上一周期 ${fmtCount(pc, l)} 位中为 ${fmtPct(prr)}（${fmtP(sig.pValue)}）。`
