@@ -13,6 +13,8 @@ import { buildServer } from '../src/server/app.ts';
 import { authHeaders } from '../src/server/auth/testing.ts';
 import { createApiKey } from '../src/server/auth/users.ts';
 import { listReportHistory } from '../src/report/history.ts';
+import { openWarehouse } from '../src/store/open.ts';
+import { paths } from '../src/config.ts';
 import { seedReportFixture } from './report.fixture.ts';
 
 let dir: string;
@@ -105,18 +107,25 @@ test('after an import the kept copy is served while one rebuild runs in the back
   assert.equal(await builds(), 2);
 });
 
-test('a store made before the state store: its warehouse report_history rows are taken over once', async () => {
+test('a store made before the state store: its warehouse report_history rows are moved at open, once', async () => {
   const d = mkdtempSync(join(tmpdir(), 'siyu-report-adopt-'));
-  const a = await openApp({ dir: d });
   try {
-    await a.warehouse.run(`insert into report_history (workspace_id, month, period_from, period_to, generated_at, files, findings, recommendations)
+    // the warehouse alone, as a store of the earlier layout had it
+    const { warehouse } = await openWarehouse(paths.database(d));
+    await warehouse.run(`insert into report_history (workspace_id, month, period_from, period_to, generated_at, files, findings, recommendations)
       values (1, '2025-12', date '2025-12-01', date '2025-12-31', timestamp '2026-01-01 02:00:00', '["report-zh.html","report-en.md"]', 7, 3)`);
-    const rows = await listReportHistory(a);
-    assert.deepEqual(rows, [{ month: '2025-12', period_from: '2025-12-01', period_to: '2025-12-31', generated_at: '2026-01-01T02:00:00.000Z', files: ['report-zh.html', 'report-en.md'], findings: 7, recommendations: 3 }]);
-    assert.equal(await a.state.scalar(`select count(*) from report_history`), 1);
-    assert.equal((await listReportHistory(a)).length, 1, 'taken over once');
+    await warehouse.checkpoint();
+    warehouse.close();
+    for (let open = 0; open < 2; open++) {
+      const a = await openApp({ dir: d });
+      try {
+        assert.deepEqual(await listReportHistory(a), [{ month: '2025-12', period_from: '2025-12-01', period_to: '2025-12-31', generated_at: '2026-01-01T02:00:00.000Z', files: ['report-zh.html', 'report-en.md'], findings: 7, recommendations: 3 }]);
+        assert.equal(await a.state.scalar(`select count(*) from report_history`), 1, 'moved once');
+      } finally {
+        await a.close();
+      }
+    }
   } finally {
-    await a.close();
     rmSync(d, { recursive: true, force: true });
   }
 });

@@ -4,6 +4,7 @@
  * text) and, beside the files, kept.json: the data watermark the report was built on (watermark.ts), which tells a
  * reader whether the kept copy is still current. Files are replaced durably (durableFile.ts); the row is written
  * after them, so a crash leaves the previous report or the new one, and at worst a month that is generated again.
+ * A store made before the state store has its warehouse rows moved at open (src/app/legacy.ts).
  */
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,7 +19,6 @@ import { chromiumPath } from './render/browser.ts';
 import { LANGS } from './model.ts';
 import { writeFileDurably } from './durableFile.ts';
 import { reportWatermark } from './watermark.ts';
-import { adoptWarehouseHistory } from './historyAdopt.ts';
 
 export interface HistoryRow {
   month: string;
@@ -61,7 +61,6 @@ export async function latestCompleteMonth(app: App): Promise<string | null> {
 export async function keepReport(app: App, window: Period, opts: { pdf?: boolean; watermark?: string } = {}): Promise<HistoryRow> {
   const month = window.from.slice(0, 7);
   checkMonth(month);
-  await adoptWarehouseHistory(app);
   const watermark = opts.watermark ?? (await reportWatermark(app));
   const report = await buildReport(app, window);
   const dir = monthDir(app, month);
@@ -107,14 +106,12 @@ const toRow = (r: StateRow): HistoryRow => ({
 });
 
 export async function listReportHistory(app: App): Promise<HistoryRow[]> {
-  await adoptWarehouseHistory(app);
   const rows = await app.state.all<StateRow>(`select month, period_from, period_to, generated_at, files, findings, recommendations
     from report_history where workspace_id = $ws order by month desc`, { ws: app.workspaceId });
   return rows.map(toRow);
 }
 
 export async function historyRow(app: App, month: string): Promise<HistoryRow | null> {
-  await adoptWarehouseHistory(app);
   const r = await app.state.get<StateRow>(`select month, period_from, period_to, generated_at, files, findings, recommendations
     from report_history where workspace_id = $ws and month = $month`, { ws: app.workspaceId, month });
   return r ? toRow(r) : null;
