@@ -1,5 +1,5 @@
 import { openApp } from '../src/app/context.ts';
-import { buildReport } from '../src/report/build.ts';
+import { buildReport, reportContext } from '../src/report/build.ts';
 import { renderHtml } from '../src/report/render/html.ts';
 import { renderMarkdown } from '../src/report/render/markdown.ts';
 import { renderPdf } from '../src/report/render/pdf.ts';
@@ -38,7 +38,7 @@ export const reportBenchmark: Benchmark = {
       const per: string[] = [];
       for (const c of CHAPTERS) {
         const s = performance.now();
-        await c.build({ app, window: report.window, span: { first: report.window.from, last: report.window.to }, yuanPerCustomer: 1, aov: 1 });
+        await c.build({ ...(await reportContext(app, report.window)), yuanPerCustomer: 1, aov: 1 });
         per.push(`${c.key} ${((performance.now() - s) / 1000).toFixed(1)}`);
       }
       ctx.log(`per chapter (s, warm): ${per.join(', ')}`);

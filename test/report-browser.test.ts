@@ -15,6 +15,9 @@ import { renderPdf } from '../src/report/render/pdf.ts';
 import { chromiumPath, launchChromium } from '../src/report/render/browser.ts';
 import type { Report } from '../src/report/model.ts';
 import { seedReportFixture } from './report.fixture.ts';
+import { holdoutChartHtml } from '../src/models/holdoutChartFile.ts';
+import { holdoutChartData } from '../src/domain/models/holdoutChart.ts';
+import { setWorkspaceDisplayName } from '../src/report/workspace.ts';
 
 const ARTIFACTS = join(import.meta.dirname, '..', 'test-artifacts');
 const skip = chromiumPath() ? false : 'chromium not installed (apt-get install -y chromium): browser tests skipped';
@@ -29,6 +32,7 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'siyu-report-browser-'));
   app = await openApp({ dir });
   await seedReportFixture(app);
+  await setWorkspaceDisplayName(app, '山岚茶事');
   report = await buildReport(app, { now: new Date('2026-11-01T08:00:00Z') });
   browser = await launchChromium();
 });
@@ -39,10 +43,11 @@ after(async () => {
 });
 
 /** Opens an HTML file with every non-file request refused and recorded; collects console errors. */
-async function open(html: string, name: string): Promise<{ page: Page; errors: string[]; network: string[] }> {
+async function open(html: string, name: string, media: 'screen' | 'print' = 'screen'): Promise<{ page: Page; errors: string[]; network: string[] }> {
   const file = join(ARTIFACTS, name);
   writeFileSync(file, html);
   const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  await page.emulateMedia({ media });
   const errors: string[] = [];
   const network: string[] = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
@@ -132,4 +137,70 @@ test('PDF: printed by Chromium, every chapter and chart title in its text, the C
   const fonts = spawnSync('pdffonts', [file], { encoding: 'utf8' }).stdout;
   assert.match(fonts, /SiyuNotoSansSC|NotoSansSC/i, fonts);
   spawnSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '3', file, join(ARTIFACTS, 'report-zh-pdf')]);
+});
+
+/** Pairs of drawn texts in an element whose boxes intersect (their text and the overlap), for the layout checks. */
+async function overlappingTexts(page: Page, selector: string): Promise<string[]> {
+  return page.$eval(selector, (root) => {
+    const boxes = Array.from(root.querySelectorAll('text')).map((t) => ({ text: t.textContent ?? '', r: t.getBoundingClientRect() })).filter((b) => b.text.trim() && b.r.width > 0);
+    const out: string[] = [];
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i].r;
+        const b = boxes[j].r;
+        const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+        const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+        if (w > 1 && h > 1) out.push(`"${boxes[i].text}" × "${boxes[j].text}" (${w.toFixed(0)}×${h.toFixed(0)} px)`);
+      }
+    }
+    return out;
+  });
+}
+
+for (const media of ['screen', 'print'] as const) {
+  test(`the heat map (${media}): no label overlaps another; the scale's slider only on screen`, { skip }, async () => {
+    const { page } = await open(renderHtml(report, 'zh'), `report-heatmap-${media}.html`, media);
+    assert.deepEqual(await overlappingTexts(page, '[data-chart="behaviour-heatmap"]'), []);
+    const calculable = await page.$eval('[data-chart="behaviour-heatmap"]', (el) => {
+      const w = window as unknown as { echarts: { getInstanceByDom(e: Element): { getOption(): { visualMap: { calculable: boolean }[] } } } };
+      return w.echarts.getInstanceByDom(el).getOption().visualMap[0].calculable;
+    });
+    assert.equal(calculable, media === 'screen', `calculable ${calculable} in ${media}`);
+    await page.locator('[data-chart="behaviour-heatmap"]').screenshot({ path: join(ARTIFACTS, `report-heatmap-${media}.png`) });
+    await page.close();
+  });
+}
+
+test('the PDF: a cover with the title, the brand and the period, then numbered pages', { skip }, async (t) => {
+  const pdf = await renderPdf(renderHtml(report, 'zh'), browser);
+  const file = join(ARTIFACTS, 'report-zh-cover.pdf');
+  writeFileSync(file, pdf);
+  if (!existsSync('/usr/bin/pdftotext')) {
+    t.diagnostic('poppler-utils not installed: the PDF\'s pages not inspected');
+    return;
+  }
+  const page = (n: number) => spawnSync('pdftotext', ['-layout', '-f', String(n), '-l', String(n), file, '-'], { encoding: 'utf8' }).stdout;
+  const cover = page(1).replace(/\s+/g, ' ');
+  for (const s of ['山岚茶事', '零售私域流量运营数据洞察与营销优化报告', '报告期 2026-10-01 — 2026-10-31']) assert.ok(cover.includes(s), `the cover lacks ${s}: ${cover}`);
+  assert.doesNotMatch(cover, /执行摘要/, 'the cover is a page of its own');
+  const pages = Number(/Pages:\s+(\d+)/.exec(spawnSync('pdfinfo', [file], { encoding: 'utf8' }).stdout)?.[1]);
+  assert.ok(pages > 3, `${pages} pages`);
+  assert.match(page(2), new RegExp(`\\b2 / ${pages}\\b`));
+  assert.match(page(pages), new RegExp(`\\b${pages} / ${pages}\\b`));
+  assert.doesNotMatch(spawnSync('pdftotext', [file, '-'], { encoding: 'utf8' }).stdout, /\bdefault\b/);
+});
+
+test('the BG/NBD holdout chart: its legend overlaps no title', { skip }, async () => {
+  const weeks = Array.from({ length: 30 }, (_, i) => i + 1);
+  const data = holdoutChartData({
+    calibrationEnd: '2026-06-30', holdoutEnd: '2026-11-15',
+    byFrequency: ['0', '1', '2', '3', '4+'].map((x, i) => ({ x, customers: 100 - i * 15, actual: 0.2 + i * 0.1, predicted: 0.25 + i * 0.1 })),
+    weekly: weeks.map((w) => ({ week: w, actual: w, predicted: w + 0.5, actualCumulative: (w * (w + 1)) / 2, predictedCumulative: (w * (w + 1)) / 2 + w / 2, holdout: w > 18 })),
+  });
+  const { page, errors } = await open(holdoutChartHtml(data), 'holdout-chart.html');
+  const problems = (await overlappingTexts(page, '#chart')).filter((p) => p.includes('实际') || p.includes('预测'));
+  assert.deepEqual(problems.filter((p) => /Holdout repeat|BG\/NBD calibration/.test(p)), []);
+  assert.deepEqual(errors, []);
+  await page.screenshot({ path: join(ARTIFACTS, 'holdout-chart.png') });
+  await page.close();
 });

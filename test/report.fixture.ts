@@ -57,4 +57,7 @@ export async function seedReportFixture(app: App, customers = FIXTURE.customers)
     from range(1, ${n + 1}) a(i), range(0, 22) b(m) where hash(i, m, 'e') % 100 < 15`);
   await db.run(`insert into events (workspace_id, event_id, customer_id, type, occurred_at, event_date, properties)
     values (1, 'last', 7, 'page_view', timestamp '2026-10-31 12:00:00', date '2026-10-31', '{}')`);
+  // the orders cover October to its last day (the default period is the last month the orders cover)
+  await db.run(`insert into orders (workspace_id, order_id, customer_id, ordered_at, order_date, channel, store_code, staff_code, status, gross_amount, item_count)
+    values (1, 'last', 1999, timestamp '2026-10-31 12:00:00', date '2026-10-31', 'pos', 'S1', 'G2', 'paid', 120, 1)`);
 }

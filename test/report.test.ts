@@ -111,13 +111,15 @@ test('the server answers /report in each format and language, / with the zh HTML
     assert.match(await home.text(), /零售私域流量运营数据洞察与营销优化报告/);
     const bad = await fetch(`${base}/report?format=docx`);
     assert.equal(bad.status, 400);
-    assert.deepEqual(await (await fetch(`${base}/api/v1/reports`)).json(), { reports: [] });
-    await generateMonthly(app, '2026-10', { pdf: false });
+    // the home page kept the default month's report as history
+    assert.deepEqual(((await (await fetch(`${base}/api/v1/reports`)).json()) as { reports: { month: string }[] }).reports.map((r) => r.month), ['2026-10']);
+    await generateMonthly(app, '2026-09', { pdf: false });
     const hist = (await (await fetch(`${base}/api/v1/reports`)).json()) as { reports: { month: string; files: string[] }[] };
-    assert.deepEqual(hist.reports.map((r) => [r.month, r.files]), [['2026-10', ['report-zh.html', 'report-zh.md', 'report-en.html', 'report-en.md']]]);
-    const kept = await fetch(`${base}/reports/2026-10/report-en.md`);
+    const files = ['report-zh.html', 'report-zh.md', 'report-en.html', 'report-en.md'];
+    assert.deepEqual(hist.reports.map((r) => [r.month, r.files]), [['2026-10', files], ['2026-09', files]]);
+    const kept = await fetch(`${base}/reports/2026-09/report-en.md`);
     assert.equal(kept.status, 200);
-    assert.match(await kept.text(), /2026-10-01 — 2026-10-31/);
+    assert.match(await kept.text(), /2026-09-01 — 2026-09-30/);
   } finally {
     await server.close();
   }

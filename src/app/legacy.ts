@@ -19,6 +19,7 @@ const MOVED: Legacy[] = [
   { table: 'consents', copy: moveConsents },
   { table: 'model_cards' },
   { table: 'identity_settings' },
+  { table: 'report_history' },
 ];
 
 export async function moveLegacyState(app: App): Promise<void> {

@@ -25,8 +25,19 @@ const embeddedJson = (v: unknown): string => JSON.stringify(v).replace(/</g, '\\
 
 const FONT = `'${REPORT_FONT_FAMILY}', sans-serif`;
 
+/**
+ * The chart's option with its legend moved clear of the first panel's subtitle (at the option's top 30 the two
+ * overlapped): just below that subtitle and above the first grid.
+ */
+function chartOption(data: HoldoutChartData): Record<string, unknown> {
+  const option = holdoutChartOption(data, FONT) as { legend?: Record<string, unknown>; title?: { top?: number; textStyle?: { fontSize?: number } }[] };
+  const subtitle = option.title?.[1];
+  const below = (subtitle?.top ?? 36) + (subtitle?.textStyle?.fontSize ?? 12) + 6;
+  return { ...option, legend: { ...option.legend, top: below, itemHeight: 10 } };
+}
+
 export function holdoutChartSvg(data: HoldoutChartData): string {
-  const option = holdoutChartOption(data, FONT);
+  const option = chartOption(data);
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, ...HOLDOUT_CHART_SIZE });
   let svg: string;
   try {
@@ -41,7 +52,7 @@ export function holdoutChartSvg(data: HoldoutChartData): string {
 }
 
 export function holdoutChartHtml(data: HoldoutChartData): string {
-  const option = holdoutChartOption(data, FONT);
+  const option = chartOption(data);
   const optionJson = embeddedJson(option);
   const font = embeddedFontCss(optionJson);
   const title = `BG/NBD holdout ${data.calibrationEnd} → ${data.holdoutEnd ?? '—'}`;

@@ -3,13 +3,14 @@
  * which are left out and why, ranks all findings by impact and orders the recommendations by expected yuan.
  */
 import type { App } from '../app/context.ts';
-import { UserError } from '../errors.ts';
 import { CHAPTER_TITLES, UI, both, fmtCount, fmtYuan } from './i18n.ts';
 import type { Chapter, Finding, Recommendation, Report } from './model.ts';
 import type { ReportContext } from './context.ts';
 import { CHAPTERS } from './chapters/index.ts';
 import { rankFindings } from './rank.ts';
-import { dataSpan } from './queries/dataSpan.ts';
+import { resolvePeriod } from './period.ts';
+import { brandName } from './brand.ts';
+import { daysIn } from './domain/periods.ts';
 
 export interface ReportOptions {
   from?: string;
@@ -18,36 +19,16 @@ export interface ReportOptions {
   now?: Date;
 }
 
-const isDay = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`));
-
-/**
- * The default period: the last complete calendar month of data — the month of the last data day when that day
- * ends its month, else the month before (a monthly review looks at a whole month). With less than a month of
- * data before the last day, the month to date.
- */
-export function defaultWindow(last: string, first: string): { from: string; to: string } {
-  const d = new Date(`${last}T00:00:00Z`);
-  const next = new Date(d.getTime() + 86_400_000);
-  if (next.getUTCDate() === 1) return { from: `${last.slice(0, 7)}-01`, to: last };
-  const end = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 0)).toISOString().slice(0, 10);
-  const from = `${end.slice(0, 7)}-01`;
-  return from < first ? { from: `${last.slice(0, 7)}-01`, to: last } : { from, to: end };
+/** What the chapter builders get for the period the options and the data decide. */
+export async function reportContext(app: App, opts: { from?: string; to?: string } = {}): Promise<ReportContext> {
+  const period = await resolvePeriod(app, opts);
+  const dataDays = daysIn({ from: period.orders.first, to: period.covered.to });
+  return { app, window: period.window, span: period.orders, period, dataDays, yuanPerCustomer: 0, aov: 0 };
 }
 
 export async function buildReport(app: App, opts: ReportOptions = {}): Promise<Report> {
-  for (const k of ['from', 'to'] as const) {
-    const v = opts[k];
-    if (v !== undefined && !isDay(v)) throw new UserError('bad_date', `--${k} must be a day YYYY-MM-DD, not '${v}'.`, `--${k} 必须是日期 YYYY-MM-DD，而不是 '${v}'。`);
-  }
-  const span = await dataSpan(app.warehouse, app.workspaceId);
-  if (!span.first || !span.last) {
-    throw new UserError('no_data', 'The store has no orders or events yet: import data (siyu import) or load the demo (siyu demo) first.',
-      '数据库中还没有订单或事件：请先导入数据（siyu import）或加载演示数据（siyu demo）。');
-  }
-  const def = opts.to ? { from: `${opts.to.slice(0, 7)}-01`, to: opts.to } : defaultWindow(span.last, span.first);
-  const window = { from: opts.from ?? def.from, to: opts.to ?? def.to };
-  if (window.from > window.to) throw new UserError('bad_window', `--from ${window.from} is after --to ${window.to}.`, `--from ${window.from} 晚于 --to ${window.to}。`);
-  const ctx: ReportContext = { app, window, span: { first: span.first, last: span.last }, yuanPerCustomer: 0, aov: 0 };
+  const ctx = await reportContext(app, opts);
+  const { window, period } = ctx;
 
   const chapters: Chapter[] = [];
   const recommendations: Recommendation[] = [];
@@ -60,6 +41,10 @@ export async function buildReport(app: App, opts: ReportOptions = {}): Promise<R
       recommendations.push(...(r.recommendations ?? []));
     }
   }
+  const omittedFindings = leaveOutThin(chapters, ctx.dataDays);
+  const dropped = new Set(omittedFindings.map((f) => f.id));
+  const kept = recommendations.filter((r) => !r.basedOn.some((id) => dropped.has(id)));
+  recommendations.splice(0, recommendations.length, ...kept);
   const findings: Finding[] = chapters.flatMap((c) => c.findings);
   const ranked = rankFindings(findings, ctx.yuanPerCustomer);
   recommendations.sort((a, b) => b.expectedYuan - a.expectedYuan);
@@ -78,9 +63,28 @@ export async function buildReport(app: App, opts: ReportOptions = {}): Promise<R
   }
   return {
     title: UI.reportTitle,
-    brand: span.brand,
+    brand: await brandName(app),
     window,
+    coverage: { ordersFrom: period.orders.first, ordersTo: period.orders.last, lastEvent: period.lastEvent, partial: period.partial, dataDays: ctx.dataDays },
     generatedAt: (opts.now ?? new Date()).toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
-    chapters, ranked, recommendations, omitted,
+    chapters, ranked, recommendations, omitted, omittedFindings,
   };
+}
+
+/**
+ * Takes out of each chapter the findings that need more days of orders than there are; their evidence charts stay
+ * in the chapter (the data is true, the claim is not yet). Returns what was left out, to be listed.
+ */
+function leaveOutThin(chapters: Chapter[], dataDays: number): Report['omittedFindings'] {
+  const out: Report['omittedFindings'] = [];
+  for (const c of chapters) {
+    const thin = c.findings.filter((f) => f.minSpanDays > dataDays);
+    if (!thin.length) continue;
+    c.findings = c.findings.filter((f) => f.minSpanDays <= dataDays);
+    for (const f of thin) {
+      out.push({ id: f.id, chapter: f.chapter, title: f.title, minSpanDays: f.minSpanDays, dataDays });
+      if (f.chart && !c.charts.includes(f.chart) && !c.findings.some((k) => k.chart === f.chart)) c.charts.unshift(f.chart);
+    }
+  }
+  return out;
 }

@@ -40,48 +40,18 @@ export const UI: Record<string, Text> = {
   rank: { zh: '排名', en: 'Rank' },
   none: { zh: '无', en: 'none' },
   reachable: { zh: '可触达', en: 'reachable' },
+  omittedFindings: { zh: '因数据不足未纳入的发现', en: 'Findings left out for too little data' },
+  brandless: { zh: '（未设置品牌名称：siyu workspace set --name）', en: '(no brand name set: siyu workspace set --name)' },
 };
 
 export const t = (x: Text, lang: Lang): string => x[lang];
 
-/** Integers with grouping; zh switches to 万/亿 from ten thousand up (the way Chinese operators read counts). */
-export function fmtCount(n: number, lang: Lang): string {
-  if (lang === 'zh' && Math.abs(n) >= 1e8) return `${trim(n / 1e8)}亿`;
-  if (lang === 'zh' && Math.abs(n) >= 1e4) return `${trim(n / 1e4)}万`;
-  return Math.round(n).toLocaleString('en');
+/** What a finding needs of the data, and what there is ("数据要求：至少 180 天订单数据（现有 700 天）"). */
+export function minimumText(minDays: number, dataDays: number, lang: Lang): string {
+  return lang === 'zh' ? `数据要求：至少 ${minDays} 天订单数据（现有 ${dataDays} 天）` : `Needs at least ${minDays} days of orders (there are ${dataDays})`;
 }
 
-export function fmtYuan(n: number, lang: Lang): string {
-  if (lang === 'zh') return `¥${fmtCount(n, 'zh')}`;
-  if (Math.abs(n) >= 1e6) return `¥${trim(n / 1e6)}M`;
-  if (Math.abs(n) >= 1e4) return `¥${trim(n / 1e3)}k`;
-  return `¥${n.toLocaleString('en', { maximumFractionDigits: 2 })}`;
-}
-
-/** A share 0–1 as a percentage with one decimal. */
-export function fmtPct(share: number, digits = 1): string {
-  return `${(share * 100).toFixed(digits)}%`;
-}
-
-/** A relative change as a signed percentage ("+12.3%"), or "—" when there is no base. */
-export function fmtChange(c: number | null | undefined): string {
-  if (c === null || c === undefined || !Number.isFinite(c)) return '—';
-  return `${c >= 0 ? '+' : ''}${(c * 100).toFixed(1)}%`;
-}
-
-/** A percentage-point difference between two shares ("+3.2 pp" / "+3.2个百分点"). */
-export function fmtPp(d: number, lang: Lang): string {
-  const s = `${d >= 0 ? '+' : ''}${(d * 100).toFixed(1)}`;
-  return lang === 'zh' ? `${s}个百分点` : `${s} pp`;
-}
-
-export function fmtP(p: number): string {
-  return p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`;
-}
-
-function trim(x: number): string {
-  return x.toFixed(x >= 100 ? 0 : x >= 10 ? 1 : 2).replace(/\.?0+$/, '');
-}
+export { fmtCount, fmtCountExact, fmtYuan, fmtYuanExact, fmtPct, fmtChange, fmtPp, fmtP } from './format.ts';
 
 /** Both languages from one template function: `both((l) => …)`. */
 export function both(f: (lang: Lang) => string): Text {

@@ -59,6 +59,11 @@ export interface Finding {
   /** Size used to rank findings: yuan at stake where money is known, otherwise customers affected. */
   impact: number;
   impactBasis: 'yuan' | 'customers';
+  /**
+   * The fewest days of orders (from the first order day to the period's last day with orders) the finding needs to
+   * be true; below it the finding is left out and listed as such ("已 3 天以上未下单" on 5 days of data says nothing).
+   */
+  minSpanDays: number;
   chart?: Chart;
   significance?: Significance;
   /** Keys of planted or known effects this finding reflects, for tests and cross-links (e.g. 'community_lift'). */
@@ -91,6 +96,8 @@ export interface KpiTile {
   unit: 'count' | 'yuan' | 'percent' | 'ratio' | 'days';
   previous?: number | null;
   lastYear?: number | null;
+  /** Which way is good: 'down' for churn and the like (the comparison is coloured good/bad, not by direction). */
+  better?: 'up' | 'down';
   target?: number | null;
 }
 
@@ -110,6 +117,8 @@ export interface Report {
   title: Text;
   brand: string;
   window: { from: string; to: string };
+  /** The days the orders cover, the last event day, and why the period is a partial month (said at the top), if so. */
+  coverage: { ordersFrom: string; ordersTo: string; lastEvent: string | null; partial: Text | null; dataDays: number };
   generatedAt: string;
   chapters: Chapter[];
   /** All findings, ranked by impact (top first). */
@@ -117,4 +126,6 @@ export interface Report {
   recommendations: Recommendation[];
   /** Chapters left out and why (no data): said in the report so nothing pretends. */
   omitted: { key: ChapterKey; reason: Text }[];
+  /** Findings left out for too little data: what each needs and how many days of orders there are. */
+  omittedFindings: { id: string; chapter: ChapterKey; title: Text; minSpanDays: number; dataDays: number }[];
 }

@@ -31,6 +31,7 @@ const COMMANDS: Record<string, Loader> = {
   retention: async () => (await import('./retention.ts')).registerRetention,
   backup: async () => (await import('./backup.ts')).registerBackup,
   restore: async () => (await import('./backup.ts')).registerBackup,
+  workspace: async () => (await import('./workspace.ts')).registerWorkspace,
 };
 
 /** The top-level command names, for callers that must know them without loading any module. */

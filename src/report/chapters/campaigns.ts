@@ -10,6 +10,7 @@ import { audienceReach, audienceTag, saveAudience, segmentLink } from '../audien
 import { sqlFor } from '../../store/interfaces.ts';
 import type { Recommendation } from '../model.ts';
 import { isSignificant, twoProportionZ } from '../domain/stats.ts';
+import { daysBetween } from './util.ts';
 
 /** One arm as the report uses it. */
 export interface CampaignArm {
@@ -82,7 +83,7 @@ export const campaignsChapter: ChapterBuilder = {
         expectedYuan: reach * perMember,
         title: both((l) => (l === 'zh' ? `把「${proven.name}」推广到 ${fmtCount(rollout, l)} 位近期未购客户` : `Roll "${proven.name}" out to ${fmtCount(rollout, l)} lapsed buyers`)),
         action: both((l) => (reach > 0
-          ? (l === 'zh' ? `沿用原活动方案，通过 ${best!.channel} 触达其中已同意的 ${fmtCount(reach, l)} 人，并继续保留 20% 随机对照组以复核增量。` : `Run the same offer through ${best!.channel} to the ${fmtCount(reach, l)} who consented, keeping a 20% random holdout to re-measure the increment.`)
+          ? (l === 'zh' ? `沿用原活动方案，通过${codeName(best!.channel).zh}触达其中已同意的 ${fmtCount(reach, l)} 人，并继续保留 20% 随机对照组以复核增量。` : `Run the same offer through ${codeName(best!.channel).en} to the ${fmtCount(reach, l)} who consented, keeping a 20% random holdout to re-measure the increment.`)
           : (l === 'zh' ? '这些客户都没有营销同意：先征得同意。' : 'None of them has consented to marketing: collect consent first.'))),
         assumption: both((l) => (l === 'zh'
           ? `可触达 ${fmtCount(reach, l)} 人 × 该活动实测的人均增量成交 ${fmtYuan(perMember, l)}（实验组 ${fmtCount(proven.treatment.members, l)} 人对比随机对照组 ${fmtCount(proven.holdout!.members, l)} 人）`
@@ -104,6 +105,8 @@ export const campaignsChapter: ChapterBuilder = {
       const kind = r.kind ? codeName(r.kind) : { zh: '活动', en: 'campaign' };
       return {
         id: `campaign-${r.id}`, chapter: 'campaigns' as const, chart, significance: sig ?? undefined,
+        // the orders must cover at least as many days as the campaign ran
+        minSpanDays: daysBetween(t.started, t.ended) + 1,
         impact: r === proven ? (inc / t.members) * rollout : r.significant ? Math.abs(inc) : 0, impactBasis: 'yuan' as const, tags: r.significant && inc > 0 ? ['campaign_uplift'] : [],
         title: both((l) => (h
           ? (r.significant

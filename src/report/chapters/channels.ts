@@ -3,6 +3,7 @@ import type { ChapterBuilder } from '../context.ts';
 import type { Chart, Text } from '../model.ts';
 import { CHAPTER_TITLES, both, fmtCount, fmtPct, fmtYuan } from '../i18n.ts';
 import { codeName } from '../labels.ts';
+import { staffLabels, staffNames } from '../queries/staffNames.ts';
 import { channelContribution, staffScorecard } from '../../insight/engagement.ts';
 
 export const channelsChapter: ChapterBuilder = {
@@ -40,10 +41,12 @@ export const channelsChapter: ChapterBuilder = {
     }
     if (staff.length) {
       const top = staff.slice(0, 10);
+      const names = await staffNames(app.warehouse, app.workspaceId);
+      const [zhLabels, enLabels] = [staffLabels(top, names, 'zh'), staffLabels(top, names, 'en')];
       charts.push({
         id: 'channels-staff', kind: 'hbar', unit: 'yuan',
         title: both((l) => (l === 'zh' ? '导购业绩前 10（归属订单成交额）' : 'Top 10 store guides by credited GMV')),
-        categories: top.map((s) => ({ zh: `${s.staff_code}（${s.store_code ?? '—'}）`, en: `${s.staff_code} (${s.store_code ?? '—'})` })),
+        categories: zhLabels.map((zh, i) => ({ zh, en: enLabels[i] })),
         series: [{ name: both((l) => (l === 'zh' ? '成交额' : 'GMV')), data: top.map((s) => s.credited_gmv) }],
       });
       const contacts = staff.reduce((s, x) => s + x.contacts, 0);

@@ -8,6 +8,8 @@ import { scoreClv } from '../../models/score.ts';
 
 const HORIZON = 12;
 const P_ALIVE_RISK = 0.5;
+/** Half a year of orders before a customer's buying rhythm says anything about their being alive. */
+const MIN_SPAN_DAYS = 180;
 
 export const clvChapter: ChapterBuilder = {
   key: 'clv',
@@ -45,7 +47,7 @@ export const clvChapter: ChapterBuilder = {
     const r = s.atRisk;
     if (r.customers > 0) {
       findings.push({
-        id: 'clv-at-risk', chapter: 'clv', impact: r.pastSpend * 0.25, impactBasis: 'yuan', chart: bandChart, tags: ['churn_risk'],
+        id: 'clv-at-risk', chapter: 'clv', minSpanDays: MIN_SPAN_DAYS, impact: r.pastSpend * 0.25, impactBasis: 'yuan', chart: bandChart, tags: ['churn_risk'],
         title: both((l) => (l === 'zh' ? `${fmtCount(r.customers, l)} 位高消费客户的存活概率已低于 ${fmtPct(P_ALIVE_RISK, 0)}` : `${fmtCount(r.customers, l)} high-spending customers have P(alive) below ${fmtPct(P_ALIVE_RISK, 0)}`)),
         statement: both((l) => (l === 'zh'
           ? `历史消费高于中位数的客户中，有 ${fmtCount(r.customers, l)} 位按 BG/NBD 模型（截至 ${s.asOf}）仍"存活"的概率不足 ${fmtPct(P_ALIVE_RISK, 0)}；他们过去共消费 ${fmtYuan(r.pastSpend, l)}，模型预计未来 ${HORIZON} 个月只再贡献 ${fmtYuan(r.clv, l)}。`

@@ -39,7 +39,7 @@ export const communityChapter: ChapterBuilder = {
     } : null;
     const extra = (rm - ro) * m.eligible * ctx.aov;
     const findings: Finding[] = [{
-      id: 'community-lift', chapter: 'community', chart, significance: sig ?? undefined, tags: significant && rm > ro ? ['community_lift'] : [],
+      id: 'community-lift', chapter: 'community', minSpanDays: days + c.grace_days, chart, significance: sig ?? undefined, tags: significant && rm > ro ? ['community_lift'] : [],
       impact: significant ? Math.abs(extra) * (365 / days) : 0, impactBasis: 'yuan',
       title: both((l) => (significant
         ? (l === 'zh' ? `社群成员首单后复购率高出 ${fmtPp(rm - ro, l)}（${fmtPct(rm)} 对 ${fmtPct(ro)}）` : `Group members repurchase more: ${fmtPct(rm)} against ${fmtPct(ro)} (${fmtPp(rm - ro, l)})`)
@@ -52,7 +52,7 @@ export const communityChapter: ChapterBuilder = {
         : `At an AOV of ${fmtYuan(ctx.aov, l)} the gap is worth about ${fmtYuan(extra, l)} per ${days} days. It is observational: customers who join may be keener to begin with, so the gain from inviting more should be taken as smaller.`)),
     }];
     const recommendations: Recommendation[] = [];
-    if (significant && rm > ro) {
+    if (significant && rm > ro && ctx.dataDays >= days + c.grace_days) {
       const d0 = addDays(w.to, -179);
       const rule = both((l) => (l === 'zh' ? `${d0} 至 ${w.to} 下过单、目前不在任何社群的客户` : `ordered between ${d0} and ${w.to} and in no group now`));
       const size = await saveAudience(app, 'invite_to_community', rule, sqlFor(app.warehouse.dialect, NON_MEMBER_BUYERS, 'nonMemberBuyers'), { ws: app.workspaceId, d0, to: w.to });

@@ -5,6 +5,7 @@
 import type { ChapterBuilder } from '../context.ts';
 import type { Chart, Finding, KpiTile, Text } from '../model.ts';
 import { CHAPTER_TITLES, both, fmtCount, fmtPct } from '../i18n.ts';
+import { fieldName } from '../labels.ts';
 import { qualityReport } from '../../ingest/quality/index.ts';
 import { consentSummary } from '../../privacy/consentLedger.ts';
 import { listRequests } from '../../privacy/dsr/requests.ts';
@@ -51,7 +52,7 @@ export const complianceChapter: ChapterBuilder = {
     tiles.push({ key: 'dsr_open', label: { zh: '待处理个人信息权利请求', en: 'Open data-subject requests' }, value: open.length, unit: 'count' });
     if (overdue.length) {
       findings.push({
-        id: 'compliance-dsr-overdue', chapter: 'compliance', impact: overdue.length * 1000, impactBasis: 'customers',
+        id: 'compliance-dsr-overdue', chapter: 'compliance', minSpanDays: 0, impact: overdue.length * 1000, impactBasis: 'customers',
         title: both((l) => (l === 'zh' ? `${overdue.length} 件个人信息权利请求已逾期` : `${overdue.length} data-subject requests are overdue`)),
         statement: both((l) => (l === 'zh' ? `${open.length} 件待处理请求中 ${overdue.length} 件已超过法定期限（最早受理于 ${overdue[0].received_at.slice(0, 10)}）。` : `${overdue.length} of ${open.length} open requests are past their due date (the oldest received ${overdue[0].received_at.slice(0, 10)}).`)),
         why: both((l) => (l === 'zh' ? '《个人信息保护法》第 50 条要求及时响应个人行使权利的申请，逾期是直接的合规风险。' : 'PIPL art. 50 requires timely handling of rights requests; overdue ones are a direct compliance exposure.')),
@@ -65,7 +66,7 @@ export const complianceChapter: ChapterBuilder = {
     });
     if (!audit.ok) {
       findings.push({
-        id: 'compliance-audit-broken', chapter: 'compliance', impact: 1e9, impactBasis: 'yuan',
+        id: 'compliance-audit-broken', chapter: 'compliance', minSpanDays: 0, impact: 1e9, impactBasis: 'yuan',
         title: both((l) => (l === 'zh' ? '审计日志被篡改或缺失' : 'The audit trail has been altered or truncated')),
         statement: both((l) => (l === 'zh' ? `哈希链校验发现 ${audit.problems.length} 处问题。` : `Verification found ${audit.problems.length} problems in the hash chain.`)),
         why: both((l) => (l === 'zh' ? '审计日志是个人信息处理合规的证据，须立即调查。' : 'The audit trail is the evidence of lawful processing: investigate at once.')),
@@ -77,8 +78,8 @@ export const complianceChapter: ChapterBuilder = {
       label: both((l) => (l === 'zh' ? '订单关联' : 'Orders linked to customers')),
       value: both((l) => (l === 'zh' ? `${fmtPct(1 - o.orderShare)} 的订单能关联到客户（${fmtCount(o.ordersWithoutCustomer + o.ordersWithUnknownCustomer, l)} 笔未关联）` : `${fmtPct(1 - o.orderShare)} of orders belong to a known customer (${fmtCount(o.ordersWithoutCustomer + o.ordersWithUnknownCustomer, l)} do not)`)),
     });
-    const fields = Object.entries(c).filter(([k]) => k !== 'total').map(([k, v]) => `${k} ${fmtPct(Number(v))}`).join(', ');
-    facts.push({ label: both((l) => (l === 'zh' ? '客户资料完整度' : 'Profile completeness')), value: both((l) => (l === 'zh' ? `${fmtCount(customers, l)} 位客户：${fields}` : `${fmtCount(customers, l)} customers: ${fields}`)) });
+    const fields = (l: 'zh' | 'en') => Object.entries(c).filter(([k]) => k !== 'total').map(([k, v]) => `${fieldName(k)[l]} ${fmtPct(Number(v))}`).join(l === 'zh' ? '，' : ', ');
+    facts.push({ label: both((l) => (l === 'zh' ? '客户资料完整度' : 'Profile completeness')), value: both((l) => (l === 'zh' ? `${fmtCount(customers, l)} 位客户：${fields(l)}` : `${fmtCount(customers, l)} customers: ${fields(l)}`)) });
     if (q.invalid.importRuns > 0) {
       facts.push({ label: both((l) => (l === 'zh' ? '导入质量' : 'Import quality')), value: both((l) => (l === 'zh' ? `${q.invalid.importRuns} 次导入读取 ${fmtCount(q.invalid.rowsRead, l)} 行，拒收 ${fmtCount(q.invalid.rowsRejected, l)} 行（已隔离）` : `${q.invalid.importRuns} imports read ${fmtCount(q.invalid.rowsRead, l)} rows and quarantined ${fmtCount(q.invalid.rowsRejected, l)}`)) });
     }

@@ -36,7 +36,7 @@ export const lifecycleChapter: ChapterBuilder = {
     const t = lc.thresholds;
     if (atRisk > 0) {
       findings.push({
-        id: 'lifecycle-dormant', chapter: 'lifecycle', impact: atRisk, impactBasis: 'customers', chart: now,
+        id: 'lifecycle-dormant', chapter: 'lifecycle', minSpanDays: t.dormantDays, impact: atRisk, impactBasis: 'customers', chart: now,
         title: both((l) => (l === 'zh' ? `${fmtCount(atRisk, l)} 位客户处于沉睡期（${fmtPct(atRisk / buyers)}）` : `${fmtCount(atRisk, l)} customers are dormant (${fmtPct(atRisk / buyers)})`)),
         statement: both((l) => (l === 'zh'
           ? `截至 ${lc.as_of}，${fmtCount(buyers, l)} 位已购客户中 ${fmtCount(atRisk, l)} 位已 ${t.activeDays}–${t.dormantDays} 天未下单（沉睡），另有 ${fmtCount(churned, l)} 位超过 ${t.dormantDays} 天（流失，${fmtPct(churned / buyers)}）${lc.last_transitions.month_end ? `；最近一个月（至 ${lc.last_transitions.month_end}）有 ${fmtCount(slipped, l)} 位从新客/活跃/忠诚/回流滑入沉睡` : ''}。`

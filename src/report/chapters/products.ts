@@ -2,6 +2,7 @@
 import type { ChapterBuilder } from '../context.ts';
 import type { Chart, Text } from '../model.ts';
 import { CHAPTER_TITLES, both, fmtCount, fmtPct, fmtYuan } from '../i18n.ts';
+import { codeName } from '../labels.ts';
 import { contentScorecard } from '../../insight/engagement.ts';
 
 export const productsChapter: ChapterBuilder = {
@@ -33,7 +34,9 @@ export const productsChapter: ChapterBuilder = {
       : `${items.length} pieces read ${fmtCount(reads, l)} times, followed by ${fmtYuan(gmv, l)} of orders within ${c.attribution_days} days`)) });
     if (kinds.length > 1) {
       facts.push({ label: both((l) => (l === 'zh' ? '每千次阅读成交（按形式）' : 'GMV per 1,000 reads by format')), value: both((l) => kinds
-        .map(([k, v]) => `${k} ${fmtYuan((v.gmv / v.reads) * 1000, l)} (${l === 'zh' ? '分享率' : 'share rate'} ${fmtPct(v.shares / v.reads)})`).join(l === 'zh' ? '；' : '; ')) });
+        .map(([k, v]) => (l === 'zh'
+          ? `${codeName(k).zh} ${fmtYuan((v.gmv / v.reads) * 1000, l)}（分享率 ${fmtPct(v.shares / v.reads)}）`
+          : `${codeName(k).en} ${fmtYuan((v.gmv / v.reads) * 1000, l)} (share rate ${fmtPct(v.shares / v.reads)})`)).join(l === 'zh' ? '；' : '; ')) });
     }
     return {
       chapter: {

@@ -1,11 +1,15 @@
 /** RFM 价值分层: the eight segments at the period's end, and the dormant high-value group with its win-back play. */
 import type { ChapterBuilder } from '../context.ts';
 import type { Chart, Finding, Recommendation } from '../model.ts';
+import { codeName } from '../labels.ts';
 import { CHAPTER_TITLES, both, fmtCount, fmtPct, fmtYuan } from '../i18n.ts';
 import { rfm } from '../../insight/rfm.ts';
 import { dormantHighValueSql, observedWinback } from '../queries/dormantHighValue.ts';
 import { audienceReach, saveAudience, segmentLink, audienceTag } from '../audience.ts';
 import { addDays, daysBetween } from './util.ts';
+
+/** Half a year of orders before "no order for R days" (R the mean recency) tells a dormant customer from a new one. */
+const MIN_SPAN_DAYS = 180;
 
 export const rfmChapter: ChapterBuilder = {
   key: 'rfm',
@@ -38,10 +42,12 @@ export const rfmChapter: ChapterBuilder = {
       const rule = both((l) => (l === 'zh'
         ? `截至 ${w.to} 累计消费高于 ${fmtYuan(t.monetary, l)} 且已 ${Math.ceil(t.recency_days)} 天以上未下单`
         : `spent more than ${fmtYuan(t.monetary, l)} by ${w.to} and no order for ${Math.ceil(t.recency_days)} days or more`));
-      const size = await saveAudience(app, 'dormant_high_value', rule, dormantHighValueSql(app.warehouse.dialect),
-        { ws: app.workspaceId, ref, asof: w.to, tm: t.monetary, tr: t.recency_days });
+      // too little data: the finding is left out (build.ts), and no audience is saved on it
+      const enough = ctx.dataDays >= MIN_SPAN_DAYS;
+      const size = enough ? await saveAudience(app, 'dormant_high_value', rule, dormantHighValueSql(app.warehouse.dialect),
+        { ws: app.workspaceId, ref, asof: w.to, tm: t.monetary, tr: t.recency_days }) : 0;
       findings.push({
-        id: 'rfm-dormant-high-value', chapter: 'rfm', impact: yearly, impactBasis: 'yuan', chart: segChart, tags: ['dormant_high_value'],
+        id: 'rfm-dormant-high-value', chapter: 'rfm', minSpanDays: MIN_SPAN_DAYS, impact: yearly, impactBasis: 'yuan', chart: segChart, tags: ['dormant_high_value'],
         title: both((l) => (l === 'zh' ? `${fmtCount(n, l)} 位高价值客户进入沉睡` : `${fmtCount(n, l)} high-value customers have gone quiet`)),
         statement: both((l) => (l === 'zh'
           ? `${fmtCount(n, l)} 位客户（占 ${fmtCount(r.customers, l)} 位已购客户的 ${fmtPct(n / r.customers)}）${rule.zh}（重要保持 + 重要挽留）；他们累计消费 ${fmtYuan(spend, l)}，人均 ${fmtYuan(spend / n, l)}，是全体平均 ${fmtYuan(t.monetary, l)} 的 ${(spend / n / t.monetary).toFixed(1)} 倍。`
@@ -52,7 +58,7 @@ export const rfmChapter: ChapterBuilder = {
       });
       const d0 = addDays(w.to, -90);
       const obs = d0 > ctx.span.first ? await observedWinback(app.warehouse, { ws: app.workspaceId, d0, asof: w.to, tm: t.monetary, tr: t.recency_days }) : null;
-      if (obs && obs.base >= 30 && obs.returned > 0) {
+      if (enough && obs && obs.base >= 30 && obs.returned > 0) {
         const rate = obs.returned / obs.base;
         const aov = obs.value / obs.orders;
         const channels = await audienceReach(app, 'dormant_high_value');
@@ -63,7 +69,7 @@ export const rfmChapter: ChapterBuilder = {
           expectedYuan: reach * rate * aov,
           title: both((l) => (l === 'zh' ? `召回 ${fmtCount(size, l)} 位高价值沉睡客户` : `Win back ${fmtCount(size, l)} dormant high-value customers`)),
           action: both((l) => (reach > 0
-            ? (l === 'zh' ? `通过 ${channels[0].channel} 向其中已同意营销的 ${fmtCount(reach, l)} 人发送专属召回权益，并由导购一对一跟进。` : `Send the ${fmtCount(reach, l)} who consented to marketing a personal win-back offer through ${channels[0].channel}, followed up one-to-one by their store guide.`)
+            ? (l === 'zh' ? `通过${codeName(channels[0].channel).zh}向其中已同意营销的 ${fmtCount(reach, l)} 人发送专属召回权益，并由导购一对一跟进。` : `Send the ${fmtCount(reach, l)} who consented to marketing a personal win-back offer through ${codeName(channels[0].channel).en}, followed up one-to-one by their store guide.`)
             : (l === 'zh' ? '这批客户都没有营销同意：先在门店和订单触点征得同意，再做召回。' : 'None of them has consented to marketing: collect consent at store and order touchpoints before any outreach.'))),
           assumption: both((l) => (l === 'zh'
             ? `可触达 ${fmtCount(reach, l)} 人 × 历史召回率 ${fmtPct(rate)}（${d0} 时同口径的 ${fmtCount(obs.base, l)} 位客户中 ${fmtCount(obs.returned, l)} 位在之后 90 天内回购）× 回购订单均价 ${fmtYuan(aov, l)}`

@@ -14,6 +14,9 @@ const METRICS: { key: keyof Omit<MonthPoint, 'month'>; name: Text; yuan?: boolea
   { key: 'complaints', name: { zh: '投诉与退订事件', en: 'Complaint and unsubscribe events' }, badWhen: 'up', scale: true },
 ];
 
+/** Seven months of orders: a month against at least six before it. */
+const MIN_SPAN_DAYS = 210;
+
 export const risksChapter: ChapterBuilder = {
   key: 'risks',
   async build(ctx) {
@@ -25,10 +28,12 @@ export const risksChapter: ChapterBuilder = {
     }
     const last = withData[withData.length - 1];
     const history = withData.slice(0, -1);
+    // A month the orders cover only in part is scaled to a full month from the days that have orders.
+    const dataTo = ctx.period.covered.to;
     const monthEnd = addDays(monthsBack(w.to, -1), -1);
-    const elapsed = Number(w.to.slice(8, 10));
+    const elapsed = dataTo.slice(0, 7) === w.to.slice(0, 7) ? Number(dataTo.slice(8, 10)) : Number(monthEnd.slice(8, 10));
     const daysInMonth = Number(monthEnd.slice(8, 10));
-    const factor = w.to === monthEnd ? 1 : daysInMonth / elapsed;
+    const factor = elapsed >= daysInMonth ? 1 : daysInMonth / elapsed;
     const findings: Finding[] = [];
     const checked: string[] = [];
     const favourable: Text[] = [];
@@ -49,7 +54,7 @@ export const risksChapter: ChapterBuilder = {
         continue;
       }
       findings.push({
-        id: `risk-${m.key}`, chapter: 'risks', tags: ['risk'],
+        id: `risk-${m.key}`, chapter: 'risks', tags: ['risk'], minSpanDays: MIN_SPAN_DAYS,
         impact: m.yuan ? Math.abs(v - a.mean) : Math.abs(v - a.mean) * (m.key === 'withdrawals' || m.key === 'complaints' ? 1 : 0.5),
         impactBasis: m.yuan ? 'yuan' : 'customers',
         chart: {

@@ -7,7 +7,7 @@ import { KPI_CATALOGUE, type KpiKey } from '../../domain/metrics/kpis.ts';
 import { monthlySeries } from '../queries/monthlySeries.ts';
 import { loadTargets } from '../targets.ts';
 import { isSignificant, relativeChange, twoProportionZ } from '../domain/stats.ts';
-import { monthsBack } from './util.ts';
+import { daysBetween, monthsBack } from './util.ts';
 
 const TILES: [KpiKey, KpiTile['unit']][] = [
   ['gmv', 'yuan'], ['orders', 'count'], ['customers', 'count'], ['new_customers', 'count'],
@@ -22,18 +22,25 @@ export const summaryChapter: ChapterBuilder = {
   key: 'summary',
   async build(ctx) {
     const { app, window: w } = ctx;
-    const k = await kpis(app, { from: w.from, to: w.to });
-    const hasLastYear = !!k.last_year && k.last_year.window.to >= ctx.span.first;
+    const { previous: pw, lastYear: yw } = ctx.period;
+    // 环比 / 同比 on calendar periods (ctx.period), not the insight engine's equal-length window before.
+    const k = await kpis(app, { from: w.from, to: w.to }, { compare: false });
+    const prev = await kpis(app, pw, { compare: false, refresh: false });
+    const hasLastYear = yw.to >= ctx.span.first;
+    const ly = hasLastYear ? await kpis(app, yw, { compare: false, refresh: false }) : null;
     const targets = loadTargets(app.dir);
     const gmv = k.gmv ?? 0;
     const orders = k.orders ?? 0;
     const customers = k.customers ?? 0;
     ctx.aov = k.aov ?? 0;
     ctx.yuanPerCustomer = customers ? gmv / customers : 0;
+    const hasPrevious = pw.to >= ctx.span.first;
+    // a comparison holds when the orders cover both periods, the one before from its first day
+    const compareSpan = daysBetween(pw.from, ctx.period.covered.to) + 1;
     const tiles: KpiTile[] = TILES.map(([key, unit]) => ({
-      key, unit, label: label(key), value: k[key],
-      previous: k.previous ? k.previous[key] : undefined,
-      lastYear: hasLastYear ? k.last_year![key] : undefined,
+      key, unit, label: label(key), value: k[key], better: key === 'churn_rate' ? 'down' as const : 'up' as const,
+      previous: hasPrevious ? prev[key] : undefined,
+      lastYear: ly ? ly[key] : undefined,
       target: targets && targets[key] !== undefined ? targets[key] : undefined,
     }));
     const findings: Finding[] = [];
@@ -44,28 +51,28 @@ export const summaryChapter: ChapterBuilder = {
       categories: series.map((p) => ({ zh: p.month, en: p.month })),
       series: [{ name: both((l) => (l === 'zh' ? '成交额' : 'GMV')), data: series.map((p) => p.gmv) }],
     };
-    if (k.previous) {
-      const pg = k.previous.gmv ?? 0;
+    if (hasPrevious) {
+      const pg = prev.gmv ?? 0;
       const c = relativeChange(gmv, pg);
-      const ly = hasLastYear ? k.last_year!.gmv ?? 0 : null;
+      const lyg = ly ? ly.gmv ?? 0 : null;
       findings.push({
-        id: 'summary-gmv', chapter: 'summary', impact: Math.abs(gmv - pg), impactBasis: 'yuan', chart: trend,
+        id: 'summary-gmv', chapter: 'summary', minSpanDays: compareSpan, impact: Math.abs(gmv - pg), impactBasis: 'yuan', chart: trend,
         title: both((l) => (l === 'zh' ? `成交额 ${fmtYuan(gmv, l)}，环比 ${fmtChange(c)}` : `GMV ${fmtYuan(gmv, l)}, ${fmtChange(c)} on the previous period`)),
         statement: both((l) => (l === 'zh'
-          ? `${w.from} 至 ${w.to} 成交 ${fmtCount(orders, l)} 笔、${fmtYuan(gmv, l)}，上一周期（${k.previous!.window.from} 至 ${k.previous!.window.to}）为 ${fmtYuan(pg, l)}，环比 ${fmtChange(c)}${ly !== null ? `；去年同期 ${fmtYuan(ly, l)}，同比 ${fmtChange(relativeChange(gmv, ly))}` : '；去年同期无数据'}。客单价 ${fmtYuan(ctx.aov, l)}。`
-          : `From ${w.from} to ${w.to}: ${fmtCount(orders, l)} orders and ${fmtYuan(gmv, l)}, against ${fmtYuan(pg, l)} in the previous period (${k.previous!.window.from} to ${k.previous!.window.to}), ${fmtChange(c)}${ly !== null ? `; ${fmtYuan(ly, l)} in the same period last year, ${fmtChange(relativeChange(gmv, ly))}` : '; no data for the same period last year'}. AOV ${fmtYuan(ctx.aov, l)}.`)),
+          ? `${w.from} 至 ${w.to} 成交 ${fmtCount(orders, l)} 笔、${fmtYuan(gmv, l)}，上一周期（${pw.from} 至 ${pw.to}）为 ${fmtYuan(pg, l)}，环比 ${fmtChange(c)}${lyg !== null ? `；去年同期（${yw.from} 至 ${yw.to}）${fmtYuan(lyg, l)}，同比 ${fmtChange(relativeChange(gmv, lyg))}` : '；去年同期无数据'}。客单价 ${fmtYuan(ctx.aov, l)}。`
+          : `From ${w.from} to ${w.to}: ${fmtCount(orders, l)} orders and ${fmtYuan(gmv, l)}, against ${fmtYuan(pg, l)} in the previous period (${pw.from} to ${pw.to}), ${fmtChange(c)}${lyg !== null ? `; ${fmtYuan(lyg, l)} in the same period last year (${yw.from} to ${yw.to}), ${fmtChange(relativeChange(gmv, lyg))}` : '; no data for the same period last year'}. AOV ${fmtYuan(ctx.aov, l)}.`)),
         why: both((l) => (l === 'zh'
           ? `成交额的变化 ${fmtYuan(gmv - pg, l)} 是本期经营结果的总账，后续章节拆解其来源。`
           : `The change of ${fmtYuan(gmv - pg, l)} is the period's bottom line; the chapters below take it apart.`)),
       });
       const rr = k.repurchase_rate;
-      const prr = k.previous.repurchase_rate;
-      const pc = k.previous.customers ?? 0;
+      const prr = prev.repurchase_rate;
+      const pc = prev.customers ?? 0;
       if (rr !== null && prr !== null && customers > 0 && pc > 0) {
         const sig = twoProportionZ(Math.round(rr * customers), customers, Math.round(prr * pc), pc);
         if (isSignificant(sig)) {
           findings.push({
-            id: 'summary-repurchase', chapter: 'summary', impact: Math.abs(rr - prr) * customers, impactBasis: 'customers', significance: sig,
+            id: 'summary-repurchase', chapter: 'summary', minSpanDays: compareSpan, impact: Math.abs(rr - prr) * customers, impactBasis: 'customers', significance: sig,
             title: both((l) => (l === 'zh' ? `复购率 ${fmtPct(rr)}，环比 ${fmtPp(rr - prr, l)}` : `Repurchase rate ${fmtPct(rr)}, ${fmtPp(rr - prr, l)} on the previous period`)),
             statement: both((l) => (l === 'zh'
               ? `本期 ${fmtCount(customers, l)} 位下单客户中 ${fmtPct(rr)} 下单两次及以上，上一周期 ${fmtCount(pc, l)} 位中为 ${fmtPct(prr)}（${fmtP(sig.pValue)}）。`
@@ -80,8 +87,8 @@ export const summaryChapter: ChapterBuilder = {
       chapter: {
         key: 'summary', title: CHAPTER_TITLES.summary, tiles, findings, facts, charts: findings.some((f) => f.chart === trend) ? [] : [trend],
         lead: both((l) => (l === 'zh'
-          ? `报告期 ${w.from} 至 ${w.to}（数据覆盖 ${ctx.span.first} 至 ${ctx.span.last}）：${fmtCount(customers, l)} 位客户下单 ${fmtCount(orders, l)} 笔，成交 ${fmtYuan(gmv, l)}，客户总数 ${fmtCount(k.customers_total ?? 0, l)}。`
-          : `Period ${w.from} to ${w.to} (data from ${ctx.span.first} to ${ctx.span.last}): ${fmtCount(customers, l)} customers placed ${fmtCount(orders, l)} orders worth ${fmtYuan(gmv, l)}; the customer base is ${fmtCount(k.customers_total ?? 0, l)}.`)),
+          ? `报告期 ${w.from} 至 ${w.to}（订单数据覆盖 ${ctx.span.first} 至 ${ctx.span.last}）：${fmtCount(customers, l)} 位客户下单 ${fmtCount(orders, l)} 笔，成交 ${fmtYuan(gmv, l)}，客户总数 ${fmtCount(k.customers_total ?? 0, l)}。`
+          : `Period ${w.from} to ${w.to} (orders from ${ctx.span.first} to ${ctx.span.last}): ${fmtCount(customers, l)} customers placed ${fmtCount(orders, l)} orders worth ${fmtYuan(gmv, l)}; the customer base is ${fmtCount(k.customers_total ?? 0, l)}.`)),
       },
     };
   },

@@ -5,6 +5,9 @@
 import type { Chart, Lang } from '../model.ts';
 import { REPORT_FONT_FAMILY } from './font.ts';
 
+/** Room kept right of a heat map's grid for its scale (bar, handles and their numbers). */
+const HEATMAP_SCALE_WIDTH = 64;
+
 const PALETTE = ['#2f6fde', '#f08c2e', '#2fa67a', '#d9493f', '#8a63d2', '#7a8699', '#e0b03a', '#37a2c7'];
 
 export function echartsOption(c: Chart, lang: Lang): Record<string, unknown> {
@@ -42,12 +45,14 @@ export function echartsOption(c: Chart, lang: Lang): Record<string, unknown> {
       if (v !== null) max = Math.max(max, v);
       data.push([xi, yi, v]);
     }));
+    // The scale stands on the right, beside the grid (below it, its labels ran into the hour axis); the page drops
+    // its drag handles when it prints (html.ts).
     return {
       ...base,
-      grid: { ...base.grid, bottom: 56 },
+      grid: { ...base.grid, right: HEATMAP_SCALE_WIDTH + 16, bottom: 16 },
       xAxis: { type: 'category', data: cats, splitArea: { show: true } },
       yAxis: { type: 'category', data: ys, inverse: true, splitArea: { show: true } },
-      visualMap: { min: 0, max: max || 1, calculable: true, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 120 },
+      visualMap: { min: 0, max: max || 1, calculable: true, orient: 'vertical', right: 8, top: 'middle', itemWidth: 14, itemHeight: 140 },
       series: [{ type: 'heatmap', data, label: { show: cats.length * ys.length <= 120, fontSize: 9 } }],
     };
   }

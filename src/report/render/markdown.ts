@@ -1,12 +1,13 @@
 /** The Markdown report (Markdown 报告): the same chapters and findings; each evidence chart becomes its data table. */
 import type { Chart, Lang, Report } from '../model.ts';
-import { CHAPTER_TITLES, UI, fmtCount, fmtP, fmtPct, fmtYuan } from '../i18n.ts';
+import { CHAPTER_TITLES, UI, minimumText, fmtCount, fmtP, fmtPct, fmtYuan, fmtYuanExact } from '../i18n.ts';
 import { fmtValue } from './htmlParts.ts';
+import { codeName, testName } from '../labels.ts';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 function chartTable(c: Chart, lang: Lang): string {
-  const fmt = (v: number | null) => (v === null ? '—' : c.unit === 'percent' ? fmtPct(v) : c.unit === 'yuan' ? fmtYuan(v, lang) : String(Math.round(v * 100) / 100));
+  const fmt = (v: number | null) => (v === null ? '—' : c.unit === 'percent' ? fmtPct(v) : c.unit === 'yuan' ? fmtYuanExact(v) : String(Math.round(v * 100) / 100));
   const lines = [`*${cell(c.title[lang])}*`, ''];
   if (c.kind === 'heatmap') {
     const xs = c.categories.map((x) => x[lang]);
@@ -20,7 +21,8 @@ function chartTable(c: Chart, lang: Lang): string {
 }
 
 export function renderMarkdown(r: Report, lang: Lang): string {
-  const out: string[] = [`# ${r.title[lang]}`, '', `${r.brand} · ${UI.period[lang]} ${r.window.from} — ${r.window.to} · ${UI.generated[lang]} ${r.generatedAt}`, ''];
+  const out: string[] = [`# ${r.title[lang]}`, '', `${r.brand ? `${r.brand} · ` : ''}${UI.period[lang]} ${r.window.from} — ${r.window.to} · ${UI.generated[lang]} ${r.generatedAt}`, ''];
+  if (r.coverage.partial) out.push(`> **${r.coverage.partial[lang]}**`, '');
   const rankOf = new Map(r.ranked.map((f, i) => [f.id, i + 1]));
   if (r.ranked.length) {
     out.push(`## ${UI.topFindings[lang]}`, '');
@@ -44,8 +46,9 @@ export function renderMarkdown(r: Report, lang: Lang): string {
       if (f.significance) {
         const s = f.significance;
         const v = (x: number) => (s.unit === 'mean' ? x.toFixed(3) : fmtPct(x));
-        out.push(`**${UI.significance[lang]}** ${s.test}: n = ${fmtCount(s.n1, lang)} / ${fmtCount(s.n2, lang)}, ${v(s.p1)} / ${v(s.p2)}, z = ${s.z.toFixed(2)}, ${fmtP(s.pValue)}`, '');
+        out.push(`**${UI.significance[lang]}** ${testName(s.test)[lang]}: n = ${fmtCount(s.n1, lang)} / ${fmtCount(s.n2, lang)}, ${v(s.p1)} / ${v(s.p2)}, z = ${s.z.toFixed(2)}, ${fmtP(s.pValue)}`, '');
       }
+      if (f.minSpanDays > 0) out.push(`*${minimumText(f.minSpanDays, r.coverage.dataDays, lang)}*`, '');
       if (f.chart) out.push(chartTable(f.chart, lang), '');
     }
     for (const c of ch.charts) out.push(chartTable(c, lang), '');
@@ -55,7 +58,7 @@ export function renderMarkdown(r: Report, lang: Lang): string {
           `- **${UI.audience[lang]}**: ${fmtCount(rec.audience, lang)}`,
           `- **${UI.expected[lang]}**: ${fmtYuan(rec.expectedYuan, lang)}`,
           `- **${UI.assumption[lang]}**: ${rec.assumption[lang]}`,
-          `- **${UI.channel[lang]}**: ${rec.channels.map((c) => `${c.channel} (${UI.reachable[lang]} ${fmtCount(c.reachable, lang)})`).join(', ') || UI.none[lang]}`,
+          `- **${UI.channel[lang]}**: ${rec.channels.map((c) => (lang === 'zh' ? `${codeName(c.channel).zh}（${UI.reachable.zh} ${fmtCount(c.reachable, lang)}）` : `${codeName(c.channel).en} (${UI.reachable.en} ${fmtCount(c.reachable, lang)})`)).join(lang === 'zh' ? '、' : ', ') || UI.none[lang]}`,
           `- **${UI.segment[lang]}**: [${rec.segment.key}](${rec.segment.link}) — ${rec.segment.rule[lang]}`, '');
       });
     }
@@ -63,6 +66,11 @@ export function renderMarkdown(r: Report, lang: Lang): string {
   if (r.omitted.length) {
     out.push(`## ${UI.omitted[lang]}`, '');
     for (const o of r.omitted) out.push(`- **${CHAPTER_TITLES[o.key][lang]}**: ${o.reason[lang]}`);
+    out.push('');
+  }
+  if (r.omittedFindings.length) {
+    out.push(`## ${UI.omittedFindings[lang]}`, '');
+    for (const o of r.omittedFindings) out.push(`- **${o.title[lang]}**: ${minimumText(o.minSpanDays, o.dataDays, lang)}`);
     out.push('');
   }
   return out.join('\n');

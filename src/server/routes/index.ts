@@ -17,6 +17,7 @@ import { authRoutes } from './auth.ts';
 import { unmaskRoutes } from './unmask.ts';
 import { loginRoutes } from './login.ts';
 import { installDurableWrites } from '../durable.ts';
+import { workspaceRoutes } from './workspace.ts';
 
 /** Every route group, registered explicitly (no magic discovery). */
 export async function registerRoutes(server: FastifyInstance, app: App, opts: ServerOptions): Promise<void> {
@@ -36,4 +37,5 @@ export async function registerRoutes(server: FastifyInstance, app: App, opts: Se
   await authRoutes(server, app);
   await unmaskRoutes(server, app);
   await loginRoutes(server);
+  await workspaceRoutes(server, app);
 }
