@@ -47,6 +47,7 @@ test('siyu serve on a busy port fails before creating the owner or printing a pa
 });
 
 async function serveAndAsk(child: ChildProcess, port: number, out: () => string): Promise<void> {
+  const exited = new Promise((r) => child.once('exit', r));
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 160 && !(await fetch(`${base}/healthz`).then((r) => r.ok).catch(() => false)); i++) await new Promise((r) => setTimeout(r, 250));
   for (let i = 0; i < 3; i++) await fetch(`${base}/healthz`);
@@ -54,7 +55,7 @@ async function serveAndAsk(child: ChildProcess, port: number, out: () => string)
   assert.equal((await fetch(`${base}/nowhere`)).status, 404);
   for (let i = 0; i < 40 && !/nowhere/.test(out()); i++) await new Promise((r) => setTimeout(r, 100));
   child.kill('SIGTERM');
-  await new Promise((r) => child.once('exit', r));
+  await exited;
 }
 
 test('on a terminal: one readable line per request (method path status ms), no JSON, no health checks', async () => {
@@ -64,6 +65,7 @@ test('on a terminal: one readable line per request (method path status ms), no J
   const child = spawn('script', ['-qfec', `${process.execPath} ${bin} serve --port ${port}`, '/dev/null'], { env: { ...process.env, SIYU_DATA_DIR: dir }, stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
+  for (const stream of [child.stdin, child.stdout, child.stderr]) stream?.on('error', () => undefined);   // the pty closes as it ends
   try {
     await serveAndAsk(child, port, () => out);
     const lines = out.replace(/\r/g, '').split('\n');
