@@ -1,4 +1,6 @@
 import { resolve, join } from 'node:path';
+import { isIP } from 'node:net';
+import { UserError } from './errors.ts';
 
 /** Where Siyu keeps its store, keyring and working files; `SIYU_DATA_DIR` moves it (default ./data). */
 export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -38,4 +40,33 @@ export function collectLimits(env: NodeJS.ProcessEnv = process.env): { memoryByt
   const positive = (v: string | undefined) => (v && Number(v) > 0 ? Number(v) : undefined);
   const mb = positive(env.SIYU_COLLECT_MEMORY_MB);
   return { memoryBytes: mb && Math.round(mb * 1024 * 1024), maxBacklog: positive(env.SIYU_COLLECT_MAX_BACKLOG) };
+}
+
+/**
+ * `SIYU_TRUST_PROXY`: whether the server believes `X-Forwarded-For/-Proto/-Host` (set it when a reverse proxy that
+ * terminates HTTPS stands in front): unset or `false` — no (the default; the client address is the socket's);
+ * `true` — from any hop; or a comma-separated list of proxy addresses or CIDR ranges (`127.0.0.1,10.0.0.0/8`).
+ * Trusted, `X-Forwarded-Proto: https` makes the session cookie `Secure`, and the client address counted by the
+ * login throttle is the forwarded one.
+ */
+export function trustProxy(env: NodeJS.ProcessEnv = process.env): boolean | string {
+  const v = env.SIYU_TRUST_PROXY?.trim();
+  if (!v || /^(0|false|no|off)$/i.test(v)) return false;
+  if (/^(1|true|yes|on)$/i.test(v)) return true;
+  const parts = v.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const p of parts) {
+    const [addr, bits, extra] = p.split('/');
+    const kind = isIP(addr);
+    const maxBits = kind === 6 ? 128 : 32;
+    if (!kind || extra !== undefined || (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= maxBits))) {
+      throw new UserError('bad_trust_proxy', `SIYU_TRUST_PROXY: '${p}' is not an address or CIDR range (use true, false or e.g. 127.0.0.1,10.0.0.0/8).`,
+        `SIYU_TRUST_PROXY：'${p}' 不是地址或 CIDR 网段（可用 true、false 或如 127.0.0.1,10.0.0.0/8）。`);
+    }
+  }
+  return parts.join(',');
+}
+
+/** `SIYU_LOG_HEALTH=1` logs the requests to /healthz too (quiet by default: load balancers ask every few seconds). */
+export function logHealthChecks(env: NodeJS.ProcessEnv = process.env): boolean {
+  return /^(1|true|yes|on)$/i.test(env.SIYU_LOG_HEALTH?.trim() ?? '');
 }

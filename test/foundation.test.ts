@@ -71,8 +71,7 @@ test('while siyu serve holds the store, other commands go through it', async () 
       await new Promise((r) => setTimeout(r, 250));
       health = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.json()).catch(() => undefined);
     }
-    assert.equal(health.status, 'ok');
-    assert.equal(health.counts.customers, 0);
+    assert.deepEqual(health, { status: 'ok' }, 'liveness only: counts are stats:read data');
     const r = run(dir, 'stats', '--json');
     assert.equal(r.status, 0, r.stderr);
     assert.equal(JSON.parse(r.stdout).orders, 0);

@@ -50,7 +50,7 @@ test('permission matrix: every registered endpoint, every role — no access bey
     assert.deepEqual(problems, []);
   } finally {
     await server.close();
-    app.close();
+    await app.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });
@@ -72,7 +72,7 @@ test('a scoped API key is held to its scopes; a revoked or forged key is refused
     assert.equal((await server.inject({ method: 'GET', url: '/docs/json' })).statusCode, 200);
   } finally {
     await server.close();
-    app.close();
+    await app.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });
@@ -91,21 +91,23 @@ test('first start: an owner with a one-time password printed once; login, must c
     const s = login.json();
     assert.equal(s.role, 'owner');
     assert.equal(s.must_change_password, true);
-    assert.match(String(login.headers['set-cookie']), /siyu_session=ss_.*HttpOnly; SameSite=Strict/);
+    assert.match(String(login.headers['set-cookie']), /siyu_session=ss_.*HttpOnly; SameSite=Lax/);
     const me = await server.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie: `siyu_session=${s.token}` } });
     assert.equal(me.json().id, 'owner');
+    assert.equal(me.json().must_change_password, true);
     const ch = await server.inject({ method: 'POST', url: '/api/v1/auth/password', headers: { authorization: `Bearer ${s.token}` }, payload: { old_password: pw, new_password: 'new-Secret-42' } });
     assert.equal(ch.statusCode, 200);
     assert.equal((await server.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'owner', password: pw } })).statusCode, 401);
     for (let i = 0; i < 4; i++) await server.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'owner', password: 'wrong' } });
     assert.equal((await server.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'owner', password: 'new-Secret-42' } })).statusCode, 429);
-    // the password never reaches the database or the audit log in clear
-    assert.equal(await app.warehouse.scalar(`select count(*) from users where password_hash like '%new-Secret-42%'`), 0);
+    // the password never reaches the database or the audit log in clear; users live in the state store
+    assert.equal(await app.state.scalar(`select count(*) from users where username = 'owner'`), 1);
+    assert.equal(await app.state.scalar(`select count(*) from users where password_hash like '%new-Secret-42%'`), 0);
     assert.equal(await app.warehouse.scalar(`select count(*) from audit_log where detail::varchar like '%Secret%'`), 0);
     assert.ok(await app.warehouse.scalar(`select count(*) from audit_log where action = 'auth.login_failed'`) >= 5);
   } finally {
     await server.close();
-    app.close();
+    await app.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });
@@ -127,7 +129,7 @@ test('a store guide sees only their own customers', async () => {
     assert.match(String(await app.warehouse.scalar(`select count(*) from audit_log where action = 'consent.change' and actor like 'user:test-guide-%'`)), /^1$/);
   } finally {
     await server.close();
-    app.close();
+    await app.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });
@@ -152,7 +154,7 @@ test('unmask is a separate permission: a marketer is refused, an owner sees the 
     assert.ok(!c.body.includes('13987654321'));
   } finally {
     await server.close();
-    app.close();
+    await app.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -7,12 +7,21 @@ import { isUserError } from '../errors.ts';
 import { scrub } from '../logging.ts';
 import { installAuth } from './auth/hook.ts';
 import { installMasking } from './auth/masking.ts';
+import { installPageSecurity } from './auth/pageSecurity.ts';
 import { ensureOwner } from './auth/users.ts';
+import { dummyHash } from './auth/passwords.ts';
+import { forgetOldAttempts } from './auth/loginAttempts.ts';
+import { RequestLog, logDestination } from './requestLog.ts';
+import { logHealthChecks, trustProxy } from '../config.ts';
 import './auth/routeConfig.ts';
 
 export interface ServerOptions {
-  /** Structured JSON logs to stdout; off in tests. */
+  /** Request and error logs to stdout (readable lines on a terminal, JSON otherwise: requestLog.ts); off in tests. */
   logger?: boolean;
+  /** Where the logs go instead of stdout (tests). */
+  logStream?: NodeJS.WritableStream;
+  /** Believe X-Forwarded-* headers (default: SIYU_TRUST_PROXY, src/config.ts). */
+  trustProxy?: boolean | string;
   /** The token forwarded CLI commands must carry (from server.json). */
   cliToken?: string;
   /** Logins and the permission matrix (src/server/auth/hook.ts) are always enforced; accepted for compatibility. */
@@ -32,19 +41,22 @@ export function registeredRoutes(server: FastifyInstance): RegisteredRoute[] {
 
 /**
  * The HTTP server: schema-validated routes, OpenAPI at /docs, JSON errors. Logs carry method, path (no query:
- * collection URLs carry tokens) and status, never bodies or PII.
+ * collection URLs carry tokens), status and time, never bodies or PII.
  */
 export async function buildServer(app: App, opts: ServerOptions = {}): Promise<FastifyInstance> {
   const server = Fastify({
     logger: opts.logger
       ? {
           level: 'info',
+          stream: opts.logStream ?? logDestination(),
           serializers: {
             req: (req) => ({ method: req.method, path: String(req.url).split('?')[0] }),
             res: (res) => ({ status: res.statusCode }),
           },
         }
       : false,
+    logController: new RequestLog({ healthChecks: logHealthChecks() }),
+    trustProxy: opts.trustProxy ?? trustProxy(),
     bodyLimit: 20 * 1024 * 1024,
   });
   await server.register(swagger, {
@@ -77,6 +89,12 @@ export async function buildServer(app: App, opts: ServerOptions = {}): Promise<F
   routeTables.set(server, table);
   installAuth(server, app);
   installMasking(server);
+  installPageSecurity(server);
   await registerRoutes(server, app, opts);
+  await dummyHash();                                  // ready before the first login (unknown names cost the same)
+  await forgetOldAttempts(app);
+  const tidy = setInterval(() => void forgetOldAttempts(app).catch(() => undefined), 3_600_000);
+  tidy.unref();
+  server.addHook('onClose', async () => clearInterval(tidy));
   return server;
 }

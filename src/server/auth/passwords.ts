@@ -24,6 +24,23 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return got.length === want.length && timingSafeEqual(got, want);
 }
 
+let dummy: Promise<string> | null = null;
+
+/** A hash of a random secret nobody knows, made once per process with the same parameters as real ones. */
+export function dummyHash(): Promise<string> {
+  dummy ??= hashPassword(randomSecret(24));
+  return dummy;
+}
+
+/**
+ * The same scrypt work as a real check, for a user name that does not exist (or a disabled account), so the
+ * answer's timing does not tell which names exist. Always false.
+ */
+export async function verifyNobody(password: string): Promise<false> {
+  await verifyPassword(password, await dummyHash());
+  return false;
+}
+
 /** A random secret for tokens and one-time passwords (URL-safe). */
 export function randomSecret(bytes = 24): string {
   return randomBytes(bytes).toString('base64url');
@@ -32,11 +49,4 @@ export function randomSecret(bytes = 24): string {
 /** Tokens are long random strings: a SHA-256 is enough to store them. */
 export function tokenHash(token: string): string {
   return createHash('sha256').update(token).digest('hex');
-}
-
-/** At least 10 characters, not all of one kind. */
-export function passwordProblem(pw: string): string | null {
-  if (pw.length < 10) return 'at least 10 characters';
-  if (/^\d+$/.test(pw) || /^[a-z]+$/i.test(pw)) return 'mix letters with digits or symbols';
-  return null;
 }

@@ -17,6 +17,10 @@ export interface Principal {
   scopes?: string[];
   /** The staff code of a store guide (their customers only). */
   staffCode?: string | null;
+  /** A console session whose password is a one-time one: only changing it (and logging out) is allowed. */
+  mustChangePassword?: boolean;
+  /** When the session or key stops working (epoch ms); undefined when it does not expire. */
+  expiresAt?: number;
 }
 
 declare module 'fastify' {

@@ -1,5 +1,6 @@
 /**
- * For tests: credentials for a role, without going through the login form.
+ * For tests: credentials for a role, without going through the login form. Users and sessions are written to the
+ * state store, as login writes them.
  *
  *   // server built in-process on an open App:
  *   const headers = await authHeaders(app, 'analyst');
@@ -17,15 +18,16 @@ import { hashPassword, tokenHash } from './passwords.ts';
 let cachedHash: Promise<string> | null = null;
 
 /** A user of that role with a session valid for a day; returns `{ authorization: 'Bearer …' }`. */
-export async function authHeaders(app: Pick<App, 'warehouse'>, role: Role, opts: { staffCode?: string; username?: string } = {}): Promise<{ authorization: string }> {
+export async function authHeaders(app: Pick<App, 'state'>, role: Role, opts: { staffCode?: string; username?: string } = {}): Promise<{ authorization: string }> {
   const username = opts.username ?? `test-${role}-${randomBytes(3).toString('hex')}`;
   cachedHash ??= hashPassword(randomBytes(16).toString('hex'));
-  await app.warehouse.run(
-    `insert into users (username, role, password_hash, staff_code) values ($u, $r, $h, $s) on conflict (username) do nothing`,
-    { u: username, r: role, h: await cachedHash, s: opts.staffCode ?? (role === 'guide' ? 'G-TEST' : null) },
+  const now = Date.now();
+  await app.state.run(
+    `insert into users (username, role, password_hash, staff_code, created_at) values ($u, $r, $h, $s, $now) on conflict (username) do nothing`,
+    { u: username, r: role, h: await cachedHash, s: opts.staffCode ?? (role === 'guide' ? 'G-TEST' : null), now },
   );
   const token = `ss_${randomBytes(32).toString('base64url')}`;
-  await app.warehouse.run(`insert into sessions (token_hash, username, expires_at) values ($h, $u, current_timestamp::timestamp + interval 1 day)`, { h: tokenHash(token), u: username });
+  await app.state.run('insert into sessions (token_hash, username, created_at, expires_at) values ($h, $u, $now, $e)', { h: tokenHash(token), u: username, now, e: now + 86_400_000 });
   return { authorization: `Bearer ${token}` };
 }
 
@@ -35,6 +37,6 @@ export async function seedAuthHeaders(dir: string, role: Role = 'owner', opts: {
   try {
     return await authHeaders(app, role, opts);
   } finally {
-    app.close();
+    await app.close();
   }
 }
