@@ -38,7 +38,7 @@ test('given 3 000 ciphertexts, siyu keys rotate re-encrypts every one under the 
     const after = await app.warehouse.all<{ id_hash: string; id_cipher: string }>('select id_hash, id_cipher from customer_identifiers order by id_hash');
     assert.deepEqual(after.map((x) => decrypt(app.keys, x.id_cipher)), plain);
     assert.deepEqual(after.map((x) => x.id_hash), before.map((x) => x.id_hash));
-    assert.equal(await app.warehouse.scalar(`select count(*) from audit_log where action = 'admin.keys.rotate'`), 1);
+    assert.equal(await app.state.scalar(`select count(*) from audit_log where action = 'admin.keys.rotate'`), 1);
   } finally {
     app.close();
     rmSync(dir, { recursive: true, force: true });

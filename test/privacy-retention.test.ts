@@ -29,7 +29,7 @@ test('retention: events older than 24 months and quarantine files older than 30 
     assert.deepEqual((await app.warehouse.all<{ event_id: string }>('select event_id from events')).map((e) => e.event_id), ['new']);
     assert.equal(existsSync(join(q, 'old.jsonl')), false);
     assert.equal(existsSync(join(q, 'new.jsonl')), true);
-    assert.equal(await app.warehouse.scalar(`select count(*) from audit_log where action = 'retention.purge'`), 2);
+    assert.equal(await app.state.scalar(`select count(*) from audit_log where action = 'retention.purge'`), 2);
     await setRetention(app, 'raw_events', null);
     assert.equal((await retentionPolicies(app)).find((p) => p.data_class === 'raw_events')!.keep_days, null);
     await assert.rejects(setRetention(app, 'everything', 1), /Data class must be one of/);

@@ -26,7 +26,7 @@ export async function buildPia(app: App): Promise<Record<string, unknown>> {
   const keys = await app.warehouse.all<{ role: string; n: number }>('select role, count(*) as n from api_keys where revoked_at is null group by 1', {});
   const users = await app.warehouse.all<{ role: string; n: number }>('select role, count(*) as n from users where not disabled group by 1', {});
   const dsr = await app.warehouse.all<{ kind: string; status: string; n: number }>('select kind, status, count(*) as n from dsr_requests where workspace_id = $ws group by 1, 2 order by 1, 2', ws);
-  const audit = await verifyAudit(app.warehouse);
+  const audit = await verifyAudit(app);
   const num = (o: Record<string, unknown> | undefined, k: string) => Number(o?.[k] ?? 0);
   const shared = consents.find((x) => x.purpose === 'third_party')?.permitted ?? 0;
   const sensitive = consents.filter((x) => x.purpose.startsWith('sensitive_') && x.granted > 0);
