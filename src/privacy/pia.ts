@@ -23,9 +23,9 @@ export async function buildPia(app: App): Promise<Record<string, unknown>> {
      from customers where workspace_id = $ws`, ws);
   const identifiers = await app.warehouse.all<{ id_type: string; n: number }>('select id_type, count(*) as n from customer_identifiers where workspace_id = $ws group by 1 order by 1', ws);
   const consents = await consentSummary(app);
-  const keys = await app.warehouse.all<{ role: string; n: number }>('select role, count(*) as n from api_keys where revoked_at is null group by 1', {});
-  const users = await app.warehouse.all<{ role: string; n: number }>('select role, count(*) as n from users where not disabled group by 1', {});
-  const dsr = await app.warehouse.all<{ kind: string; status: string; n: number }>('select kind, status, count(*) as n from dsr_requests where workspace_id = $ws group by 1, 2 order by 1, 2', ws);
+  const keys = await app.state.all<{ role: string; n: number }>('select role, count(*) as n from api_keys where revoked_at is null group by role');
+  const users = await app.state.all<{ role: string; n: number }>('select role, count(*) as n from users where disabled = 0 group by role');
+  const dsr = await app.state.all<{ kind: string; status: string; n: number }>('select kind, status, count(*) as n from dsr_requests where workspace_id = $ws group by kind, status order by kind, status', ws);
   const audit = await verifyAudit(app);
   const num = (o: Record<string, unknown> | undefined, k: string) => Number(o?.[k] ?? 0);
   const shared = consents.find((x) => x.purpose === 'third_party')?.permitted ?? 0;

@@ -10,6 +10,9 @@
  * - Quarantine and log files are rewritten without lines naming the person. (Collection WAL segments are framed
  *   binary, deleted by the collector once loaded; they are not rewritten.)
  * - The audit log and the request register keep only the internal customer number (no identifier).
+ * - In the state store, the consent ledger loses the person's entries (`eraseConsents`); the trace then searches
+ *   both stores, so anything left anywhere is reported and the request is marked rejected.
+ * - The warehouse's changes are checkpointed before the answer: its own log is never replayed after a crash.
  */
 import { withIdentityLock } from '../../identity/lock.ts';
 import { readdirSync, readFileSync, statSync, writeFileSync, renameSync, existsSync } from 'node:fs';
@@ -18,7 +21,8 @@ import type { App } from '../../app/context.ts';
 import { paths } from '../../config.ts';
 import { UserError } from '../../errors.ts';
 import { auditErasure } from '../trail.ts';
-import { baseTables, personIds, personNeedles, tracePerson, quoteIdent, isText, paramsUsed, CUSTOMER_REF_COLUMNS, KEPT_TABLES, type Needles, type Trace } from './person.ts';
+import { baseTables, personIds, personNeedles, tracePerson, quoteIdent, isText, isCustomerRef, paramsUsed, KEPT_TABLES, type Needles, type Trace } from './person.ts';
+import { eraseConsents } from '../consentLedger.ts';
 import { requestFor, completeRequest } from './requests.ts';
 
 /** Facts kept for the brand's totals, with the customer reference cut. */
@@ -44,6 +48,9 @@ export async function eraseCustomer(app: App, customerId: number, opts: { reques
   const anonymised: Record<string, number> = {};
   const add = (o: Record<string, number>, k: string, n: number) => { if (n > 0) o[k] = (o[k] ?? 0) + n; };
   const tables = await baseTables(app);
+  // The ledger first: should the rest fail, the person is left with no consent (used for nothing that needs one),
+  // and a repeated erasure finds them again — never the other way round (erased data, consents kept).
+  add(deleted, 'consent_ledger', await eraseConsents(app, ids));
   // Under the identity lock: an import plans its resolution from the identifiers before its write transaction, so
   // a person must not be erased in between (their rows would be written onto the erased customer).
   await withIdentityLock(() => app.warehouse.transaction(async () => {
@@ -51,7 +58,7 @@ export async function eraseCustomer(app: App, customerId: number, opts: { reques
     for (const t of tables) {
       if (KEPT_TABLES.has(t.table) || t.table === 'customers') continue;
       const hasWs = t.columns.some((c) => c.name === 'workspace_id');
-      for (const c of t.columns.filter((x) => CUSTOMER_REF_COLUMNS.includes(x.name) && /INT/i.test(x.type))) {
+      for (const c of t.columns.filter((x) => isCustomerRef(t, x))) {
         const where = `${hasWs ? 'workspace_id = $ws and ' : ''}${quoteIdent(c.name)} in (select unnest(string_split($ids, ','))::bigint)`;
         const n = await app.warehouse.scalar(`select count(*) from ${quoteIdent(t.table)} where ${where}`, paramsUsed(where, base));
         if (!n) continue;
@@ -69,7 +76,7 @@ export async function eraseCustomer(app: App, customerId: number, opts: { reques
     add(deleted, 'customers', await app.warehouse.scalar(`select count(*) from customers where ${where}`, base));
     await app.warehouse.run(`delete from customers where ${where}`, base);
   }));
-  await app.warehouse.run('checkpoint').catch(() => undefined);
+  await app.warehouse.checkpoint();
   const files = scrubFiles(app.dir, needles);
   const remaining = await tracePerson(app, ids, needles);
   await auditErasure(app, { customerId, rows: { ...deleted, ...Object.fromEntries(Object.entries(anonymised).map(([k, v]) => [`${k}(anonymised)`, v])) }, request: `dsr:${req.id}` });
