@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { openApp, type App } from '../src/app/context.ts';
-import { keyedHash } from '../src/domain/privacy/cipher.ts';
+import { decrypt, encrypt, keyedHash } from '../src/domain/privacy/cipher.ts';
 import { personNeedles, tracePerson } from '../src/privacy/dsr/person.ts';
 import { restrict, rectify } from '../src/privacy/dsr/rights.ts';
 import { verifyAudit } from '../src/privacy/audit.ts';
@@ -144,6 +144,26 @@ for (const e of engines) {
     assert.deepEqual(subject.tables.consents.map((c: { purpose: string; status: string; subject_id: number }) => [c.purpose, c.status, c.subject_id]), [['marketing_sms', 'granted', 1]]);
     assert.match(subject.tables.consents[0].changed_at, /^\d{4}-\d\d-\d\dT/);
     assert.match(readFileSync(join(out, 'customer_identifiers.csv'), 'utf8'), /'\+8613812345678/);   // not a formula to a spreadsheet
+  });
+
+  t('siyu keys rotate re-encrypts the state store\'s ciphertexts too (a write key stays readable after the old key is retired)', async (dir, url, cli) => {
+    let app = await open(dir, url);
+    await app.state.run(`insert into collect_sources (workspace_id, name, write_key_sha256, write_key_cipher, write_key_masked, created_at) values (1, 'web', 'h', $c, 'wk_***', 1)`, { c: encrypt(app.keys, 'wk_secret') });
+    const old = app.keys.activeKeyId;
+    await app.close();
+    const r = cli('keys', 'rotate', '--json');
+    assert.equal(r.status, 0, String(r.stderr));
+    const out = JSON.parse(String(r.stdout));
+    assert.deepEqual(out.retired, [old]);
+    assert.deepEqual(out.columns.filter((c: { reencrypted: number }) => c.reencrypted), [{ table: 'collect_sources', column: 'write_key_cipher', reencrypted: 1 }]);
+    app = await open(dir, url);
+    try {
+      const c = (await app.state.get<{ c: string }>('select write_key_cipher as c from collect_sources'))!.c;
+      assert.ok(c.startsWith(`${out.newKey}:`));
+      assert.equal(decrypt(app.keys, c), 'wk_secret');
+    } finally {
+      await app.close();
+    }
   });
 
   t('a DSR change is durable in the warehouse before the answer (checkpointed: its log is never replayed)', async (dir, url) => {
