@@ -29,6 +29,11 @@ export function stateUrl(env: NodeJS.ProcessEnv = process.env): string | null {
   return url ? url : null;
 }
 
+/** `SIYU_KEYRING`: the keyring itself (its JSON, base64-encoded) instead of the file beside the store; null when unset. */
+export function keyringFromEnv(env: NodeJS.ProcessEnv = process.env): string | null {
+  return env.SIYU_KEYRING || null;
+}
+
 /**
  * `SIYU_AUDIT_ANCHOR_URL`: an external sink (an http(s) URL outside this machine's reach: a WORM store, a log
  * service) to which every audit anchor (seq, hash) is also POSTed as JSON; unset: none.

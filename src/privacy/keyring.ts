@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { hkdfSync, randomBytes } from 'node:crypto';
 import type { AuditKey, Keys } from '../domain/privacy/cipher.ts';
 import { UserError } from '../errors.ts';
+import { keyringFromEnv } from '../config.ts';
 
 interface KeyringFile {
   version: 1;
@@ -41,8 +42,9 @@ const cache = new Map<string, Keys>();
 
 function readKeys(file: string, env: NodeJS.ProcessEnv): Keys {
   let k: KeyringFile;
-  if (env.SIYU_KEYRING) {
-    k = JSON.parse(Buffer.from(env.SIYU_KEYRING, 'base64').toString('utf8'));
+  const inEnv = keyringFromEnv(env);
+  if (inEnv) {
+    k = JSON.parse(Buffer.from(inEnv, 'base64').toString('utf8'));
   } else if (existsSync(file)) {
     const mode = statSync(file).mode & 0o777;
     if (mode & 0o077) chmodSync(file, 0o600);
@@ -139,7 +141,7 @@ export function saveKeyring(file: string, k: KeyringFile): KeyringFile {
 
 /** Adds a new AES key and makes it active; old keys stay for decrypting until re-encryption finishes. */
 export function addActiveKey(file: string): string {
-  if (process.env.SIYU_KEYRING) {
+  if (keyringFromEnv()) {
     throw new UserError('keyring_in_env', 'The keyring comes from SIYU_KEYRING: rotate by adding a key to that value, or move the keyring to a file.', '密钥来自环境变量 SIYU_KEYRING：请在该值中添加新密钥，或改用密钥文件。');
   }
   const k: KeyringFile = JSON.parse(readFileSync(file, 'utf8'));
