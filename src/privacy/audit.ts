@@ -112,7 +112,7 @@ async function isKeyed(state: StateStore, key: AuditKey, seq: number): Promise<b
  */
 const pending = new Map<string, Anchor[]>();
 
-function anchorOnceCommitted(log: AuditLog, head: Anchor): void {
+export function anchorOnceCommitted(log: AuditLog, head: Anchor): void {
   const list = pending.get(log.dir) ?? [];
   list.push(head);
   pending.set(log.dir, list);

@@ -2,8 +2,11 @@
 import type { AuditKey, Keys } from '../domain/privacy/cipher.ts';
 import type { AuditRowContent } from '../domain/privacy/auditHash.ts';
 
-/** Written by the log itself: the chain became keyed (after unkeyed entries), or its head row had been removed. */
-export const CHAIN_ACTIONS = { keyed: 'audit.keyed', headRestored: 'audit.head_restored' } as const;
+/**
+ * Written by the log itself: the chain became keyed (after unkeyed entries), its head row had been removed, or the
+ * log of a store from before the state store was moved into it (src/privacy/legacyMove.ts).
+ */
+export const CHAIN_ACTIONS = { keyed: 'audit.keyed', headRestored: 'audit.head_restored', moved: 'audit.moved' } as const;
 
 export function auditKeyOf(keys: Keys): AuditKey {
   if (!keys.audit) throw new Error('the keyring holds no audit key');

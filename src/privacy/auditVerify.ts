@@ -20,6 +20,7 @@ export type AuditProblem =
   | 'head_mismatch'      // the head row does not name the last entry
   | 'head_restored'      // an append found the head row deleted and rebuilt it (recorded in the chain)
   | 'anchor_mismatch'    // the entry differs from the one anchored outside the store: the table was rewritten
+  | 'legacy_broken'      // the log moved from a store of before the state store did not verify when it was moved
   | 'anchors_unreadable'; // lines of audit.anchors are not anchors (edited)
 
 export interface VerifyResult {
@@ -55,6 +56,7 @@ export async function verifyAudit(app: Pick<App, 'state' | 'dir' | 'keys'>): Pro
       if (keyed) keyedSeen = true;
       else if (!(key.legacy && !keyedSeen && legacyEntryHash(r.prev_hash, content) === r.hash)) problems.push({ seq, problem: 'altered' });
       if (keyed && r.action === CHAIN_ACTIONS.headRestored) problems.push({ seq, problem: 'head_restored' });
+      if (keyed && r.action === CHAIN_ACTIONS.moved && r.detail && JSON.parse(r.detail).legacy_verified === false) problems.push({ seq, problem: 'legacy_broken' });
       const a = anchors.get(seq);
       if (a) {
         if (a.size === 1 && a.has(r.hash)) anchored++;

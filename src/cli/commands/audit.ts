@@ -45,6 +45,7 @@ const DESCRIPTIONS: Record<AuditProblem, string> = {
   head_mismatch: 'the chain head does not name the last entry / 链头与最后一条不符',
   head_restored: 'the chain head had been deleted and was rebuilt here / 链头曾被删除，此处重建',
   anchor_mismatch: 'differs from the anchor kept outside the store: the log was rewritten / 与库外锚点不符，日志被重写',
+  legacy_broken: 'the log moved from the old store had failed its own verification / 从旧存储迁移的日志迁移时即未通过校验',
   anchors_unreadable: 'audit.anchors holds lines that are not anchors (edited) / 锚点文件含无法识别的行（被改动）',
 };
 
