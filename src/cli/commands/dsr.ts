@@ -67,7 +67,7 @@ export function registerDsr(program: Command, env: CommandEnv): void {
         ...Object.entries(r.deleted).map(([t, n]) => `  deleted ${t}: ${n}`),
         ...Object.entries(r.anonymised).map(([t, n]) => `  anonymised ${t}: ${n}`),
         ...r.files.map((f) => `  scrubbed ${f.file}: ${f.lines} lines`),
-        r.remaining.length ? `  STILL FOUND: ${r.remaining.map((x) => `${x.table}.${x.column}`).join(', ')}` : '  nothing of the person remains / 已无残留',
+        r.remaining.length ? `  STILL FOUND: ${r.remaining.map((x) => `${x.store}:${x.table}.${x.column}`).join(', ')}` : '  nothing of the person remains / 已无残留',
       ].join('\n'));
     });
   cmd
