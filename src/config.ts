@@ -16,6 +16,9 @@ export const paths = {
   wal: (dir: string) => join(dir, 'wal'),
   logs: (dir: string) => join(dir, 'logs'),
   reports: (dir: string) => join(dir, 'reports'),
+  /** The audit chain's anchors (src/privacy/auditAnchors.ts): one line per append, outside the state store. */
+  auditAnchors: (dir: string) => join(dir, 'audit.anchors'),
+  exports: (dir: string) => join(dir, 'exports'),
 };
 
 /**
@@ -25,6 +28,24 @@ export const paths = {
 export function stateUrl(env: NodeJS.ProcessEnv = process.env): string | null {
   const url = env.SIYU_STATE_URL?.trim();
   return url ? url : null;
+}
+
+/** `SIYU_KEYRING`: the keyring itself (its JSON, base64-encoded) instead of the file beside the store; null when unset. */
+export function keyringFromEnv(env: NodeJS.ProcessEnv = process.env): string | null {
+  return env.SIYU_KEYRING || null;
+}
+
+/**
+ * `SIYU_AUDIT_ANCHOR_URL`: an external sink (an http(s) URL outside this machine's reach: a WORM store, a log
+ * service) to which every audit anchor (seq, hash) is also POSTed as JSON; unset: none.
+ */
+export function auditAnchorUrl(env: NodeJS.ProcessEnv = process.env): string | null {
+  const url = env.SIYU_AUDIT_ANCHOR_URL?.trim();
+  if (!url) return null;
+  if (!/^https?:\/\/[^\s]+$/i.test(url)) {
+    throw new UserError('bad_anchor_url', 'SIYU_AUDIT_ANCHOR_URL must be an http:// or https:// URL.', 'SIYU_AUDIT_ANCHOR_URL 必须是 http:// 或 https:// 地址。');
+  }
+  return url;
 }
 
 /** Times are stored in UTC and shown in the workspace's zone; Asia/Shanghai by default. */

@@ -91,10 +91,10 @@ test('the audit log is hash-chained: a changed row is pinpointed', async () => {
   const app = await openApp({ dir });
   try {
     for (let i = 0; i < 5; i++) await app.audit({ actor: 'tester', action: 'pii.read', target: `customer:${i}`, detail: { n: i } });
-    assert.deepEqual(await verifyAudit(app.warehouse), { ok: true, entries: 5, problems: [] });
-    await app.warehouse.run(`update audit_log set target = 'customer:99' where seq = 3`);
-    await app.warehouse.run(`delete from audit_log where seq = 4`);
-    const v = await verifyAudit(app.warehouse);
+    assert.deepEqual(await verifyAudit(app), { ok: true, entries: 5, anchored: 5, problems: [] });
+    await app.state.run(`update audit_log set target = 'customer:99' where seq = 3`);
+    await app.state.run(`delete from audit_log where seq = 4`);
+    const v = await verifyAudit(app);
     assert.equal(v.ok, false);
     assert.deepEqual(v.problems.map((p) => `${p.seq}:${p.problem}`), ['3:altered', '5:missing_before', '5:broken_link']);
   } finally {

@@ -21,7 +21,7 @@ test('the daily jobs purge by retention policy (audited) and refresh CLV scores 
     assert.equal(scored, 2357);
     assert.equal(out[0].detail.purged, 1);
     assert.equal(await app.warehouse.scalar(`select count(*) from events`), 0);
-    assert.equal(await app.warehouse.scalar(`select count(*) from audit_log where action = 'retention.purge'`), 1);
+    assert.equal(await app.state.scalar(`select count(*) from audit_log where action = 'retention.purge'`), 1);
   } finally {
     app.close();
     rmSync(app.dir, { recursive: true, force: true });

@@ -121,7 +121,7 @@ test('given a customer who granted SMS, withdrawal takes effect at once; a child
     assert.deepEqual(await canUseCustomer(app, 'marketing_wecom', 2), { allowed: true, reason: 'granted' });
     // analytics: allowed until withdrawn
     assert.deepEqual(await canUseCustomer(app, 'analytics', 1), { allowed: true, reason: 'not_withdrawn' });
-    assert.equal(await app.warehouse.scalar(`select count(*) from audit_log where action = 'consent.change'`), 4);
+    assert.equal(await app.state.scalar(`select count(*) from audit_log where action = 'consent.change'`), 4);
   } finally {
     app.close();
     rmSync(dir, { recursive: true, force: true });

@@ -55,8 +55,8 @@ test('given two customers, siyu dsr erase removes the first from every table and
     // tracked and audited, chain intact
     const reqs = await listRequests(app);
     assert.deepEqual(reqs.map((x) => [x.kind, x.status, x.customer_id]), [['erasure', 'done', 1]]);
-    assert.equal(await app.warehouse.scalar(`select count(*) from audit_log where action = 'dsr.erase' and target = 'customer:1'`), 1);
-    assert.equal((await verifyAudit(app.warehouse)).ok, true);
+    assert.equal(await app.state.scalar(`select count(*) from audit_log where action = 'dsr.erase' and target = 'customer:1'`), 1);
+    assert.equal((await verifyAudit(app)).ok, true);
     // a second erase is a clear user error
     app.close();
     const again = spawnSync(process.execPath, [bin, 'dsr', 'erase', '--customer', '1'], { env: { ...process.env, SIYU_DATA_DIR: dir }, encoding: 'utf8' });
@@ -82,7 +82,7 @@ test('access copy holds everything about the person, decrypted, as JSON and CSV;
     assert.ok(files.includes('subject.json') && files.includes('orders.csv'));
     assert.deepEqual(readdirSync(join(dir, 'copy')).sort(), [...files].sort());
     assert.match(readFileSync(join(dir, 'copy', 'customer_identifiers.csv'), 'utf8'), /xiaoming@example.com/);
-    assert.equal(await app.warehouse.scalar(`select count(*) from audit_log where action = 'pii.read' and target = 'customer:1'`), 1);
+    assert.equal(await app.state.scalar(`select count(*) from audit_log where action = 'pii.read' and target = 'customer:1'`), 1);
 
     await rectify(app, 1, 'email', ' XM@Example.com ');
     const after = await subjectCopy(app, 1);

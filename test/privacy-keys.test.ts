@@ -24,21 +24,26 @@ test('given 3 000 ciphertexts, siyu keys rotate re-encrypts every one under the 
   try {
     await seedPeople(app);
     await seedMany(app, 3000);
+    // a collection source's write key, in the state store
+    await app.state.run(`insert into collect_sources (workspace_id, name, write_key_sha256, write_key_cipher, write_key_masked, created_at) values (1, 'web', 'h', $c, 'wk_***', 1)`, { c: encrypt(app.keys, 'wk_secret') });
     const oldKey = app.keys.activeKeyId;
     const before = await app.warehouse.all<{ id_hash: string; id_cipher: string }>('select id_hash, id_cipher from customer_identifiers order by id_hash');
     const plain = before.map((r) => decrypt(app.keys, r.id_cipher));
-    assert.deepEqual(await keyUsage(app), { [oldKey]: 3000 + 4 + 4 });   // + 2 people × (phone, email, name, birthday)
+    assert.deepEqual(await keyUsage(app), { [oldKey]: 3000 + 4 + 4 + 1 });   // + 2 people × (phone, email, name, birthday) + the write key
     let progress = 0;
     const r = await rotateKeys(app, { batch: 500, onProgress: (n) => (progress = n) });
-    assert.equal(r.reencrypted, 3008);
-    assert.equal(progress, 3008);
+    assert.equal(r.reencrypted, 3009);
+    assert.equal(progress, 3009);
     assert.deepEqual(r.retired, [oldKey]);
-    assert.deepEqual(await keyUsage(app), { [r.newKey]: 3008 });
+    assert.deepEqual(await keyUsage(app), { [r.newKey]: 3009 });
+    const wk = await app.state.scalar(`select count(*) from collect_sources where write_key_cipher like $p`, { p: `${r.newKey}:%` });
+    assert.equal(wk, 1);
+    assert.equal(decrypt(app.keys, (await app.state.get<{ c: string }>('select write_key_cipher as c from collect_sources'))!.c), 'wk_secret');
     assert.equal(app.keys.aes.has(oldKey), false);
     const after = await app.warehouse.all<{ id_hash: string; id_cipher: string }>('select id_hash, id_cipher from customer_identifiers order by id_hash');
     assert.deepEqual(after.map((x) => decrypt(app.keys, x.id_cipher)), plain);
     assert.deepEqual(after.map((x) => x.id_hash), before.map((x) => x.id_hash));
-    assert.equal(await app.warehouse.scalar(`select count(*) from audit_log where action = 'admin.keys.rotate'`), 1);
+    assert.equal(await app.state.scalar(`select count(*) from audit_log where action = 'admin.keys.rotate'`), 1);
   } finally {
     app.close();
     rmSync(dir, { recursive: true, force: true });

@@ -103,8 +103,8 @@ test('first start: an owner with a one-time password printed once; login, must c
     // the password never reaches the database or the audit log in clear; users live in the state store
     assert.equal(await app.state.scalar(`select count(*) from users where username = 'owner'`), 1);
     assert.equal(await app.state.scalar(`select count(*) from users where password_hash like '%new-Secret-42%'`), 0);
-    assert.equal(await app.warehouse.scalar(`select count(*) from audit_log where detail::varchar like '%Secret%'`), 0);
-    assert.ok(await app.warehouse.scalar(`select count(*) from audit_log where action = 'auth.login_failed'`) >= 5);
+    assert.equal(await app.state.scalar(`select count(*) from audit_log where detail like '%Secret%'`), 0);
+    assert.ok(await app.state.scalar(`select count(*) from audit_log where action = 'auth.login_failed'`) >= 5);
   } finally {
     await server.close();
     await app.close();
@@ -126,7 +126,7 @@ test('a store guide sees only their own customers', async () => {
     assert.equal(rec.statusCode, 404);
     const own = await server.inject({ method: 'POST', url: '/api/v1/consents', headers: g, payload: { customer_id: 1, purpose: 'marketing_wecom', status: 'granted', source: 'store' } });
     assert.equal(own.statusCode, 201);
-    assert.match(String(await app.warehouse.scalar(`select count(*) from audit_log where action = 'consent.change' and actor like 'user:test-guide-%'`)), /^1$/);
+    assert.match(String(await app.state.scalar(`select count(*) from audit_log where action = 'consent.change' and actor like 'user:test-guide-%'`)), /^1$/);
   } finally {
     await server.close();
     await app.close();
@@ -146,7 +146,7 @@ test('unmask is a separate permission: a marketer is refused, an owner sees the 
     const o = await server.inject({ method: 'POST', url: '/api/v1/customers/1/unmask', headers: await authHeaders(app, 'owner'), payload: body });
     assert.equal(o.statusCode, 200);
     assert.deepEqual(o.json(), { phone: ['+8613812345678'], name: '王小明' });
-    assert.equal(await app.warehouse.scalar(`select count(*) from audit_log where action = 'pii.unmask' and target = 'customer:1' and actor like 'user:test-owner-%'`), 1);
+    assert.equal(await app.state.scalar(`select count(*) from audit_log where action = 'pii.unmask' and target = 'customer:1' and actor like 'user:test-owner-%'`), 1);
     // a consent record whose evidence was typed with a phone number comes back masked
     await seedConsents(app, [{ customerId: 2, purpose: 'analytics', status: 'granted', changedAt: new Date(), evidence: 'called 13987654321' }]);
     const c = await server.inject({ method: 'GET', url: '/api/v1/consents/2', headers: await authHeaders(app, 'admin') });

@@ -97,10 +97,10 @@ test('after loading the demo brand: no plaintext phone, e-mail or name in any ta
     assert.equal(await app.warehouse.scalar('select sum(gross_amount) from orders'), gmv);
     assert.deepEqual(await scanTables(app, their.plaintexts), []);
     assert.deepEqual(scanFiles(dir, [...their.plaintexts, ...their.hashes, ...their.ciphers]), []);
-    const chain = await verifyAudit(app.warehouse);
+    const chain = await verifyAudit(app);
     assert.equal(chain.ok, true);
-    await app.warehouse.run(`update audit_log set actor = 'someone else' where seq = 2`);
-    assert.deepEqual((await verifyAudit(app.warehouse)).problems, [{ seq: 2, problem: 'altered' }]);
+    await app.state.run(`update audit_log set actor = 'someone else' where seq = 2`);
+    assert.deepEqual((await verifyAudit(app)).problems, [{ seq: 2, problem: 'altered' }]);
   } finally {
     app.close();
     rmSync(dir, { recursive: true, force: true });

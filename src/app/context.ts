@@ -97,7 +97,7 @@ function assemble(o: { dir: string; warehouse: Warehouse; state: StateStore; act
   const keys = loadKeys(paths.keyring(o.dir));
   const app: App = {
     dir: o.dir, warehouse: o.warehouse, state: o.state, keys, workspaceId: DEFAULT_WORKSPACE, actor: o.actor,
-    audit: (e) => audit(app.warehouse, { ...e, workspaceId: DEFAULT_WORKSPACE, actor: e.actor || o.actor }),
+    audit: (e) => audit(app, { ...e, workspaceId: DEFAULT_WORKSPACE, actor: e.actor || o.actor }),
     close: async () => o.warehouse.close(),
   };
   return app;

@@ -7,6 +7,7 @@
  */
 import type { App } from './context.ts';
 import { nextChanges } from '../store/sync.ts';
+import { moveLegacyPrivacy } from '../privacy/legacyMove.ts';
 
 interface Legacy {
   table: string;
@@ -23,6 +24,7 @@ const MOVED: Legacy[] = [
 ];
 
 export async function moveLegacyState(app: App): Promise<void> {
+  await moveLegacyPrivacy(app);   // the audit log, the request register, the retention policies: once, by its own marker
   for (const t of MOVED) {
     const marker = `legacy:${t.table}`;
     if (await app.state.scalar(`select count(*) from state_counters where name = $n`, { n: marker })) continue;

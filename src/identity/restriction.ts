@@ -43,10 +43,10 @@ export async function restoreStatuses(app: App, mergeId: number, m: { merged_id:
   const restricted = await db.get<{ key: string }>(`select key from identity_merge_moves where workspace_id = $ws and merge_id = $id and kind = 'restricted_survivor'`, { ws, id: mergeId });
   if (!restricted) return;
   const c = Number(restricted.key);
-  const byRequest = await db.get<{ s: string | null }>(
-    `select result ->> 'status' as s from dsr_requests where workspace_id = $ws and customer_id = $c and kind = 'restriction' and status = 'done' and completed_at >= $at::timestamp
-     order by completed_at desc limit 1`,
-    { ws, c, at: m.merged_at },
+  // The request register is in the state store (epoch ms); merged_at is the warehouse's naive local timestamp.
+  const byRequest = await app.state.scalar(
+    `select count(*) from dsr_requests where workspace_id = $ws and customer_id = $c and kind = 'restriction' and status = 'done' and completed_at >= $at`,
+    { ws, c, at: new Date(m.merged_at.replace(' ', 'T')).getTime() },
   );
   if (byRequest) return;
   // Restricted customers still merged (directly or down a chain) into c keep it restricted.

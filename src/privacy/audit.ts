@@ -1,7 +1,23 @@
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import type { Warehouse } from '../store/interfaces.ts';
+/**
+ * The audit log (审计日志) on the state store: append-only and chained — each row's hash is an HMAC-SHA256 under the
+ * keyring's audit key over its content and the previous row's hash (src/domain/privacy/auditHash.ts), so no row can
+ * be altered, removed or the chain recomputed without the key, which never enters a store. `audit_head` holds the
+ * chain's head: an append locks it (an update in place) in the same transaction as its insert, so appends from every
+ * connection, process and node form one chain. Each append's (seq, hash) is then anchored outside the store
+ * (auditAnchors.ts). Free text is masked first (phones, e-mails): the log keeps no clear PII.
+ *
+ *   await app.audit({ actor: '', action: 'pii.unmask', target: 'customer:42', detail: { fields: ['phone'], reason } });
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { App } from '../app/context.ts';
+import type { AuditKey } from '../domain/privacy/cipher.ts';
+import { keyedEntryHash, GENESIS, type AuditRowContent } from '../domain/privacy/auditHash.ts';
+import { maskText, maskTextIn } from '../domain/privacy/mask.ts';
+import type { StateStore } from '../store/interfaces.ts';
+import { appendAnchor, type Anchor } from './auditAnchors.ts';
+import { auditKeyOf, contentOf, CHAIN_ACTIONS, ROW_COLUMNS, type StoredRow } from './auditRows.ts';
+
+export { verifyAudit, type VerifyResult } from './auditVerify.ts';
 
 export interface AuditEntry {
   actor: string;
@@ -11,102 +27,126 @@ export interface AuditEntry {
   workspaceId?: number;
 }
 
-const GENESIS = '0'.repeat(64);
+/** What the audit log needs of an App: the state store, the data directory (anchors) and the keyring. */
+export type AuditLog = Pick<App, 'state' | 'dir' | 'keys'>;
 
-function entryHash(prev: string, seq: number, at: string, e: { workspace_id: number | null; actor: string; action: string; target: string | null; detail: string | null }): string {
-  return createHash('sha256')
-    .update([prev, seq, at, e.workspace_id ?? '', e.actor, e.action, e.target ?? '', e.detail ?? ''].join('\u001f'))
-    .digest('hex');
+/** A context outside every transaction (taken at load), for reading what another transaction has committed. */
+const outside = AsyncLocalStorage.snapshot();
+
+/** Appends one entry. Inside a caller's transaction it joins it, and is anchored once that has committed. */
+export async function audit(log: AuditLog, e: AuditEntry): Promise<void> {
+  const key = auditKeyOf(log.keys);
+  const row = scrubbed(e);
+  // Both stores run a nested transaction's body at once, in the call; a transaction of our own starts later.
+  let calling = true;
+  let nested = false;
+  const appended = log.state.transaction(async () => {
+    nested = calling;
+    return appendEntry(log.state, key, row);
+  });
+  calling = false;
+  const head = await appended;
+  if (nested) return anchorOnceCommitted(log, head);
+  appendAnchor(log.dir, head);
+  if (pending.has(log.dir)) outside(() => void confirmPending(log));
+}
+
+/** The entry as stored: phones and e-mails in every free-text field masked, as imports mask them. */
+function scrubbed(e: AuditEntry): Omit<AuditRowContent, 'seq' | 'at'> {
+  const detail = e.detail ? maskTextIn(JSON.parse(JSON.stringify(e.detail)) as Record<string, unknown>) : null;
+  return {
+    workspace_id: e.workspaceId ?? null,
+    actor: maskText(e.actor),
+    action: e.action,
+    target: e.target === undefined || e.target === null ? null : maskText(e.target),
+    detail: detail ? JSON.stringify(detail) : null,
+  };
+}
+
+async function appendEntry(state: StateStore, key: AuditKey, row: Omit<AuditRowContent, 'seq' | 'at'>): Promise<Anchor> {
+  let head = await takeSeq(state);
+  if (!head) {
+    // The head row was removed: rebuilt from the last entry, and the chain says so (verification flags it for good).
+    const last = await state.get<{ seq: number; hash: string }>('select seq, hash from audit_log order by seq desc limit 1');
+    await state.run('insert into audit_head (id, seq, hash) values (1, $s, $h)', { s: Number(last?.seq ?? 0) + 1, h: last?.hash ?? GENESIS });
+    await insertRow(state, key, { seq: Number(last?.seq ?? 0) + 1, prev: last?.hash ?? GENESIS }, system(CHAIN_ACTIONS.headRestored, { after_seq: Number(last?.seq ?? 0) }));
+    head = (await takeSeq(state))!;
+  }
+  if (key.legacy && head.seq > 1 && !(await isKeyed(state, key, head.seq - 1))) {
+    // A keyring given its audit key after unkeyed entries were written: the first keyed entry records the switch.
+    await insertRow(state, key, head, system(CHAIN_ACTIONS.keyed, { unkeyed_entries: head.seq - 1 }));
+    head = (await takeSeq(state))!;
+  }
+  return insertRow(state, key, head, row);
+}
+
+const system = (action: string, detail: Record<string, unknown>) => ({ workspace_id: null, actor: 'system', action, target: null, detail: JSON.stringify(detail) });
+
+/** Locks the head and takes the next number; returns it with the previous entry's hash (null: no head row). */
+async function takeSeq(state: StateStore): Promise<{ seq: number; prev: string } | null> {
+  const h = await state.get<{ seq: number; hash: string }>('update audit_head set seq = seq + 1 where id = 1 returning seq, hash');
+  return h ? { seq: Number(h.seq), prev: h.hash } : null;
+}
+
+async function insertRow(state: StateStore, key: AuditKey, at: { seq: number; prev: string }, row: Omit<AuditRowContent, 'seq' | 'at'>): Promise<Anchor> {
+  const content: AuditRowContent = { ...row, seq: at.seq, at: Date.now() };
+  const hash = keyedEntryHash(key.key, at.prev, content);
+  await state.run(
+    `insert into audit_log (seq, logged_at, workspace_id, actor, action, target, detail, prev_hash, hash)
+     values ($seq, $at, $ws, $actor, $action, $target, $detail, $prev, $hash)`,
+    { seq: content.seq, at: content.at, ws: content.workspace_id, actor: content.actor, action: content.action, target: content.target, detail: content.detail, prev: at.prev, hash },
+  );
+  await state.run('update audit_head set hash = $h where id = 1', { h: hash });
+  return { seq: content.seq, hash, at: content.at };
+}
+
+async function isKeyed(state: StateStore, key: AuditKey, seq: number): Promise<boolean> {
+  const r = await state.get<StoredRow>(`select ${ROW_COLUMNS} from audit_log where seq = $s`, { s: seq });
+  return !!r && keyedEntryHash(key.key, r.prev_hash, contentOf(r)) === r.hash;
 }
 
 /**
- * The chain's head (last seq and hash) is also kept in `audit.head` beside the store, so that deleting the
- * newest entries — which leaves a shorter but internally valid chain — is caught too.
+ * An entry appended inside a caller's transaction is anchored only once it is committed (a rolled-back entry must
+ * never be anchored): read from outside every transaction, which on the embedded store waits for the caller's to
+ * end. Entries not yet visible are tried again after the next append.
  */
-function headFile(dbFile: string): string | null {
-  return dbFile === ':memory:' ? null : join(dirname(dbFile), 'audit.head');
-}
+const pending = new Map<string, Anchor[]>();
 
-function writeHead(dbFile: string, head: { seq: number; hash: string }): void {
-  const f = headFile(dbFile);
-  if (f) writeFileSync(f, JSON.stringify(head), { mode: 0o600 });
-}
-
-function readHead(dbFile: string): { seq: number; hash: string } | null {
-  const f = headFile(dbFile);
-  if (!f || !existsSync(f)) return null;
-  try {
-    return JSON.parse(readFileSync(f, 'utf8'));
-  } catch {
-    return null;
-  }
-}
-
-/** Appends are serialised per store file inside this process, so connections forked by the server never race. */
-const queues = new Map<string, Promise<unknown>>();
-
-/** Appends to the hash-chained audit log: each row's hash covers its content and the previous row's hash. */
-export async function audit(db: Warehouse, e: AuditEntry): Promise<void> {
-  const prior = queues.get(db.file) ?? Promise.resolve();
-  const next = prior.catch(() => undefined).then(async () => {
-    const head = await append(db, e);
-    // Inside a caller's transaction the row may still roll back: the next top-level append records the head.
-    const nested = db.inTransaction;
-    if (!nested) writeHead(db.file, head);
-  });
-  queues.set(db.file, next);
-  try {
-    await next;
-  } finally {
-    if (queues.get(db.file) === next) queues.delete(db.file);
-  }
-}
-
-async function append(db: Warehouse, e: AuditEntry): Promise<{ seq: number; hash: string }> {
-  return db.transaction(async () => {
-    const last = await db.get<{ seq: number; hash: string }>('select seq, hash from audit_log order by seq desc limit 1');
-    const seq = (last?.seq ?? 0) + 1;
-    const prev = last?.hash ?? GENESIS;
-    const at = new Date().toISOString();
-    const detail = e.detail ? JSON.stringify(e.detail) : null;
-    const row = { workspace_id: e.workspaceId ?? null, actor: e.actor, action: e.action, target: e.target ?? null, detail };
-    const hash = entryHash(prev, seq, at, row);
-    await db.run(
-      `insert into audit_log (seq, logged_at, workspace_id, actor, action, target, detail, prev_hash, hash)
-       values ($seq, $at::timestamp, $ws, $actor, $action, $target, $detail::json, $prev, $hash)`,
-      { seq, at: at.replace('T', ' ').replace('Z', ''), ws: row.workspace_id, actor: row.actor, action: row.action, target: row.target, detail, prev, hash },
-    );
-    return { seq, hash };
+export function anchorOnceCommitted(log: AuditLog, head: Anchor): void {
+  const list = pending.get(log.dir) ?? [];
+  list.push(head);
+  pending.set(log.dir, list);
+  outside(() => {
+    void confirmPending(log);
   });
 }
 
-export interface VerifyResult {
-  ok: boolean;
-  entries: number;
-  problems: { seq: number; problem: 'altered' | 'missing_before' | 'broken_link' | 'missing_after' | 'head_mismatch' }[];
+async function confirmPending(log: AuditLog): Promise<void> {
+  const list = pending.get(log.dir);
+  if (!list?.length) return;
+  pending.delete(log.dir);
+  const keep: Anchor[] = [];
+  for (const a of list) {
+    try {
+      const r = await log.state.get<{ hash: string }>('select hash from audit_log where seq = $s', { s: a.seq });
+      if (r?.hash === a.hash) appendAnchor(log.dir, a);
+      else if (!r && keep.length < 1000) keep.push(a);   // not visible yet (its transaction is still open) or rolled back
+    } catch {
+      return;   // the store is closing
+    }
+  }
+  if (keep.length) pending.set(log.dir, [...keep, ...(pending.get(log.dir) ?? [])]);
 }
 
-/** Recomputes the chain; names every altered row and every gap left by a deleted one. */
-export async function verifyAudit(db: Warehouse): Promise<VerifyResult> {
-  const rows = await db.all<{ seq: number; at: string; workspace_id: number | null; actor: string; action: string; target: string | null; detail: string | null; prev_hash: string; hash: string }>(
-    `select seq, strftime(logged_at, '%Y-%m-%dT%H:%M:%S.%g') || 'Z' as at, workspace_id, actor, action, target, detail::varchar as detail, prev_hash, hash from audit_log order by seq`,
+export interface AuditListRow { seq: number; at: string; actor: string; action: string; target: string | null; detail: string | null }
+
+/** The latest entries, newest first; `action` keeps those whose action starts with it. */
+export async function listAudit(app: Pick<App, 'state'>, f: { action?: string; limit?: number } = {}): Promise<AuditListRow[]> {
+  const rows = await app.state.all<StoredRow>(
+    `select ${ROW_COLUMNS} from audit_log
+     where cast($p as text) is null or substr(action, 1, length(cast($p as text))) = cast($p as text)
+     order by seq desc limit $n`,
+    { p: f.action ?? null, n: Math.max(1, Math.min(10_000, Math.trunc(f.limit ?? 100))) },
   );
-  const problems: VerifyResult['problems'] = [];
-  let prev = GENESIS;
-  let expectSeq = 1;
-  for (const r of rows) {
-    if (r.seq !== expectSeq) problems.push({ seq: r.seq, problem: 'missing_before' });
-    if (r.prev_hash !== prev) problems.push({ seq: r.seq, problem: 'broken_link' });
-    const detail = r.detail === null ? null : JSON.stringify(JSON.parse(r.detail));
-    if (entryHash(r.prev_hash, r.seq, r.at, { ...r, detail }) !== r.hash) problems.push({ seq: r.seq, problem: 'altered' });
-    prev = r.hash;
-    expectSeq = r.seq + 1;
-  }
-  const head = readHead(db.file);
-  if (head) {
-    const last = rows.length ? rows[rows.length - 1].seq : 0;
-    if (head.seq > last) problems.push({ seq: last + 1, problem: 'missing_after' });
-    else if (rows.find((r) => r.seq === head.seq)?.hash !== head.hash) problems.push({ seq: head.seq, problem: 'head_mismatch' });
-  }
-  return { ok: problems.length === 0, entries: rows.length, problems };
+  return rows.map((r) => ({ seq: Number(r.seq), at: new Date(Number(r.logged_at)).toISOString().replace(/\.\d{3}Z$/, 'Z'), actor: r.actor, action: r.action, target: r.target, detail: r.detail }));
 }

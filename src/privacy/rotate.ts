@@ -1,15 +1,15 @@
 /**
  * Key rotation (密钥轮换): a new AES-256 key becomes active at once (new writes use it), then every `*_cipher`
- * column of every table is re-encrypted in batches, each batch its own short transaction, so a running server
- * keeps serving. Old keys stay in the keyring until no ciphertext uses them, then are retired. The HMAC key for
+ * column of every table of both stores (the warehouse's identifiers, the state store's write keys and WeCom secrets)
+ * is re-encrypted in batches, each batch its own short transaction, so a running server keeps serving. Old keys stay in the keyring until no ciphertext uses them, then are retired. The HMAC key for
  * matching is not rotated (hashes cannot be recomputed without the plaintext of every historical identifier).
  */
 import type { App } from '../app/context.ts';
 import { paths } from '../config.ts';
-import { decrypt, encrypt } from '../domain/privacy/cipher.ts';
+import { decrypt, encrypt, type Keys } from '../domain/privacy/cipher.ts';
 import { addActiveKey, loadKeys, retireKeys } from './keyring.ts';
 import { auditAdmin } from './trail.ts';
-import { baseTables, quoteIdent } from './dsr/person.ts';
+import { baseTables, stateTables, isText, quoteIdent } from './dsr/person.ts';
 
 export interface RotationResult {
   newKey: string;
@@ -25,12 +25,24 @@ export async function cipherColumns(app: Pick<App, 'warehouse' | 'workspaceId'>)
   return (await baseTables(app)).flatMap((t) => t.columns.filter((c) => c.name.endsWith('_cipher') && /VARCHAR/i.test(c.type)).map((c) => ({ table: t.table, column: c.name })));
 }
 
-/** How many ciphertexts each key id encrypts. */
-export async function keyUsage(app: Pick<App, 'warehouse' | 'workspaceId'>): Promise<Record<string, number>> {
+/** Every `*_cipher` column of the state store, from its catalogue. */
+export async function stateCipherColumns(app: Pick<App, 'state'>): Promise<{ table: string; column: string }[]> {
+  return (await stateTables(app)).flatMap((t) => t.columns.filter((c) => c.name.endsWith('_cipher') && isText(c.type)).map((c) => ({ table: t.table, column: c.name })));
+}
+
+/** How many ciphertexts each key id encrypts, in both stores. */
+export async function keyUsage(app: Pick<App, 'warehouse' | 'state' | 'workspaceId'>): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const { table, column } of await cipherColumns(app)) {
     const rows = await app.warehouse.all<{ k: string; n: number }>(`select split_part(${quoteIdent(column)}, ':', 1) as k, count(*) as n from ${quoteIdent(table)} where ${quoteIdent(column)} is not null group by 1`);
     for (const r of rows) out[r.k] = (out[r.k] ?? 0) + Number(r.n);
+  }
+  // the state store's few ciphertexts (sources, WeCom secrets), counted here: the two engines split text differently
+  for (const { table, column } of await stateCipherColumns(app)) {
+    for (const r of await app.state.all<{ v: string }>(`select ${quoteIdent(column)} as v from ${quoteIdent(table)} where ${quoteIdent(column)} is not null`)) {
+      const k = r.v.slice(0, Math.max(0, r.v.indexOf(':')));
+      out[k] = (out[k] ?? 0) + 1;
+    }
   }
   return out;
 }
@@ -86,6 +98,13 @@ export async function rotateKeys(app: App, opts: { batch?: number; keepOld?: boo
     }
     columns.push({ table, column, reencrypted: done });
   }
+  for (const { table, column } of await stateCipherColumns(app)) {
+    const r = await rekeyState(app, keys, newKey, table, column, batch);
+    columns.push({ table, column, reencrypted: r.done });
+    total += r.done;
+    unreadable += r.unreadable;
+    opts.onProgress?.(total);
+  }
   const usage = await keyUsage(app);
   const old = [...keys.aes.keys()].filter((k) => k !== newKey);
   const unused = old.filter((k) => !usage[k]);
@@ -98,3 +117,36 @@ export async function rotateKeys(app: App, opts: { batch?: number; keepOld?: boo
   return { newKey, columns, reencrypted: total, retired, unreadable, seconds: (Date.now() - t0) / 1000 };
 }
 
+
+/**
+ * One `*_cipher` column of the state store, re-encrypted in batches walked by value (a ciphertext is unique), each
+ * value compare-and-set so a concurrent write wins.
+ */
+async function rekeyState(app: App, keys: Keys, newKey: string, table: string, column: string, batch: number): Promise<{ done: number; unreadable: number }> {
+  const col = quoteIdent(column);
+  const tab = quoteIdent(table);
+  let done = 0;
+  let unreadable = 0;
+  let after = '';
+  for (;;) {
+    const rows = await app.state.all<{ v: string }>(
+      `select ${col} as v from ${tab} where ${col} is not null and ${col} > cast($after as text) and substr(${col}, 1, length(cast($prefix as text))) <> cast($prefix as text) order by ${col} limit ${batch}`,
+      { after, prefix: `${newKey}:` },
+    );
+    if (!rows.length) break;
+    after = rows[rows.length - 1].v;
+    await app.state.transaction(async () => {
+      for (const r of rows) {
+        let v: string;
+        try {
+          v = encrypt(keys, decrypt(keys, r.v));
+        } catch {
+          unreadable++;
+          continue;
+        }
+        done += await app.state.run(`update ${tab} set ${col} = $v where ${col} = $old`, { v, old: r.v });
+      }
+    });
+  }
+  return { done, unreadable };
+}

@@ -66,6 +66,15 @@ export function registerConsent(program: Command, env: CommandEnv): void {
     .option('--json', 'machine-readable output')
     .action(async (o: { json?: boolean }) => {
       const rows = await env.withApp((app) => consentSummary(app));
-      emit(env.output, o.json, rows, () => rows.map((r) => `${r.purpose.padEnd(20)} granted ${r.granted}  withdrawn ${r.withdrawn}  usable ${r.permitted}`).join('\n'));
+      emit(env.output, o.json, rows, () => [
+        `${'purpose / 用途'.padEnd(22)}${'granted 已同意'.padStart(16)}${'withdrawn 已撤回'.padStart(18)}${'usable 可用'.padStart(14)}`,
+        ...rows.map((r) => `${r.purpose.padEnd(22)}${String(r.granted).padStart(16)}${String(r.withdrawn).padStart(18)}${String(r.permitted).padStart(14)}`),
+        '',
+        'granted: customers whose latest entry for the purpose is a grant. usable: customers the policy permits now — active',
+        '(not restricted, erased or merged), granted (analytics: unless withdrawn), and under 14 with the guardian\'s consent.',
+        'So usable can be below granted, and for analytics above it.',
+        '已同意：该用途最新一条记录为同意的客户数。可用：此刻同意策略允许使用的客户数——在用（未限制、未删除、未合并）、',
+        '已同意（统计分析：未撤回即可），未满 14 周岁的还需监护人同意。因此“可用”可能少于“已同意”，统计分析的“可用”可能更多。',
+      ].join('\n'));
     });
 }

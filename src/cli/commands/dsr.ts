@@ -8,6 +8,7 @@ import { eraseCustomer } from '../../privacy/dsr/erase.ts';
 import { subjectCopy, writeBundle } from '../../privacy/dsr/access.ts';
 import { rectify, restrict, withdrawAll, RECTIFIABLE } from '../../privacy/dsr/rights.ts';
 import { DSR_KINDS } from '../../domain/privacy/dsr.ts';
+import { paths } from '../../config.ts';
 
 const reqId = (v?: string) => (v ? customerIdArg(v) : undefined);
 
@@ -39,7 +40,7 @@ export function registerDsr(program: Command, env: CommandEnv): void {
     });
   cmd
     .command('access')
-    .description('A decrypted copy of everything held about the person: subject.json + one CSV per table / 查阅复制')
+    .description('A decrypted copy of everything held about the person: README.md (zh/en), subject.json and one CSV per table; fulfils the customer\'s open access request / 查阅复制')
     .requiredOption('--customer <id>', 'customer id')
     .option('--request <id>', 'the open request this answers')
     .option('--portable', 'record it as a portability request')
@@ -48,7 +49,7 @@ export function registerDsr(program: Command, env: CommandEnv): void {
     .action(async (o: { customer: string; request?: string; portable?: boolean; out?: string; json?: boolean }) => {
       const r = await env.withApp(async (app) => {
         const copy = await subjectCopy(app, customerIdArg(o.customer), { requestId: reqId(o.request), kind: o.portable ? 'portability' : 'access' });
-        const dir = o.out ? resolve(env.cwd, o.out) : join(app.dir, 'exports', `dsr-${copy.request}`);
+        const dir = o.out ? resolve(env.cwd, o.out) : join(paths.exports(app.dir), `dsr-${copy.request}`);
         return { request: copy.request, customer: copy.customer, dir, files: writeBundle(copy, dir), tables: Object.fromEntries(Object.entries(copy.tables).map(([k, v]) => [k, v.length])) };
       });
       emit(env.output, o.json, r, () => `request #${r.request}: copy written to ${r.dir}\n${Object.entries(r.tables).map(([t, n]) => `  ${t}: ${n}`).join('\n')}`);
@@ -66,7 +67,7 @@ export function registerDsr(program: Command, env: CommandEnv): void {
         ...Object.entries(r.deleted).map(([t, n]) => `  deleted ${t}: ${n}`),
         ...Object.entries(r.anonymised).map(([t, n]) => `  anonymised ${t}: ${n}`),
         ...r.files.map((f) => `  scrubbed ${f.file}: ${f.lines} lines`),
-        r.remaining.length ? `  STILL FOUND: ${r.remaining.map((x) => `${x.table}.${x.column}`).join(', ')}` : '  nothing of the person remains / 已无残留',
+        r.remaining.length ? `  STILL FOUND: ${r.remaining.map((x) => `${x.store}:${x.table}.${x.column}`).join(', ')}` : '  nothing of the person remains / 已无残留',
       ].join('\n'));
     });
   cmd

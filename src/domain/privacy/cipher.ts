@@ -1,11 +1,24 @@
 import { createHash, createHmac, createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { bulkSeal, sealAll } from './sealNative.ts';
 
-/** Key material for one workspace: an HMAC key for matching and AES-256-GCM keys (by id) for display values. */
+/**
+ * Key material for one workspace: an HMAC key for matching, AES-256-GCM keys (by id) for display values, and the
+ * audit chain's HMAC key (src/privacy/audit.ts) — all from the keyring, never in a store.
+ */
 export interface Keys {
   hmac: Buffer;
   activeKeyId: string;
   aes: Map<string, Buffer>;
+  audit?: AuditKey;
+}
+
+/**
+ * The key of the audit chain. `legacy`: it was added to a keyring that existed before the chain was keyed, so the
+ * chain may begin with entries hashed without a key (accepted only before the first keyed entry).
+ */
+export interface AuditKey {
+  key: Buffer;
+  legacy: boolean;
 }
 
 /** Keyed hash used to match identifiers: HMAC-SHA256, hex. The same input always gives the same hash. */

@@ -40,3 +40,11 @@ export function maskText(text: string): string {
     .replace(PHONE_IN_TEXT, (m) => maskPhone(m.replace(/[^\d]/g, '').replace(/^86(?=1\d{10}$)/, '')))
     .replace(EMAIL_IN_TEXT, (m) => maskEmail(m));
 }
+
+/** `maskText` over every string inside a JSON-like value (objects, arrays), keys kept. */
+export function maskTextIn<T>(v: T, depth = 0): T {
+  if (typeof v === 'string') return maskText(v) as T;
+  if (v === null || typeof v !== 'object' || depth > 32) return v;
+  if (Array.isArray(v)) return v.map((x) => maskTextIn(x, depth + 1)) as T;
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, maskTextIn(x, depth + 1)])) as T;
+}

@@ -1,6 +1,7 @@
 /**
  * When marketing may reach a customer (营销触达规则): quiet hours (免打扰时段) and frequency caps (频次上限) per
- * channel, as values the campaign sender reads. Pure: times in, decisions out.
+ * channel, as values for the sender to come (nothing sends yet; GET /api/v1/lint/policy shows them). Pure: times in,
+ * decisions out.
  *
  * Defaults: no marketing between 21:00 and 08:00 in the workspace's zone (the hours MIIT and the carriers treat
  * as off-limits for commercial SMS), and at most 1 SMS a day / 2 a week / 4 a month per customer.

@@ -10,6 +10,9 @@
  * - Quarantine and log files are rewritten without lines naming the person. (Collection WAL segments are framed
  *   binary, deleted by the collector once loaded; they are not rewritten.)
  * - The audit log and the request register keep only the internal customer number (no identifier).
+ * - In the state store, the consent ledger loses the person's entries (`eraseConsents`); the trace then searches
+ *   both stores, so anything left anywhere is reported and the request is marked rejected.
+ * - The warehouse's changes are checkpointed before the answer: its own log is never replayed after a crash.
  */
 import { withIdentityLock } from '../../identity/lock.ts';
 import { readdirSync, readFileSync, statSync, writeFileSync, renameSync, existsSync } from 'node:fs';
@@ -18,9 +21,9 @@ import type { App } from '../../app/context.ts';
 import { paths } from '../../config.ts';
 import { UserError } from '../../errors.ts';
 import { auditErasure } from '../trail.ts';
-import { baseTables, personIds, personNeedles, tracePerson, quoteIdent, isText, paramsUsed, CUSTOMER_REF_COLUMNS, KEPT_TABLES, type Needles, type Trace } from './person.ts';
-import { requestFor, completeRequest } from './requests.ts';
+import { baseTables, personIds, personNeedles, tracePerson, quoteIdent, isText, isCustomerRef, paramsUsed, KEPT_TABLES, type Needles, type Trace } from './person.ts';
 import { eraseConsents } from '../consentLedger.ts';
+import { requestFor, completeRequest } from './requests.ts';
 
 /** Facts kept for the brand's totals, with the customer reference cut. */
 export const ANONYMISED_TABLES = new Set(['orders', 'coupons']);
@@ -56,7 +59,7 @@ export async function eraseCustomer(app: App, customerId: number, opts: { reques
     for (const t of tables) {
       if (KEPT_TABLES.has(t.table) || t.table === 'customers') continue;
       const hasWs = t.columns.some((c) => c.name === 'workspace_id');
-      for (const c of t.columns.filter((x) => CUSTOMER_REF_COLUMNS.includes(x.name) && /INT/i.test(x.type))) {
+      for (const c of t.columns.filter((x) => isCustomerRef(t, x))) {
         const where = `${hasWs ? 'workspace_id = $ws and ' : ''}${quoteIdent(c.name)} in (select unnest(string_split($ids, ','))::bigint)`;
         const n = await app.warehouse.scalar(`select count(*) from ${quoteIdent(t.table)} where ${where}`, paramsUsed(where, base));
         if (!n) continue;
@@ -74,7 +77,7 @@ export async function eraseCustomer(app: App, customerId: number, opts: { reques
     add(deleted, 'customers', await app.warehouse.scalar(`select count(*) from customers where ${where}`, base));
     await app.warehouse.run(`delete from customers where ${where}`, base);
   }));
-  await app.warehouse.run('checkpoint').catch(() => undefined);
+  await app.warehouse.checkpoint();
   const files = scrubFiles(app.dir, needles);
   const remaining = await tracePerson(app, ids, needles);
   await auditErasure(app, { customerId, rows: { ...deleted, ...Object.fromEntries(Object.entries(anonymised).map(([k, v]) => [`${k}(anonymised)`, v])) }, request: `dsr:${req.id}` });

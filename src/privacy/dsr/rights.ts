@@ -5,7 +5,7 @@
 import { withIdentityLock } from '../../identity/lock.ts';
 import type { App } from '../../app/context.ts';
 import { encrypt, keyedHash } from '../../domain/privacy/cipher.ts';
-import { maskIdentifier, maskName } from '../../domain/privacy/mask.ts';
+import { maskIdentifier, maskName, maskText } from '../../domain/privacy/mask.ts';
 import { normalizeIdentifier, type IdType } from '../../domain/privacy/normalize.ts';
 import { PURPOSES } from '../../domain/privacy/consent.ts';
 import { UserError } from '../../errors.ts';
@@ -33,6 +33,7 @@ export async function rectify(app: App, customerId: number, field: string, value
     if (!opts.requestId && e instanceof UserError) await completeRequest(app, req.id, 'rejected', { field, error: e.code });
     throw e;
   }
+  await app.warehouse.checkpoint();
   await auditChange(app, { target: `customer:${customerId}`, fields: [field], reason: `dsr:${req.id}` });
   return completeRequest(app, req.id, 'done', { field });
 }
@@ -47,7 +48,8 @@ async function applyRectification(app: App, p: { ws: number; id: number }, field
       if (!m) throw new UserError('bad_birthday', 'Birthday must be YYYY-MM-DD.', '生日格式应为 YYYY-MM-DD。');
       await app.warehouse.run('update customers set birthday_cipher = $c, birth_year = $y, birth_md = $md, updated_at = current_timestamp where workspace_id = $ws and id = $id', { ...p, c: encrypt(app.keys, value.trim()), y: Number(m[1]), md: `${m[2]}-${m[3]}` });
     } else if (field === 'gender' || field === 'province' || field === 'city') {
-      await app.warehouse.run(`update customers set ${field} = $v, updated_at = current_timestamp where workspace_id = $ws and id = $id`, { ...p, v: value.trim() });
+      // free text at rest: phones and e-mails masked, as an import masks them
+      await app.warehouse.run(`update customers set ${field} = $v, updated_at = current_timestamp where workspace_id = $ws and id = $id`, { ...p, v: maskText(value.trim()) });
     } else {
       const type = field as IdType;
       const norm = normalizeIdentifier(type, value);
@@ -70,6 +72,7 @@ export async function restrict(app: App, customerId: number, lift = false, opts:
   if (status === 'merged') throw new UserError('customer_merged', `Customer ${customerId} was merged; act on the surviving record.`, `客户 ${customerId} 已被合并，请对合并后的客户操作。`, 409);
   const req = await requestFor(app, customerId, 'restriction', opts.requestId);
   await app.warehouse.run('update customers set status = $s, updated_at = current_timestamp where workspace_id = $ws and id = $id', { ws: app.workspaceId, id: customerId, s: lift ? 'active' : 'restricted' });
+  await app.warehouse.checkpoint();
   await auditChange(app, { target: `customer:${customerId}`, fields: ['status'], reason: `dsr:${req.id}:${lift ? 'lift' : 'restrict'}` });
   return completeRequest(app, req.id, 'done', { status: lift ? 'active' : 'restricted' });
 }

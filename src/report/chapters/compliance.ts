@@ -25,7 +25,7 @@ export const complianceChapter: ChapterBuilder = {
     const q = await qualityReport(app);
     const consent = (await consentSummary(app)).filter((c) => PURPOSE_NAMES[c.purpose]);
     const dsr = await listRequests(app, {});
-    const audit = await verifyAudit(app.warehouse);
+    const audit = await verifyAudit(app);
     const customers = q.completeness.customers.total;
     const anyConsent = consent.some((c) => c.granted + c.withdrawn > 0);
     const findings: Finding[] = [];

@@ -36,7 +36,7 @@ export async function lintRoutes(server: FastifyInstance): Promise<void> {
   server.get('/api/v1/lint/policy', {
     config: { permission: 'lint:read' },
     schema: {
-      summary: 'Quiet hours and frequency caps the campaign sender applies (免打扰与频次上限)',
+      summary: 'Quiet hours and frequency caps for marketing sends (免打扰与频次上限); nothing sends yet',
       tags: ['privacy'],
       response: { 200: { type: 'object', additionalProperties: true } },
     },
