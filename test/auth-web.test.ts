@@ -19,9 +19,13 @@ test('anonymous /healthz is liveness only: no counts, no GMV, no file names; the
   const live = await liveServer();
   try {
     await seedPeople(live.app);
-    const h = await call(live.base, 'GET', '/healthz');
+    // over the network (a proxy says who asked): nothing but liveness
+    const h = await call(live.base, 'GET', '/healthz', { headers: { 'x-forwarded-for': '203.0.113.7' } });
     assert.equal(h.status, 200);
     assert.deepEqual(h.body, { status: 'ok' });
+    assert.deepEqual((await call(live.base, 'GET', '/healthz', { headers: { forwarded: 'for=198.51.100.2' } })).body, { status: 'ok' });
+    // on the machine itself: the customer count a quick start waits for, and still no amounts or names
+    assert.deepEqual((await call(live.base, 'GET', '/healthz')).body, { status: 'ok', customers: 2 });
     assert.equal((await call(live.base, 'GET', '/api/v1/stats')).status, 401);
     const stats = await call(live.base, 'GET', '/api/v1/stats', { headers: await authHeaders(live.app, 'auditor') });
     assert.equal(stats.status, 200);

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { startPostgres, postgresMissing } from './support/postgres.ts';
 
 const bin = join(import.meta.dirname, '..', 'bin', 'siyu.mjs');
@@ -22,7 +22,7 @@ function legacyStore(): string {
 }
 
 for (const engine of ['sqlite', 'postgres'] as const) {
-  test(`${engine}: a store from before the state store opens with its consents, merge rules and counts, moved once`, { skip: engine === 'postgres' && !pg ? postgresMissing() ?? 'no PostgreSQL' : false }, () => {
+  test(`${engine}: a store from before the state store opens with its consents, merge rules and counts, moved once`, { skip: engine === 'postgres' && !pg ? postgresMissing() ?? 'no PostgreSQL' : false }, async () => {
     const dir = legacyStore();
     const env = { ...process.env, SIYU_DATA_DIR: dir, ...(engine === 'postgres' ? { SIYU_STATE_URL: pg!.database() } : {}) };
     const run = (...args: string[]) => {
@@ -41,9 +41,29 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       run('stats', '--json');
       const again = JSON.parse(run('consent', 'show', '--customer', '3', '--json'));
       assert.equal(again.history.length, 1);
+      // users, their one-time passwords and the API key still work
+      const users = JSON.parse(run('users', 'list', '--json')).map((u: { username: string; role: string; must_change_password: boolean | number }) => [u.username, u.role, Boolean(u.must_change_password)]);
+      assert.deepEqual(users, [['ana', 'analyst', true], ['gui', 'guide', true]]);
+      assert.equal(JSON.parse(run('audit', 'verify', '--json')).ok, true);
       const summary = JSON.parse(run('consent', 'summary', '--json'));
       const sms = summary.find((s: { purpose: string }) => s.purpose === 'marketing_sms');
       assert.equal(sms.granted, 1);
+      // through the server: the user logs in with the one-time password, the API key authenticates
+      const port = 23000 + Math.floor(Math.random() * 20000);
+      const server = spawn(process.execPath, [bin, 'serve', '--port', String(port)], { env: { ...env, SIYU_JOBS: 'off' }, stdio: 'ignore' });
+      try {
+        const base = `http://127.0.0.1:${port}`;
+        for (let i = 0; i < 240 && !(await fetch(`${base}/healthz`).then((r) => r.ok).catch(() => false)); i++) await new Promise((r) => setTimeout(r, 250));
+        const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'ana', password: 'ULCRVzad9jP_73ED' }) });
+        assert.equal(login.status, 200);
+        assert.equal((await login.json()).must_change_password, true);
+        const key = await fetch(`${base}/api/v1/stats`, { headers: { authorization: 'Bearer sk_508906ec_DHxc39pA8ftQv83nXRFLVB61g_R-eDjtlnnEuwVrdwY' } });
+        assert.equal(key.status, 200);
+        assert.equal((await key.json()).orders, 4);
+      } finally {
+        server.kill('SIGTERM');
+        await new Promise((r) => server.on('exit', r));
+      }
     } finally {
       rmSync(join(dir, '..'), { recursive: true, force: true });
     }

@@ -36,8 +36,10 @@ export async function backup(app: App, dir: string): Promise<Manifest> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   await app.warehouse.checkpoint();
   await app.warehouse.snapshotTo(join(dir, WAREHOUSE));
-  const stateRows = await exportState(app.state, join(dir, STATE));
+  // the audit anchors before the state snapshot: an append in between then leaves the table ahead of its anchors
+  // (verified), never the anchors ahead of the table (a deletion, to verify)
   for (const f of BESIDE) if (existsSync(join(app.dir, f))) cpSync(join(app.dir, f), join(dir, f));
+  const stateRows = await exportState(app.state, join(dir, STATE));
   if (existsSync(paths.reports(app.dir))) cpSync(paths.reports(app.dir), join(dir, 'reports'), { recursive: true });
   const counts = await app.warehouse.get<{ customers: number; orders: number; events: number }>(
     `select (select count(*) from customers where status <> 'merged') as customers, (select count(*) from orders) as orders, (select count(*) from events) as events`);

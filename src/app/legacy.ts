@@ -21,6 +21,9 @@ const MOVED: Legacy[] = [
   { table: 'model_cards' },
   { table: 'identity_settings' },
   { table: 'report_history' },
+  { table: 'users' },
+  { table: 'sessions' },
+  { table: 'api_keys' },
 ];
 
 export async function moveLegacyState(app: App): Promise<void> {

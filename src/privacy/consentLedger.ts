@@ -8,7 +8,7 @@
 import type { App } from '../app/context.ts';
 import { isPurpose, latestConsent, PURPOSES, type ConsentEntry, type ConsentStatus, type ConsentSubject, type Purpose } from '../domain/privacy/consent.ts';
 import { UserError } from '../errors.ts';
-import { scrub } from '../logging.ts';
+import { maskText } from '../domain/privacy/mask.ts';
 import { AUDIT_ACTIONS } from './trail.ts';
 import { nextChanges } from '../store/sync.ts';
 import { inList } from '../store/state/list.ts';
@@ -39,7 +39,7 @@ export async function assertCustomer(app: Pick<App, 'warehouse' | 'workspaceId'>
   return c;
 }
 
-/** Records one grant or withdrawal; audited. Free text (source, evidence, policy version) is scrubbed of phones and e-mails. */
+/** Records one grant or withdrawal; audited. Free text (source, evidence, policy version) has its phones and e-mails masked where they stand, as imports do. */
 export async function recordConsent(app: App, c: ConsentInput): Promise<{ id: number }> {
   assertPurpose(c.purpose);
   if (c.status !== 'granted' && c.status !== 'withdrawn') throw new UserError('bad_status', `Status must be granted or withdrawn, not '${c.status}'.`, `状态必须是 granted 或 withdrawn。`);
@@ -47,7 +47,7 @@ export async function recordConsent(app: App, c: ConsentInput): Promise<{ id: nu
   if (cust.status === 'erased') throw new UserError('customer_erased', `Customer ${c.customerId} has been erased.`, `客户 ${c.customerId} 已被删除。`, 410);
   const at = c.changedAt ? new Date(c.changedAt) : new Date();
   if (Number.isNaN(at.getTime())) throw new UserError('bad_time', `'${c.changedAt}' is not a time.`, `'${c.changedAt}' 不是有效时间。`);
-  const text = (v?: string) => (v ? scrub(v) : null);
+  const text = (v?: string) => (v ? maskText(v) : null);
   const id = await app.state.transaction(async () => {
     const seq = await nextChanges(app.state);
     const row = await app.state.get<{ id: number }>(
