@@ -1,0 +1,82 @@
+import type { Warehouse } from '../store/interfaces.ts';
+
+/**
+ * When a write-ahead-log segment may go. DuckDB's own log is not replayed after an unclean shutdown (the store
+ * opens at its last checkpoint), so a segment is Siyu's only copy of its events until a checkpoint holds them: it is
+ * deleted only once (1) the log writes elsewhere, (2) nothing of it waits to be loaded, and (3) a checkpoint that
+ * *began after* the last load touching it committed has completed. The loader checkpoints at most every
+ * `everyMs` while loads happen (and once more when they stop), on its own connection, between loads.
+ */
+export class SegmentRetirer {
+  /** Loads committed so far; a load's number is this after it. */
+  private loads = 0;
+  /** The number of loads the last completed checkpoint holds. */
+  private held = 0;
+  private lastCheckpointAt = 0;
+  /** Segment → number of the last load that stored part of it. */
+  private readonly lastLoad = new Map<string, number>();
+  readonly totals = { checkpoints: 0, retired: 0, lastCheckpointMs: 0 };
+
+  constructor(
+    private readonly db: Warehouse,
+    private readonly remove: (segment: string) => void,
+    private readonly everyMs = 5000,
+  ) {}
+
+  /** A load committed, storing records of these segments. */
+  committed(segments: Iterable<string>): void {
+    this.loads++;
+    for (const s of segments) this.lastLoad.set(s, this.loads);
+  }
+
+  /** A segment whose records were all stored before this process started (held by a checkpoint taken at start). */
+  known(segment: string): void {
+    if (!this.lastLoad.has(segment)) this.lastLoad.set(segment, this.loads);
+  }
+
+  /** Loads committed that no checkpoint holds yet, and the last checkpoint long enough ago. */
+  get due(): boolean {
+    return this.loads > this.held && Date.now() - this.lastCheckpointAt >= this.everyMs;
+  }
+
+  /** Checkpoints the warehouse; afterwards every load committed before it began is in the main file. */
+  async checkpoint(): Promise<void> {
+    const began = this.loads;
+    const t0 = performance.now();
+    await checkpointWithRetry(this.db);
+    this.held = Math.max(this.held, began);
+    this.lastCheckpointAt = Date.now();
+    this.totals.checkpoints++;
+    this.totals.lastCheckpointMs = performance.now() - t0;
+  }
+
+  /**
+   * Deletes the segments a checkpoint holds whole. `oldestPending`: the segment of the oldest record still to load
+   * (segment names sort in log order); `current`: the one being written.
+   */
+  retire(oldestPending: string | undefined, current: string): void {
+    for (const [segment, load] of this.lastLoad) {
+      if (segment === current || load > this.held) continue;
+      if (oldestPending !== undefined && oldestPending <= segment) continue;
+      this.lastLoad.delete(segment);
+      this.remove(segment);
+      this.totals.retired++;
+    }
+  }
+}
+
+/**
+ * `CHECKPOINT`, retried while another connection's transaction keeps it from running (never `FORCE CHECKPOINT`,
+ * which would abort that transaction: an import's, an identity merge's).
+ */
+export async function checkpointWithRetry(db: Warehouse, tries = 50): Promise<void> {
+  for (let i = 1; ; i++) {
+    try {
+      await db.checkpoint();
+      return;
+    } catch (e) {
+      if (i >= tries || !/transaction|checkpoint/i.test(String((e as Error)?.message ?? e))) throw e;
+      await new Promise((r) => setTimeout(r, Math.min(50 * i, 500)));
+    }
+  }
+}
