@@ -38,7 +38,7 @@ export async function applyTraits(app: App, customer: number, f: IdentityFact, t
 export async function keepClaims(app: App, customer: number, sourceId: number, claims: SeenIdentifier[], at: number): Promise<number> {
   let added = 0;
   for (const x of claims) {
-    const p = { ws: app.workspaceId, c: customer, t: x.type, ns: x.namespace ?? '', h: x.hash, cipher: x.cipher, m: x.masked, sid: sourceId, at };
+    const p = { ws: app.workspaceId, c: customer, t: x.type, ns: x.namespace ?? '', h: x.hash, at };
     const seen = await app.warehouse.changes(
       `update collect_claimed_identifiers set last_seen_at = greatest(last_seen_at, epoch_ms(cast($at as bigint)))
        where workspace_id = $ws and customer_id = $c and id_type = $t and namespace = $ns and id_hash = $h`,
@@ -48,7 +48,7 @@ export async function keepClaims(app: App, customer: number, sourceId: number, c
     await app.warehouse.run(
       `insert into collect_claimed_identifiers (workspace_id, customer_id, id_type, namespace, id_hash, id_cipher, id_masked, source_id, first_seen_at, last_seen_at)
        values ($ws, $c, $t, $ns, $h, $cipher, $m, $sid, epoch_ms(cast($at as bigint)), epoch_ms(cast($at as bigint)))`,
-      p,
+      { ...p, cipher: x.cipher, m: x.masked, sid: sourceId },
     );
     added++;
   }
