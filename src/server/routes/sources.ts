@@ -32,7 +32,7 @@ export async function sourceRoutes(server: FastifyInstance, app: App): Promise<v
       summary: 'Create a collection source; the answer carries its write key (a WeCom source needs corp_id, token and aes_key)',
       tags: ['collect'],
       body: { type: 'object', required: ['name'], properties: CREATE_FIELDS },
-      response: { 201: { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' }, kind: { type: 'string' }, trust: { type: 'string' }, write_key: { type: 'string' }, callback_path: { type: 'string' } } } },
+      response: { 201: { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' }, kind: { type: 'string' }, trust: { type: 'string' }, settings: { type: 'object', additionalProperties: true }, write_key: { type: 'string' }, callback_path: { type: 'string' } } } },
     },
   }, async (req, reply) => {
     const b = req.body as Record<string, unknown>;
