@@ -35,6 +35,11 @@ export interface Source {
 }
 
 const NAME = /^[\p{L}\p{N}_.-]{1,64}$/u;
+
+/** Could a source have this name? (A lookup of one that cannot is skipped: PostgreSQL refuses a NUL in a parameter.) */
+export function isSourceName(name: string): boolean {
+  return NAME.test(name);
+}
 export const SOURCE_KINDS = ['tracking', 'sensors', 'wecom'] as const;
 
 export interface SourceSpec {

@@ -64,6 +64,28 @@ export function loneSurrogateAt(value: unknown, root: string): string | null {
   return null;
 }
 
+/** How deep properties (and the other objects stored as JSON) may nest: far past any real event, far short of a stack. */
+export const MAX_DEPTH = 32;
+
+/**
+ * Refuses an object nested more than MAX_DEPTH levels, naming it. Stops at the limit, so its cost is bounded by the
+ * object's size within that depth (properties are a handful of keys: a fraction of a microsecond).
+ */
+export function assertShallow(v: unknown, where: string): void {
+  if (deeper(v, MAX_DEPTH)) throw invalid('too_deep', `${where} nests objects or arrays more than ${MAX_DEPTH} levels deep.`, `${where} 的对象或数组嵌套超过 ${MAX_DEPTH} 层。`);
+}
+
+function deeper(v: unknown, left: number): boolean {
+  if (v === null || typeof v !== 'object') return false;
+  if (left === 0) return true;
+  if (Array.isArray(v)) {
+    for (const x of v) if (deeper(x, left - 1)) return true;
+    return false;
+  }
+  for (const k in v) if (deeper((v as Record<string, unknown>)[k], left - 1)) return true;
+  return false;
+}
+
 /** A body nested more deeply than can be written back as JSON (`JSON.stringify` runs out of stack): a 400, not a 503. */
 export function isTooDeep(e: unknown): boolean {
   return e instanceof RangeError && /call stack/i.test(e.message);

@@ -5,7 +5,7 @@ import type { IdHasher } from './ids.ts';
 import { safePropertiesJson } from './properties.ts';
 import { traitsToFact } from './traits.ts';
 import { LIMITS, invalid } from './limits.ts';
-import { checkInstant, isTooDeep, tooDeep } from './loadable.ts';
+import { assertShallow, checkInstant, isTooDeep, tooDeep } from './loadable.ts';
 
 /**
  * The Segment HTTP Tracking API message (track, identify, page, screen, group, alias) → stored events and
@@ -74,6 +74,8 @@ function mapMessage(m: Msg, where: string, field: string, ctx: MappingContext, b
   if (lib.name) extra.$lib = lib.name;
   if (page.path) extra.$path = page.path;
   if (Object.keys(campaign).length) extra.$campaign = campaign;
+  assertShallow(props, `${field}properties`);
+  assertShallow(campaign, `${field}context.campaign`);
   const event: CollectedEvent = {
     eventId: `${ctx.sourceId}:${messageId}`,
     anonymousKey, userKey, type: name, occurredAt,
@@ -113,8 +115,8 @@ function obj(v: unknown): Record<string, unknown> {
  */
 function occurred(timestamp: unknown, sentAt: unknown, receivedAt: number, field: string): number {
   const t = parseTime(timestamp, `${field}timestamp`);
-  if (t === null) return receivedAt;
   const s = parseTime(sentAt, `${field}sentAt`);
+  if (t === null) return receivedAt;
   return s === null ? t : checkInstant(receivedAt - (s - t), `${field}timestamp corrected by sentAt:`, receivedAt - (s - t));
 }
 

@@ -6,7 +6,7 @@ import type { MappingContext } from './segment.ts';
 import { safePropertiesJson } from './properties.ts';
 import { traitsToFact } from './traits.ts';
 import { LIMITS, invalid, tooLarge } from './limits.ts';
-import { assertWellFormed, checkInstant, isTooDeep, tooDeep } from './loadable.ts';
+import { assertShallow, assertWellFormed, checkInstant, isTooDeep, tooDeep } from './loadable.ts';
 import type { IdType } from '../privacy/normalize.ts';
 
 /**
@@ -81,6 +81,7 @@ function mapRecord(r: Rec, where: string, ctx: MappingContext, out: CollectedBat
   }
   const occurredAt = typeof r.time === 'number' ? checkInstant(r.time, `${where}.time`, r.time) : ctx.receivedAt;
   const props = obj(r.properties);
+  assertShallow(props, `${where}.properties`);
   if (type.startsWith('item_')) {
     (out.items ??= []).push(itemOf(r, type === 'item_delete', occurredAt, where));
     return;

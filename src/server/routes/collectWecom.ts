@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../app/context.ts';
 import { appOn } from '../../app/context.ts';
 import { wecomConfig, type WecomConfig } from '../../collect/wecomStore.ts';
+import { isSourceName } from '../../collect/sources.ts';
 import { applyChange, changeOf } from '../../collect/wecomApply.ts';
 import { checkpointWithRetry } from '../../collect/segments.ts';
 import { wecomSignature, signatureMatches, wecomDecrypt } from '../../domain/collect/wecomCrypto.ts';
@@ -78,8 +79,8 @@ export async function wecomRoutes(scope: FastifyInstance, app: App): Promise<voi
 }
 
 async function sourceOf(app: App, req: FastifyRequest): Promise<WecomConfig> {
-  const name = (req.params as { source: string }).source;
-  const cfg = await wecomConfig(app, name);
+  const name = String((req.params as { source: string }).source);
+  const cfg = isSourceName(name) ? await wecomConfig(app, name) : null;
   if (!cfg) throw new UserError('no_source', `There is no WeCom source named '${name}'.`, `没有名为 '${name}' 的企业微信数据源。`, 404);
   return cfg;
 }
