@@ -12,7 +12,7 @@ export class SegmentRetirer {
   private loads = 0;
   /** The number of loads the last completed checkpoint holds. */
   private held = 0;
-  private lastCheckpointAt = 0;
+  private lastCheckpointAt = Date.now();
   /** Segment → number of the last load that stored part of it. */
   private readonly lastLoad = new Map<string, number>();
   readonly totals = { checkpoints: 0, retired: 0, lastCheckpointMs: 0 };
