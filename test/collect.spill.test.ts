@@ -117,7 +117,7 @@ test('the loader reports its lag: events waiting, text in memory within the boun
   const { app, wal, handed } = await logBacklog(dir, 40, 10);
   const db = await app.warehouse.fork();
   const memoryBytes = 4 * 1024;
-  const loader = new Loader(db, app.workspaceId, () => 'web', new SegmentRetirer(db, () => undefined), () => wal.currentSegment, (seg, from, to, max) => readFrames(walDir, seg, from, to, max, (p) => keptOf(JSON.parse(p.toString('utf8')))), memoryBytes);
+  const loader = new Loader(db, app.workspaceId, () => 'web', new SegmentRetirer(db, async () => undefined), () => wal.currentSegment, (seg, from, to, max) => readFrames(walDir, seg, from, to, max, (p) => keptOf(JSON.parse(p.toString('utf8')))), memoryBytes);
   try {
     loader.push(handed);
     const total = handed.reduce((n, r) => n + r.payload.length + 8, 0);

@@ -68,8 +68,10 @@ export class Collector {
     const walDir = paths.wal(app.dir);
     const readBack = (segment: string, from: number, to: number, maxBytes: number) => readFrames(walDir, segment, from, to, maxBytes, decodeKept);
     let wal: WriteAheadLog<WalKept> | null = null;
-    const retirer = new SegmentRetirer(db, (segment) => {
-      if (wal?.remove(segment)) void db.run('delete from collect_wal_offsets where segment = $s', { s: segment }).catch(() => undefined);
+    // Runs on the loader's connection, between its loads (its offset row goes after the file: a restart deletes the
+    // row of a segment that is gone).
+    const retirer = new SegmentRetirer(db, async (segment) => {
+      if (wal?.remove(segment)) await db.run('delete from collect_wal_offsets where segment = $s', { s: segment }).catch(() => undefined);
     }, opts.checkpointEveryMs);
     const loader = new Loader(db, app.workspaceId, (id) => sources.nameOf(id), retirer, () => wal?.currentSegment ?? '', readBack, opts.memoryBytes);
     const opened = await WriteAheadLog.open<WalKept>(walDir, offsets, (records) => loader.push(records), opts.segmentBytes);
@@ -89,7 +91,7 @@ export class Collector {
     for (const s of done) retirer.known(s);
     if (done.length) {
       await retirer.checkpoint();
-      retirer.retire(replay[0]?.segment, wal.currentSegment);
+      await retirer.retire(replay[0]?.segment, wal.currentSegment);
     }
     for (const s of offsets.keys()) if (!segments.includes(s)) await db.run('delete from collect_wal_offsets where segment = $s', { s });
     loader.resume(replay);
@@ -143,7 +145,7 @@ export class Collector {
   async stop(): Promise<void> {
     this.stopLowering();
     this.unwatch();
-    this.sources.stop();
+    await this.sources.stop();
     await this.wal.close();
     await this.loader.stop();
     await this.loader.finish();

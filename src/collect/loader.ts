@@ -240,7 +240,7 @@ export class Loader {
   private async checkpoint(): Promise<void> {
     try {
       await this.retirer.checkpoint();
-      this.retirer.retire(this.oldestPendingSegment, this.currentSegment());
+      await this.retirer.retire(this.oldestPendingSegment, this.currentSegment());
     } catch (e) {
       logError('collect.loader.checkpoint', e);
     }

@@ -19,7 +19,7 @@ export class SegmentRetirer {
 
   constructor(
     private readonly db: Warehouse,
-    private readonly remove: (segment: string) => void,
+    private readonly remove: (segment: string) => Promise<void>,
     private readonly everyMs = 5000,
   ) {}
 
@@ -54,12 +54,12 @@ export class SegmentRetirer {
    * Deletes the segments a checkpoint holds whole. `oldestPending`: the segment of the oldest record still to load
    * (segment names sort in log order); `current`: the one being written.
    */
-  retire(oldestPending: string | undefined, current: string): void {
-    for (const [segment, load] of this.lastLoad) {
+  async retire(oldestPending: string | undefined, current: string): Promise<void> {
+    for (const [segment, load] of [...this.lastLoad]) {
       if (segment === current || load > this.held) continue;
       if (oldestPending !== undefined && oldestPending <= segment) continue;
       this.lastLoad.delete(segment);
-      this.remove(segment);
+      await this.remove(segment);
       this.totals.retired++;
     }
   }

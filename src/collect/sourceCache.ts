@@ -43,9 +43,11 @@ export class SourceCache {
     this.timer.unref();
   }
 
-  stop(): void {
+  /** Stops the periodic reads and waits for one in flight (the state store may be closed next). */
+  async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    await this.reading?.catch(() => undefined);
   }
 
   /** The source a write key belongs to, or null. */
