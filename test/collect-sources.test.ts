@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import { openApp } from '../src/app/context.ts';
 import { buildServer } from '../src/server/app.ts';
 import { createApiKey } from '../src/server/auth/users.ts';
-import { createSource, rotateWriteKey } from '../src/collect/sources.ts';
+import { createSource, keyDigest, revealWriteKey, rotateWriteKey } from '../src/collect/sources.ts';
+import { wecomConfig } from '../src/collect/wecomStore.ts';
+import { sourcesReport } from '../src/collect/report.ts';
+import { encrypt } from '../src/domain/privacy/cipher.ts';
 import { startHarness } from './collect.helpers.ts';
 import { startPostgres, postgresMissing } from './support/postgres.ts';
 
@@ -112,3 +115,41 @@ test('on a PostgreSQL state shared by two nodes, a source created or rotated on 
     delete process.env.SIYU_STATE_URL;
   }
 });
+
+/**
+ * A store made before sources moved to the state store: its warehouse holds them (as the migrations 020/023 made
+ * them), the state store nothing. On first use they are copied over with their ids, so the old write key still
+ * works, counters stay attached and a new source gets the next id — on SQLite and on PostgreSQL.
+ */
+for (const engine of ['sqlite', 'postgres'] as const) {
+  test(`an existing store's sources move to the state store on first use (${engine}): old keys work, ids kept, a new source numbered after them`, { skip: engine === 'postgres' && !pg ? postgresMissing() ?? 'no PostgreSQL' : false }, async () => {
+    if (engine === 'postgres') process.env.SIYU_STATE_URL = pg!.database(`legacy_${Date.now()}`);
+    const dir = mkdtempSync(join(tmpdir(), 'siyu-legacy-'));
+    try {
+      const old = await openApp({ dir });
+      const key = 'sk_legacy_key_of_a_web_page_0123456789';
+      await old.warehouse.run(`insert into collect_sources (workspace_id, id, name, kind, write_key_sha256, write_key_cipher, write_key_masked) values (1, 5, 'web', 'tracking', $h, $c, 'sk_leg…6789')`, { h: keyDigest(key), c: encrypt(old.keys, key) });
+      await old.warehouse.run(`insert into collect_sources (workspace_id, id, name, kind, write_key_sha256, write_key_cipher, write_key_masked) values (1, 7, 'wx', 'wecom', 'x', $c, 'x')`, { c: encrypt(old.keys, 'unused') });
+      await old.warehouse.run(`insert into collect_wecom (workspace_id, source_id, corp_id, token_cipher, aes_key_cipher, api_base) values (1, 7, 'ww1', $t, $k, 'https://qyapi.weixin.qq.com')`, { t: encrypt(old.keys, 'tok'), k: encrypt(old.keys, AES) });
+      await old.warehouse.run(`insert into collect_source_stats (workspace_id, source_id, events) values (1, 5, 42)`);
+      await old.close();
+
+      const h = await startHarness(dir);
+      try {
+        assert.equal(h.app.state.dialect, engine);
+        assert.equal((await track(h.url, key, 'old-1')).status, 200, 'the old write key works');
+        assert.equal(await revealWriteKey(h.app, 'web'), key);
+        assert.equal((await wecomConfig(h.app, 'wx'))?.corpId, 'ww1');
+        const s = await h.source('mini');
+        assert.equal(s.id, 8, 'numbered after the copied sources');
+        await h.drained();
+        assert.deepEqual((await sourcesReport(h.app)).map((r) => [r.id, r.name, r.trust, r.events]), [[5, 'web', 'client', 43], [7, 'wx', 'server', 0], [8, 'mini', 'client', 0]]);
+      } finally {
+        await h.close();
+      }
+    } finally {
+      delete process.env.SIYU_STATE_URL;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}

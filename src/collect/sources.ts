@@ -4,6 +4,7 @@ import { encrypt, decrypt } from '../domain/privacy/cipher.ts';
 import { isDuplicateKey } from '../store/errors.ts';
 import { UserError } from '../errors.ts';
 import { keyDigest, sourcesChanged } from './sourceCache.ts';
+import { adoptWarehouseSources } from './legacySources.ts';
 
 export { keyDigest };
 
@@ -93,6 +94,7 @@ export async function createSource(app: App, name: string, o: SourceSpec = {}): 
 /** The insert of a new source (the caller's transaction, if any); audited. */
 export async function insertSource(app: App, name: string, o: SourceSpec): Promise<Source & { write_key: string }> {
   const { kind, trust, settings } = checkSourceSpec(name, o);
+  await adoptWarehouseSources(app);
   const writeKey = newWriteKey();
   let id: number;
   try {
@@ -112,6 +114,7 @@ export async function insertSource(app: App, name: string, o: SourceSpec): Promi
 
 /** Gives a source a new write key (the old one stops working within a second on every server); audited. */
 export async function rotateWriteKey(app: App, name: string): Promise<{ id: number; name: string; write_key: string }> {
+  await adoptWarehouseSources(app);
   const writeKey = newWriteKey();
   const row = await app.state.get<{ id: number }>(
     `update collect_sources set write_key_sha256 = $h, write_key_cipher = $c, write_key_masked = $m where workspace_id = $ws and name = $n returning id`,
@@ -143,7 +146,8 @@ export interface StoredSource extends Source {
 }
 
 /** Every source of the workspace, in id order. */
-export async function allSources(app: Pick<App, 'state' | 'workspaceId'>): Promise<StoredSource[]> {
+export async function allSources(app: App): Promise<StoredSource[]> {
+  await adoptWarehouseSources(app);
   const rows = await app.state.all<{ id: number; name: string; kind: string; trust: string; settings: string | null; write_key_sha256: string; write_key_masked: string; created_at: number }>(
     'select id, name, kind, trust, settings, write_key_sha256, write_key_masked, created_at from collect_sources where workspace_id = $ws order by id',
     { ws: app.workspaceId },
@@ -165,6 +169,7 @@ function parseSettings(text: string | null): SourceSettings {
 
 /** The write key in clear, for an operator who lost it; the read is audited. */
 export async function revealWriteKey(app: App, name: string): Promise<string> {
+  await adoptWarehouseSources(app);
   const r = await app.state.get<{ id: number; c: string }>('select id, write_key_cipher as c from collect_sources where workspace_id = $ws and name = $n', { ws: app.workspaceId, n: name });
   if (!r) throw noSource(name);
   await app.audit({ actor: app.actor, action: 'collect.source.reveal_key', target: `source:${r.id}` });

@@ -3,6 +3,7 @@ import { encrypt, decrypt } from '../domain/privacy/cipher.ts';
 import { wecomKey } from '../domain/collect/wecomCrypto.ts';
 import { insertSource } from './sources.ts';
 import { sourcesChanged } from './sourceCache.ts';
+import { adoptWarehouseSources } from './legacySources.ts';
 import { UserError } from '../errors.ts';
 
 /** A WeCom callback source's settings (state store, `collect_wecom`), decrypted for use in this process only. */
@@ -47,7 +48,8 @@ export async function createWecomSource(app: App, o: WecomSpec): Promise<{ id: n
   return { id: s.id, name: s.name, kind: 'wecom', callback_path: `/wecom/callback/${encodeURIComponent(s.name)}` };
 }
 
-export async function wecomConfig(app: Pick<App, 'state' | 'keys' | 'workspaceId'>, name: string): Promise<WecomConfig | null> {
+export async function wecomConfig(app: App, name: string): Promise<WecomConfig | null> {
+  await adoptWarehouseSources(app);
   const r = await app.state.get<{ id: number; name: string; corp_id: string; token_cipher: string; aes_key_cipher: string; secret_cipher: string | null; api_base: string }>(
     `select s.id, s.name, w.corp_id, w.token_cipher, w.aes_key_cipher, w.secret_cipher, w.api_base from collect_sources s join collect_wecom w on w.workspace_id = s.workspace_id and w.source_id = s.id where s.workspace_id = $ws and s.name = $n`,
     { ws: app.workspaceId, n: name },
