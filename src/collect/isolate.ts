@@ -12,9 +12,12 @@ import { logError } from '../logging.ts';
  * Nothing acknowledged is dropped silently and nothing else waits behind it.
  */
 
-/** A failure that is not about the data (the store itself is in trouble): retried later as a whole, never set aside. */
+/**
+ * A failure that is not about the data — the store in trouble (memory, I/O, a closed connection) or our own SQL
+ * wrong (binder, catalog, parser, parameters: no event can cause those) — is retried later as a whole, never set aside.
+ */
 export function isSystemic(e: unknown): boolean {
-  return /Out of Memory|IO Error|FATAL|INTERNAL Error|invalidated|connection|closed|disk|No space/i.test(String((e as Error)?.message ?? e));
+  return /Out of Memory|IO Error|FATAL|INTERNAL Error|invalidated|connection|closed|disk|No space|Binder Error|Catalog Error|Parser Error|bind parameter/i.test(String((e as Error)?.message ?? e));
 }
 
 /** An engine error shortened for the dead-letter table (its first line, at most 300 characters). */

@@ -11,6 +11,8 @@ import type { Source, StoredSource } from './sources.ts';
 export class SourceCache {
   private byDigest = new Map<string, Source>();
   private byId = new Map<number, Source>();
+  /** Keys seen, to their source: a request then costs a map lookup, not a SHA-256 (cleared on every read). */
+  private seen = new Map<string, Source>();
   private timer: NodeJS.Timeout | null = null;
   private reading: Promise<void> | null = null;
   private again = false;
@@ -30,6 +32,7 @@ export class SourceCache {
           const rows = await this.read();
           this.byDigest = new Map(rows.map((s) => [s.write_key_sha256, strip(s)]));
           this.byId = new Map(rows.map((s) => [s.id, strip(s)]));
+          this.seen = new Map();
         } while (this.again);
       } finally {
         this.reading = null;
@@ -52,7 +55,12 @@ export class SourceCache {
 
   /** The source a write key belongs to, or null. */
   byKey(writeKey: string | null | undefined): Source | null {
-    return writeKey ? this.byDigest.get(keyDigest(writeKey)) ?? null : null;
+    if (!writeKey) return null;
+    const hit = this.seen.get(writeKey);
+    if (hit) return hit;
+    const s = this.byDigest.get(keyDigest(writeKey)) ?? null;
+    if (s && this.seen.size < 10_000) this.seen.set(writeKey, s);
+    return s;
   }
 
   of(id: number): Source | undefined {
