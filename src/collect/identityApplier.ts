@@ -64,6 +64,8 @@ export class IdentityApplier {
       { ws: this.app.workspaceId, n: limit },
     );
     if (!rows.length) return 0;
+    // A source made on another node in the last second is not in the copy yet: read it before judging its trust.
+    if (rows.some((r) => !this.sources.of(Number(r.source_id)))) await this.sources.reload();
     try {
       await this.apply(rows);
     } catch (e) {
@@ -83,7 +85,7 @@ export class IdentityApplier {
   }
 
   private trustOf(sourceId: number): { trust: Trust; captureConsent: boolean; name: string } {
-    const s = this.sources.of(sourceId);
+    const s = this.sources.of(Number(sourceId));
     // A source the cache does not know (not yet read, or gone) is trusted as little as possible.
     return { trust: s?.trust ?? 'client', captureConsent: s?.settings.capture_consent === true, name: s?.name ?? String(sourceId) };
   }
