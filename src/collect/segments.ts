@@ -39,13 +39,17 @@ export class SegmentRetirer {
     return this.loads > this.held && Date.now() - this.lastCheckpointAt >= this.everyMs;
   }
 
-  /** Checkpoints the warehouse; afterwards every load committed before it began is in the main file. */
+  /**
+   * Checkpoints the warehouse; afterwards every load committed before it began is in the main file. Tried briefly:
+   * while another connection's write transaction (an import) blocks it, the loader goes on loading and tries again
+   * at the next due time — the segments wait meanwhile.
+   */
   async checkpoint(): Promise<void> {
     const began = this.loads;
     const t0 = performance.now();
-    await checkpointWithRetry(this.db);
-    this.held = Math.max(this.held, began);
     this.lastCheckpointAt = Date.now();
+    await checkpointWithRetry(this.db, 3);
+    this.held = Math.max(this.held, began);
     this.totals.checkpoints++;
     this.totals.lastCheckpointMs = performance.now() - t0;
   }
