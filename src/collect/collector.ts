@@ -4,6 +4,7 @@ import { paths } from '../config.ts';
 import { IdHasher } from '../domain/collect/ids.ts';
 import type { CollectedBatch } from '../domain/collect/event.ts';
 import { UserError } from '../errors.ts';
+import { logError } from '../logging.ts';
 import { WriteAheadLog, readFrames } from './wal.ts';
 import { Loader, type LoaderStatus } from './loader.ts';
 import { decodeKept, keptOf, toEntry, type WalKept } from './entry.ts';
@@ -90,8 +91,12 @@ export class Collector {
     const done = segments.filter((s) => !pending.has(s));
     for (const s of done) retirer.known(s);
     if (done.length) {
-      await retirer.checkpoint();
-      await retirer.retire(replay[0]?.segment, wal.currentSegment);
+      try {
+        await retirer.checkpoint();
+        await retirer.retire(replay[0]?.segment, wal.currentSegment);
+      } catch (e) {
+        logError('collect.start.checkpoint', e); // they go with the loader's next checkpoint
+      }
     }
     for (const s of offsets.keys()) if (!segments.includes(s)) await db.run('delete from collect_wal_offsets where segment = $s', { s });
     loader.resume(replay);
