@@ -7,6 +7,7 @@ import type { EventSchema } from '../domain/collect/schema.ts';
 import { loadRecords, type LoadContext } from './loadTransaction.ts';
 import { isSystemic, setAside } from './isolate.ts';
 import type { SegmentRetirer } from './segments.ts';
+import { ErrorCounts } from './errorCounts.ts';
 
 /**
  * Moves acknowledged (write-ahead-logged) entries into the warehouse, one load — one transaction,
@@ -84,15 +85,11 @@ export class Loader {
   private lastLoadAt = 0;
 
   /** Rejected requests per source not yet written to collect_source_errors. */
-  private errorDeltas = new Map<number, { count: number; last: string; at: number }>();
+  private readonly errorCounts = new ErrorCounts();
 
-  /** Counts a rejected request; written with the next load or within about half a second. */
+  /** Counts a rejected request; written within about half a second. */
   noteError(sourceId: number, code: string, at: number): void {
-    const d = this.errorDeltas.get(sourceId) ?? { count: 0, last: code, at };
-    d.count++;
-    d.last = code;
-    d.at = at;
-    this.errorDeltas.set(sourceId, d);
+    this.errorCounts.note(sourceId, code, at);
   }
 
   /** Events handed over but not yet stored: the backpressure signal. */
@@ -182,7 +179,7 @@ export class Loader {
 
   private async loop(): Promise<void> {
     while (true) {
-      if (this.errorDeltas.size) await this.writeErrors();
+      if (this.errorCounts.pending) await this.errorCounts.write(this.db, this.workspaceId);
       if (this.retirer.due) await this.checkpoint();
       if (!this.queue.length && this.spilled.length) {
         try {
@@ -319,23 +316,6 @@ export class Loader {
 
   /** Loads left that use `insert or ignore` (set after a duplicate messageId was met). */
   private ignoreLoads = 0;
-
-  /** Writes the counted rejections (outside any load: the loop is the connection's only user). */
-  private async writeErrors(): Promise<void> {
-    const deltas = this.errorDeltas;
-    this.errorDeltas = new Map();
-    try {
-      for (const [sid, d] of deltas) {
-        await this.db.run(
-          `insert into collect_source_errors (workspace_id, source_id, errors, last_error, last_error_at) values ($ws, $sid, $n, $code, epoch_ms(cast($at as bigint)))
-           on conflict (workspace_id, source_id) do update set errors = collect_source_errors.errors + excluded.errors, last_error = excluded.last_error, last_error_at = excluded.last_error_at`,
-          { ws: this.workspaceId, sid, n: d.count, code: d.last, at: d.at },
-        );
-      }
-    } catch (e) {
-      logError('collect.loader.errors', e, { sources: deltas.size });
-    }
-  }
 
   /** Makes the next load re-read the event schemas. */
   invalidateSchemas(): void {
