@@ -92,8 +92,7 @@ export class Collector {
     for (const s of done) retirer.known(s);
     if (done.length) {
       try {
-        await retirer.checkpoint();
-        await retirer.retire(replay[0]?.segment, wal.currentSegment);
+        if (await retirer.checkpoint({ wait: true })) await retirer.retire(replay[0]?.segment, wal.currentSegment);
       } catch (e) {
         logError('collect.start.checkpoint', e); // they go with the loader's next checkpoint
       }

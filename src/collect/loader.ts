@@ -236,8 +236,7 @@ export class Loader {
   /** Checkpoints the warehouse and deletes the log segments it now holds (a failure is retried at the next one). */
   private async checkpoint(): Promise<void> {
     try {
-      await this.retirer.checkpoint();
-      await this.retirer.retire(this.oldestPendingSegment, this.currentSegment());
+      if (await this.retirer.checkpoint({ wait: this.stopped })) await this.retirer.retire(this.oldestPendingSegment, this.currentSegment());
     } catch (e) {
       logError('collect.loader.checkpoint', e);
     }

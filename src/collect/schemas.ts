@@ -2,7 +2,6 @@ import type { App } from '../app/context.ts';
 import type { EventSchema } from '../domain/collect/schema.ts';
 import { runningCollector } from './collector.ts';
 import { allSources } from './sources.ts';
-import { checkpointWithRetry } from './segments.ts';
 import { UserError } from '../errors.ts';
 
 /**
@@ -17,7 +16,7 @@ export async function setEventSchema(app: App, event: string, schema: EventSchem
      on conflict (workspace_id, event) do update set schema = excluded.schema, updated_at = now()`,
     { ws: app.workspaceId, e: event, s: JSON.stringify(schema) },
   );
-  await checkpointWithRetry(app.warehouse);
+  await app.warehouse.checkpoint();
   runningCollector(app.dir)?.loader.invalidateSchemas();
 }
 

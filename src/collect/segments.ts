@@ -21,11 +21,16 @@ export class SegmentRetirer {
     private readonly db: Warehouse,
     private readonly remove: (segment: string) => Promise<void>,
     private readonly everyMs = 5000,
+    private readonly forceAfterMs = 60_000,
   ) {}
+
+  /** When the oldest load no checkpoint holds yet committed (0: none). */
+  private unheldSince = 0;
 
   /** A load committed, storing records of these segments. */
   committed(segments: Iterable<string>): void {
     this.loads++;
+    if (!this.unheldSince) this.unheldSince = Date.now();
     for (const s of segments) this.lastLoad.set(s, this.loads);
   }
 
@@ -40,18 +45,24 @@ export class SegmentRetirer {
   }
 
   /**
-   * Checkpoints the warehouse; afterwards every load committed before it began is in the main file. Tried briefly:
-   * while another connection's write transaction (an import) blocks it, the loader goes on loading and tries again
-   * at the next due time — the segments wait meanwhile.
+   * Checkpoints the warehouse; afterwards every load committed before it began is in the main file. A plain
+   * CHECKPOINT is tried briefly: while another connection's write transaction (an import) blocks it, the loader goes on
+   * loading and tries again at the next due time, the segments waiting meanwhile — unless loads have waited for a
+   * checkpoint `forceAfterMs` already: then Warehouse.checkpoint, which waits for that transaction (FORCE semantics).
+   * Returns whether it checkpointed.
    */
-  async checkpoint(): Promise<void> {
+  async checkpoint(opts: { wait?: boolean } = {}): Promise<boolean> {
     const began = this.loads;
     const t0 = performance.now();
     this.lastCheckpointAt = Date.now();
-    await checkpointWithRetry(this.db, 3);
+    const wait = opts.wait || (this.unheldSince > 0 && Date.now() - this.unheldSince >= this.forceAfterMs);
+    if (wait) await this.db.checkpoint();
+    else if (!(await tryCheckpoint(this.db))) return false;
     this.held = Math.max(this.held, began);
+    if (this.held >= this.loads) this.unheldSince = 0;
     this.totals.checkpoints++;
     this.totals.lastCheckpointMs = performance.now() - t0;
+    return true;
   }
 
   /**
@@ -70,17 +81,18 @@ export class SegmentRetirer {
 }
 
 /**
- * `CHECKPOINT`, retried while another connection's transaction keeps it from running (never `FORCE CHECKPOINT`,
- * which would abort that transaction: an import's, an identity merge's).
+ * A plain `CHECKPOINT`, retried a few times while another connection's transaction keeps it from running; false
+ * when it still cannot (never FORCE here: that waits for the other transaction, however long an import takes).
  */
-export async function checkpointWithRetry(db: Warehouse, tries = 50): Promise<void> {
+export async function tryCheckpoint(db: Warehouse, tries = 3): Promise<boolean> {
   for (let i = 1; ; i++) {
     try {
-      await db.checkpoint();
-      return;
+      await db.run('checkpoint');
+      return true;
     } catch (e) {
-      if (i >= tries || !/transaction|checkpoint/i.test(String((e as Error)?.message ?? e))) throw e;
-      await new Promise((r) => setTimeout(r, Math.min(50 * i, 500)));
+      if (!/transaction|checkpoint/i.test(String((e as Error)?.message ?? e))) throw e;
+      if (i >= tries) return false;
+      await new Promise((r) => setTimeout(r, 50 * i));
     }
   }
 }

@@ -3,7 +3,6 @@ import type { WecomConfig } from './wecomStore.ts';
 import { noteReconciled } from './wecomStore.ts';
 import { staffCodeOf } from './wecomApply.ts';
 import { contactIdentifiers, contactsOf, memberCustomers, wecomApi, type ApiContact, type WecomApi } from './wecomContacts.ts';
-import { checkpointWithRetry } from './segments.ts';
 import { UserError } from '../errors.ts';
 
 /**
@@ -41,7 +40,7 @@ export async function reconcileWecom(app: App, cfg: WecomConfig, fetchImpl: type
     await reconcileGroups(app, cfg, api, out);
   });
   await noteReconciled(app, cfg.sourceId);
-  await checkpointWithRetry(app.warehouse);
+  await app.warehouse.checkpoint();
   return out;
 }
 

@@ -5,7 +5,6 @@ import { appOn } from '../../app/context.ts';
 import { wecomConfig, type WecomConfig } from '../../collect/wecomStore.ts';
 import { isSourceName } from '../../collect/sources.ts';
 import { applyChange, changeOf } from '../../collect/wecomApply.ts';
-import { checkpointWithRetry } from '../../collect/segments.ts';
 import { wecomSignature, signatureMatches, wecomDecrypt } from '../../domain/collect/wecomCrypto.ts';
 import { field, parseWecomXml } from '../../domain/collect/wecomXml.ts';
 import { isUserError, UserError } from '../../errors.ts';
@@ -71,7 +70,7 @@ export async function wecomRoutes(scope: FastifyInstance, app: App): Promise<voi
           return true;
         });
         // Acknowledged only once durable: DuckDB's own log is not replayed after a crash.
-        if (applied) await checkpointWithRetry(db);
+        if (applied) await db.checkpoint();
       });
       return reply.type('text/plain; charset=utf-8').send('success');
     });
