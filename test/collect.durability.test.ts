@@ -32,7 +32,7 @@ test('kill -9 in the middle of a load: after a restart every acknowledged event 
   try {
     const app = await openApp({ dir });
     const { write_key } = await createSource(app, 'web');
-    app.close();
+    await app.close();
     const auth = `Basic ${Buffer.from(`${write_key}:`).toString('base64')}`;
     const batchOf = (k: number) => JSON.stringify({ batch: Array.from({ length: 100 }, (_, i) => ({ type: 'track', anonymousId: `a${(k * 100 + i) % 777}`, event: 'Page Scrolled', messageId: `m-${k}-${i}`, properties: { k, i } })) });
 
@@ -82,7 +82,7 @@ test('kill -9 in the middle of a load: after a restart every acknowledged event 
       const stats = await after.warehouse.get<{ events: number }>(`select events from collect_source_stats`);
       assert.equal(stats!.events, r!.rows);
     } finally {
-      after.close();
+      await after.close();
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

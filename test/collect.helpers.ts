@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { openApp, type App } from '../src/app/context.ts';
 import { buildServer } from '../src/server/app.ts';
-import { createSource } from '../src/collect/sources.ts';
+import { createSource, type SourceSpec, type SourceTrust } from '../src/collect/sources.ts';
 import { runningCollector } from '../src/collect/collector.ts';
 
 /** A real Siyu server on 127.0.0.1 over a fresh store in a temp dir, for the collection tests. */
@@ -13,7 +13,8 @@ export interface Harness {
   app: App;
   server: FastifyInstance;
   url: string;
-  source(name: string): Promise<{ id: number; name: string; write_key: string }>;
+  /** A new source (a client source unless `spec` says otherwise). */
+  source(name: string, spec?: SourceSpec): Promise<{ id: number; name: string; trust: SourceTrust; write_key: string }>;
   /** Waits until the loader has stored everything acknowledged so far. */
   drained(): Promise<void>;
   close(): Promise<void>;
@@ -28,11 +29,11 @@ export async function startHarness(dir = mkdtempSync(join(tmpdir(), 'siyu-collec
   return {
     dir, app, server,
     url: `http://127.0.0.1:${addr.port}`,
-    source: (name) => createSource(app, name),
+    source: (name, spec) => createSource(app, name, spec),
     drained: async () => runningCollector(dir)!.loader.drain(),
     async close() {
       await server.close();
-      app.close();
+      await app.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -10,8 +10,10 @@ let saKey = '';
 const post = (path: string, body: unknown) => fetch(`${h.url}${path}`, { method: 'POST', headers: { authorization: `Basic ${Buffer.from(`${key}:`).toString('base64')}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
 before(async () => {
   h = await startHarness();
-  key = (await h.source('web')).write_key;
-  saKey = (await h.source('mini')).write_key;
+  // Server sources: they identify by phone and set the profile and consent as an import does (the client rules are
+  // in collect-trust.test.ts).
+  key = (await h.source('web', { trust: 'server' })).write_key;
+  saKey = (await h.source('mini', { trust: 'server' })).write_key;
 });
 after(async () => h.close());
 

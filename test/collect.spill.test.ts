@@ -8,6 +8,7 @@ import { paths } from '../src/config.ts';
 import { createSource } from '../src/collect/sources.ts';
 import { Collector } from '../src/collect/collector.ts';
 import { WriteAheadLog, listSegments, readFrames, type WalRecord } from '../src/collect/wal.ts';
+import { SegmentRetirer } from '../src/collect/segments.ts';
 import { Loader } from '../src/collect/loader.ts';
 import { describeCollector } from '../src/collect/report.ts';
 import { keptOf, toEntry, type WalKept } from '../src/collect/entry.ts';
@@ -25,7 +26,7 @@ test('a backlog past the memory bound is read back from the log: nothing refused
   const app = await openApp({ dir });
   const memoryBytes = 64 * 1024;
   const web = await createSource(app, 'web');
-  const c = await Collector.start(app, { memoryBytes, segmentBytes: 256 * 1024 });
+  const c = await Collector.start(app, { memoryBytes, segmentBytes: 256 * 1024, checkpointEveryMs: 100 });
   try {
     const at = Date.parse('2026-11-20T10:00:00Z');
     const requests = 400;
@@ -47,13 +48,20 @@ test('a backlog past the memory bound is read back from the log: nothing refused
     assert.equal(facts, 1, 'the identify read back from the log was kept as a fact');
     const counted = await app.warehouse.scalar(`select events::integer from collect_source_stats where source_id = $s`, { s: web.id });
     assert.equal(counted, requests * per + 1);
-    assert.deepEqual(listSegments(paths.wal(dir)), [c.wal.currentSegment], 'loaded segments are deleted, spilled ones included');
+    await onlyCurrentSegment(dir, c);
+    assert.deepEqual(listSegments(paths.wal(dir)), [c.wal.currentSegment], 'loaded segments are deleted once checkpointed, spilled ones included');
   } finally {
     await c.stop();
-    app.close();
+    await app.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/** Waits (up to 10 s) until the loader's checkpoint has let it delete every segment but the one being written. */
+async function onlyCurrentSegment(dir: string, c: Collector): Promise<void> {
+  for (let i = 0; i < 200 && listSegments(paths.wal(dir)).length > 1; i++) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(c.retirer.totals.checkpoints > 0, 'the loader checkpointed');
+}
 
 /** Writes `requests` logged requests of `per` track events each for source 'web' straight into a store's log. */
 async function logBacklog(dir: string, requests: number, per: number, segmentBytes?: number) {
@@ -83,17 +91,18 @@ test('a restart with a backlog in the log reads it back a stretch at a time: eve
   await wal.close();
   assert.ok(listSegments(paths.wal(dir)).length >= 3, 'the backlog spans several segments');
   const memoryBytes = 16 * 1024;
-  const c = await Collector.start(app, { memoryBytes });
+  const c = await Collector.start(app, { memoryBytes, checkpointEveryMs: 100 });
   try {
     await c.loader.drain();
     assert.deepEqual(await storedCounts(app, 'web'), { rows: requests * per, distinct: requests * per });
     assert.ok(c.loader.totals.peakHeldBytes <= 3 * memoryBytes, `held at most ${c.loader.totals.peakHeldBytes} bytes of text`);
     assert.equal(c.loader.totals.readBack, requests);
     assert.equal(c.loader.backlog, 0);
+    await onlyCurrentSegment(dir, c);
     assert.deepEqual(listSegments(paths.wal(dir)), [c.wal.currentSegment]);
   } finally {
     await c.stop();
-    app.close();
+    await app.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });
@@ -108,7 +117,7 @@ test('the loader reports its lag: events waiting, text in memory within the boun
   const { app, wal, handed } = await logBacklog(dir, 40, 10);
   const db = await app.warehouse.fork();
   const memoryBytes = 4 * 1024;
-  const loader = new Loader(db, app.workspaceId, () => 'web', () => undefined, (seg, from, to, max) => readFrames(walDir, seg, from, to, max, (p) => keptOf(JSON.parse(p.toString('utf8')))), memoryBytes);
+  const loader = new Loader(db, app.workspaceId, () => 'web', new SegmentRetirer(db, async () => undefined), () => wal.currentSegment, (seg, from, to, max) => readFrames(walDir, seg, from, to, max, (p) => keptOf(JSON.parse(p.toString('utf8')))), memoryBytes);
   try {
     loader.push(handed);
     const total = handed.reduce((n, r) => n + r.payload.length + 8, 0);
@@ -135,7 +144,7 @@ test('the loader reports its lag: events waiting, text in memory within the boun
     await loader.stop();
     await wal.close();
     db.close();
-    app.close();
+    await app.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -109,8 +109,8 @@ test('the reconciler re-reads contacts and groups through the API and fixes the 
   const cfg = (await wecomConfig(h.app, 'wecom'))!;
   const r = await reconcileWecom(h.app, cfg);
   // API: guide-li has A and C (C added through the API, no callback); group has C only (A left; C joined unseen).
-  assert.deepEqual(r, { contacts_added: 1, contacts_closed: 0, groups_updated: 1, members_added: 1, members_closed: 0 });
+  assert.deepEqual(r, { contacts_added: 1, contacts_linked: 0, contacts_closed: 0, contacts_unmatched: 0, api_contacts_unmatched: 0, groups_updated: 1, members_added: 1, members_closed: 0 });
   const g = await h.app.warehouse.get<{ name: string; owner_staff_code: string }>(`select name, owner_staff_code from community_groups where group_id = 'wrGroup1'`);
   assert.deepEqual(g, { name: '上海静安店会员群', owner_staff_code: 'guide-li' });
-  assert.deepEqual(await reconcileWecom(h.app, cfg), { contacts_added: 0, contacts_closed: 0, groups_updated: 1, members_added: 0, members_closed: 0 }, 'a second pass finds nothing to fix');
+  assert.deepEqual(await reconcileWecom(h.app, cfg), { contacts_added: 0, contacts_linked: 0, contacts_closed: 0, contacts_unmatched: 0, api_contacts_unmatched: 0, groups_updated: 1, members_added: 0, members_closed: 0 }, 'a second pass finds nothing to fix');
 });

@@ -4,10 +4,13 @@ import { paths } from '../config.ts';
 import { IdHasher } from '../domain/collect/ids.ts';
 import type { CollectedBatch } from '../domain/collect/event.ts';
 import { UserError } from '../errors.ts';
+import { logError } from '../logging.ts';
 import { WriteAheadLog, readFrames } from './wal.ts';
 import { Loader, type LoaderStatus } from './loader.ts';
 import { decodeKept, keptOf, toEntry, type WalKept } from './entry.ts';
-import { sourceByKey, type Source } from './sources.ts';
+import { allSources, type Source } from './sources.ts';
+import { SourceCache, watchSources } from './sourceCache.ts';
+import { SegmentRetirer } from './segments.ts';
 import { LiveTail } from './tail.ts';
 import { IdentityApplier } from './identityApplier.ts';
 import { lowerHelperThreads } from './threadPriority.ts';
@@ -26,6 +29,8 @@ export interface CollectorOptions {
   /** Logged text the loader holds in memory; records waiting beyond it are read back from the log when reached. */
   memoryBytes?: number;
   segmentBytes?: number;
+  /** At most how often the loader checkpoints the warehouse while loads happen (default 5 s). */
+  checkpointEveryMs?: number;
 }
 
 export interface CollectorStatus extends LoaderStatus {
@@ -38,10 +43,9 @@ export class Collector {
   readonly tail = new LiveTail();
   /** Rejected requests per source id (bad payloads, limits, backpressure), kept in collect_source_errors too. */
   readonly errors = new Map<number, { count: number; last: string; at: string }>();
-  private readonly byKey = new Map<string, Source>();
-  private readonly names = new Map<number, string>();
   private identityDb: Warehouse | null = null;
   private stopLowering: () => void = () => undefined;
+  private unwatch: () => void = () => undefined;
   private constructor(
     readonly app: App,
     private readonly db: Warehouse,
@@ -50,6 +54,8 @@ export class Collector {
     readonly loader: Loader,
     readonly maxBacklog: number,
     readonly identity: IdentityApplier,
+    readonly sources: SourceCache,
+    readonly retirer: SegmentRetirer,
   ) {
     this.hasher = new IdHasher(app.keys);
   }
@@ -58,44 +64,53 @@ export class Collector {
     const db = await app.warehouse.fork();
     const tz = (await db.get<{ timezone: string }>('select timezone from workspaces where id = $ws', { ws: app.workspaceId }))?.timezone ?? 'Asia/Shanghai';
     const offsets = new Map((await db.all<{ segment: string; loaded_offset: number }>('select segment, loaded_offset from collect_wal_offsets')).map((r) => [r.segment, r.loaded_offset]));
-    const names = new Map((await db.all<{ id: number; name: string }>('select id, name from collect_sources where workspace_id = $ws', { ws: app.workspaceId })).map((r) => [r.id, r.name]));
-    let self: Collector | null = null;
+    const sources = new SourceCache(() => allSources(app));
+    await sources.reload();
     const walDir = paths.wal(app.dir);
     const readBack = (segment: string, from: number, to: number, maxBytes: number) => readFrames(walDir, segment, from, to, maxBytes, decodeKept);
-    const loader = new Loader(db, app.workspaceId, (id) => self?.names.get(id) ?? names.get(id) ?? String(id), (segment) => self?.segmentDone(segment), readBack, opts.memoryBytes);
-    const { wal, replay, segments } = await WriteAheadLog.open<WalKept>(walDir, offsets, (records) => loader.push(records), opts.segmentBytes);
+    let wal: WriteAheadLog<WalKept> | null = null;
+    // Runs on the loader's connection, between its loads (its offset row goes after the file: a restart deletes the
+    // row of a segment that is gone).
+    const retirer = new SegmentRetirer(db, async (segment) => {
+      if (wal?.remove(segment)) await db.run('delete from collect_wal_offsets where segment = $s', { s: segment }).catch(() => undefined);
+    }, opts.checkpointEveryMs);
+    const loader = new Loader(db, app.workspaceId, (id) => sources.nameOf(id), retirer, () => wal?.currentSegment ?? '', readBack, opts.memoryBytes);
+    const opened = await WriteAheadLog.open<WalKept>(walDir, offsets, (records) => loader.push(records), opts.segmentBytes);
+    wal = opened.wal;
+    const { replay, segments } = opened;
     const identityDb = await app.warehouse.fork();
-    const identity = new IdentityApplier(app, identityDb, (id) => self?.names.get(id) ?? names.get(id) ?? String(id));
-    self = new Collector(app, db, tz, wal, loader, opts.maxBacklog ?? 2_000_000, identity);
+    const identity = new IdentityApplier(app, identityDb, sources);
+    const self = new Collector(app, db, tz, wal, loader, opts.maxBacklog ?? 2_000_000, identity, sources, retirer);
     self.identityDb = identityDb;
-    for (const [id, name] of names) self.names.set(id, name);
     for (const r of await db.all<{ source_id: number; errors: number; last_error: string | null; at: string | null }>('select source_id, errors, last_error, cast(last_error_at as varchar) as at from collect_source_errors where workspace_id = $ws', { ws: app.workspaceId })) {
       self.errors.set(r.source_id, { count: Number(r.errors), last: r.last_error ?? '', at: r.at ?? '' });
     }
+    // Segments with nothing left to load (all stored before the restart) go once a checkpoint holds them: what this
+    // start found stored may still sit only in DuckDB's own log.
+    const pending = new Set(replay.map((r) => r.segment));
+    const done = segments.filter((s) => !pending.has(s));
+    for (const s of done) retirer.known(s);
+    if (done.length) {
+      try {
+        if (await retirer.checkpoint({ wait: true })) await retirer.retire(replay[0]?.segment, wal.currentSegment);
+      } catch (e) {
+        logError('collect.start.checkpoint', e); // they go with the loader's next checkpoint
+      }
+    }
+    for (const s of offsets.keys()) if (!segments.includes(s)) await db.run('delete from collect_wal_offsets where segment = $s', { s });
     loader.resume(replay);
     loader.start();
     identity.start();
-    // Segments with nothing left to load (all stored before the restart) go now.
-    const pending = new Set(replay.map((r) => r.segment));
-    for (const s of segments) if (!pending.has(s)) self.segmentDone(s);
-    for (const s of offsets.keys()) if (!segments.includes(s)) await db.run('delete from collect_wal_offsets where segment = $s', { s });
+    sources.start();
+    self.unwatch = watchSources(app.dir, sources);
     self.stopLowering = lowerHelperThreads([wal.writerThread]);
     running.set(app.dir, self);
     return self;
   }
 
-  /** The source a write key belongs to, or null. */
-  async authenticate(writeKey: string | null | undefined): Promise<Source | null> {
-    if (!writeKey) return null;
-    const hit = this.byKey.get(writeKey);
-    if (hit) return hit;
-    const s = await sourceByKey(this.db, writeKey);
-    if (s) {
-      if (this.byKey.size > 10_000) this.byKey.clear();
-      this.byKey.set(writeKey, s);
-      this.names.set(s.id, s.name);
-    }
-    return s;
+  /** The source a write key belongs to, or null (from memory: see SourceCache). */
+  authenticate(writeKey: string | null | undefined): Source | null {
+    return this.sources.byKey(writeKey);
   }
 
   /** Refuses new work while the loader is behind (the caller answers 429 with Retry-After). */
@@ -130,18 +145,14 @@ export class Collector {
     this.loader.noteError(id, code, now);
   }
 
-  private segmentDone(segment: string): void {
-    if (segment === this.wal.currentSegment) return;
-    if (this.wal.remove(segment)) {
-      void this.db.run('delete from collect_wal_offsets where segment = $s', { s: segment }).catch(() => undefined);
-    }
-  }
-
   /** Stores what is acknowledged, then closes the log (graceful shutdown). */
   async stop(): Promise<void> {
     this.stopLowering();
+    this.unwatch();
+    await this.sources.stop();
     await this.wal.close();
     await this.loader.stop();
+    await this.loader.finish();
     await this.identity.stop();
     running.delete(this.app.dir);
     this.db.close();

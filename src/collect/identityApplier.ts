@@ -3,25 +3,37 @@ import { appOn } from '../app/context.ts';
 import type { Warehouse } from '../store/interfaces.ts';
 import { resolveBatch, type IdentityRecord } from '../identity/index.ts';
 import { decrypt } from '../domain/privacy/cipher.ts';
-import { maskName } from '../domain/privacy/mask.ts';
 import type { IdentityFact } from '../domain/collect/event.ts';
 import type { IdType } from '../domain/privacy/normalize.ts';
 import { isPurpose } from '../domain/privacy/consent.ts';
+import { consentsFrom, linkAndClaims, type Trust } from '../domain/collect/trust.ts';
 import { recordConsent } from '../privacy/consentLedger.ts';
 import { logError } from '../logging.ts';
+import type { SourceCache } from './sourceCache.ts';
+import { isSystemic, reasonOf } from './isolate.ts';
+import { applyTraits, keepClaims } from './profile.ts';
 
 /**
  * Applies the identity facts the loader stored (identify, alias, 神策 signup / id bind / profile_*) through the
- * import's identity resolution (`resolveBatch`): the ids seen together join one customer, events already stored
- * under those anonymous / user keys join the customer too (事件回溯归因), profile traits update the customer (name
- * kept encrypted and masked) and consent changes go to the ledger. Runs on its own connection, in seq order.
+ * import's identity resolution (`resolveBatch`), as the fact's source is trusted to (domain/collect/trust.ts): the
+ * ids seen together join one customer, events already stored under those anonymous / user keys join the customer
+ * too (事件回溯归因), traits update the profile (name kept encrypted and masked; a client source only fills empty
+ * fields), a client's other identifiers are kept as unverified claims, and consent changes go to the ledger when the
+ * source may record them. Runs on its own connection, in seq order. A fact that fails on its own is set aside as a
+ * dead letter (marked applied), so it cannot hold the others back.
  */
+type FactRow = {
+  seq: number;
+  source_id: number;
+  fact: string;
+};
+
 export class IdentityApplier {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
-  readonly totals = { applied: 0, linkedEvents: 0, errors: 0 };
+  readonly totals = { applied: 0, linkedEvents: 0, errors: 0, deadLetters: 0, claims: 0, consentsRefused: 0 };
 
-  constructor(private readonly app: App, private readonly db: Warehouse, private readonly sourceName: (id: number) => string) {}
+  constructor(private readonly app: App, private readonly db: Warehouse, private readonly sources: SourceCache) {}
 
   start(everyMs = 500): void {
     this.timer = setInterval(() => {
@@ -47,16 +59,45 @@ export class IdentityApplier {
   }
 
   private async applyOnce(limit: number): Promise<number> {
-    const rows = await this.db.all<{ seq: number; source_id: number; fact: string }>(
-      `select seq, source_id, fact from collect_identity_facts where workspace_id = $ws and applied_at is null order by seq limit $n`,
+    const rows = await this.db.all<FactRow>(
+      `select seq, source_id, cast(fact as varchar) as fact from collect_identity_facts where workspace_id = $ws and applied_at is null order by seq limit $n`,
       { ws: this.app.workspaceId, n: limit },
     );
     if (!rows.length) return 0;
+    // A source made on another node in the last second is not in the copy yet: read it before judging its trust.
+    if (rows.some((r) => !this.sources.of(Number(r.source_id)))) await this.sources.reload();
+    try {
+      await this.apply(rows);
+    } catch (e) {
+      if (isSystemic(e)) throw e;
+      // One by one: the facts that fail on their own are set aside, the others applied.
+      for (const r of rows) {
+        try {
+          await this.apply([r]);
+        } catch (e1) {
+          if (isSystemic(e1)) throw e1;
+          await this.setAside(r, e1);
+        }
+      }
+    }
+    this.totals.applied += rows.length;
+    return rows.length;
+  }
+
+  private trustOf(sourceId: number): { trust: Trust; captureConsent: boolean; name: string } {
+    const s = this.sources.of(Number(sourceId));
+    // A source the cache does not know (not yet read, or gone) is trusted as little as possible.
+    return { trust: s?.trust ?? 'client', captureConsent: s?.settings.capture_consent === true, name: s?.name ?? String(sourceId) };
+  }
+
+  private async apply(rows: FactRow[]): Promise<void> {
     const app = appOn(this.app, this.db, 'collect');
     const facts = rows.map((r) => JSON.parse(r.fact) as IdentityFact);
-    const records: IdentityRecord[] = facts.map((f, i) => ({
-      source: `collect:${this.sourceName(rows[i].source_id)}`,
-      identifiers: f.identifiers.map((x) => ({ type: x.type as IdType, value: decrypt(app.keys, x.cipher), namespace: x.namespace || undefined })),
+    const meta = rows.map((r) => this.trustOf(r.source_id));
+    const split = facts.map((f, i) => linkAndClaims(f, meta[i].trust));
+    const records: IdentityRecord[] = split.map((s, i) => ({
+      source: `collect:${meta[i].name}`,
+      identifiers: s.link.map((x) => ({ type: x.type as IdType, value: decrypt(app.keys, x.cipher), namespace: x.namespace || undefined })),
     }));
     const ids = await resolveBatch(app, records);
     await this.db.transaction(async () => {
@@ -65,39 +106,40 @@ export class IdentityApplier {
         const f = facts[i];
         await this.db.run('update collect_identity_facts set applied_at = now(), customer_id = $c where workspace_id = $ws and seq = $s', { ws: app.workspaceId, s: rows[i].seq, c: customer });
         if (customer === null) continue;
-        const keys = f.identifiers.filter((x) => x.type === 'anonymous_id' || x.type === 'user_id').map((x) => x.hash);
+        const keys = split[i].link.filter((x) => x.type === 'anonymous_id' || x.type === 'user_id').map((x) => x.hash);
         for (const k of keys) {
           await this.db.run('update events set customer_id = $c where workspace_id = $ws and anonymous_key = $k and customer_id is null', { ws: app.workspaceId, c: customer, k });
         }
-        await this.applyTraits(app, customer, f);
+        this.totals.claims += await keepClaims(app, customer, rows[i].source_id, split[i].claims, f.at);
+        await applyTraits(app, customer, f, meta[i].trust);
       }
     });
     for (let i = 0; i < rows.length; i++) {
       const customer = ids[i];
-      if (customer === null) continue;
-      for (const c of facts[i].consents) {
+      if (customer === null || !facts[i].consents.length) continue;
+      const d = consentsFrom(facts[i], meta[i].trust, meta[i].captureConsent);
+      this.totals.consentsRefused += d.refused.length;
+      for (const c of d.accepted) {
         if (!isPurpose(c.purpose)) continue;
-        await recordConsent(app, { customerId: customer, purpose: c.purpose, status: c.status, changedAt: new Date(facts[i].at).toISOString(), source: `collect:${this.sourceName(rows[i].source_id)}`, evidence: `collected ${facts[i].kind}` }).catch((e) => logError('collect.consent', e, { customer }));
+        await recordConsent(app, {
+          customerId: customer, purpose: c.purpose, status: c.status, changedAt: new Date(facts[i].at).toISOString(), source: `collect:${meta[i].name}`,
+          evidence: `collected ${facts[i].kind}${d.context ? `: ${d.context}` : ''}`, ...(d.policyVersion ? { policyVersion: d.policyVersion } : {}),
+        }).catch((e) => logError('collect.consent', e, { customer }));
       }
     }
-    this.totals.applied += rows.length;
-    return rows.length;
   }
 
-  private async applyTraits(app: App, customer: number, f: IdentityFact): Promise<void> {
-    const t = { ...f.traits };
-    if (f.op === 'unset' || f.op === 'delete' || !Object.keys(t).length) return;
-    const nameCipher = (t.name_cipher ?? t.real_name_cipher ?? t.full_name_cipher) as string | undefined;
-    delete t.name_cipher;
-    const gender = typeof t.gender === 'string' && ['male', 'female', 'unknown'].includes(t.gender) ? t.gender : null;
-    const city = typeof t.city === 'string' ? t.city : null;
-    const province = typeof t.province === 'string' ? t.province : null;
-    await this.db.run(
-      `update customers set traits = json_merge_patch(coalesce(traits, '{}'::json), $t::json),
-         gender = coalesce($g, gender), city = coalesce($city, city), province = coalesce($prov, province),
-         name_cipher = coalesce($nc, name_cipher), name_masked = coalesce($nm, name_masked), updated_at = now()
-       where workspace_id = $ws and id = $id`,
-      { ws: app.workspaceId, id: customer, t: JSON.stringify(t), g: gender, city, prov: province, nc: nameCipher ?? null, nm: nameCipher ? maskName(decrypt(app.keys, nameCipher)) : null },
-    );
+  /** A fact that fails on its own: marked applied and kept as a dead letter with the reason, in one transaction. */
+  private async setAside(r: FactRow, e: unknown): Promise<void> {
+    const ws = this.app.workspaceId;
+    await this.db.transaction(async () => {
+      await this.db.run('update collect_identity_facts set applied_at = now() where workspace_id = $ws and seq = $s', { ws, s: r.seq });
+      await this.db.run(
+        `insert into collect_dead_letters (workspace_id, source_id, kind, event_id, reason, entry, failed_at) values ($ws, $sid, 'fact', null, $why, $entry, now())`,
+        { ws, sid: r.source_id, why: `identity: ${reasonOf(e)}`, entry: r.fact },
+      );
+    });
+    this.totals.deadLetters++;
+    logError('collect.identity.deadLetter', e, { source: r.source_id, seq: r.seq });
   }
 }

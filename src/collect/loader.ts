@@ -2,14 +2,19 @@ import type { Warehouse } from '../store/interfaces.ts';
 import type { LogStretch, WalRecord } from './wal.ts';
 import type { WalKept } from './entry.ts';
 import { logError } from '../logging.ts';
+import { isDuplicateKey } from '../store/errors.ts';
 import type { EventSchema } from '../domain/collect/schema.ts';
-import { countSource, countViolation, findViolations, insertFacts, moveOffset, stageEvents, upsertItems, type Violation } from './loadRows.ts';
+import { loadRecords, type LoadContext } from './loadTransaction.ts';
+import { isSystemic, setAside } from './isolate.ts';
+import type { SegmentRetirer } from './segments.ts';
+import { ErrorCounts } from './errorCounts.ts';
 
 /**
- * Moves acknowledged (write-ahead-logged) entries into the warehouse `events` table. Each load is one transaction:
- * the events (the log's JSON text unpacked by DuckDB into a staging table, then inserted into `events`, whose primary key de-duplicates
- * the messageId per source), the identity facts, the per-source counters and the WAL offsets all commit together,
- * so a crash at any point replays exactly what is not yet stored.
+ * Moves acknowledged (write-ahead-logged) entries into the warehouse, one load — one transaction,
+ * loadTransaction.ts — at a time. A load that fails on its data is bisected: what loads is stored, and what fails on
+ * its own becomes a dead letter (isolate.ts), so one bad event never holds the others back; a failure of the store
+ * itself (memory, I/O) is retried whole a second later. Between loads, at most every few seconds, the loader
+ * checkpoints the warehouse and deletes the log segments the checkpoint holds (segments.ts).
  *
  * What waits in memory is bounded by `memoryBytes` of logged text. Past it the loader keeps only where the waiting
  * records lie in the log (`Spilled` stretches) and reads them back when it reaches them, like a consumer that has
@@ -35,6 +40,7 @@ export type ReadBack = (segment: string, from: number, to: number, maxBytes: num
 
 export interface LoaderStatus {
   waiting_events: number;
+  dead_letters: number;
   in_memory_bytes: number;
   on_disk_bytes: number;
   memory_limit_bytes: number;
@@ -56,18 +62,20 @@ export class Loader {
   private running = false;
   private wake: (() => void) | null = null;
   private stopped = false;
-  private staged = false;
   private schemas = new Map<string, EventSchema>();
   private schemasAt = 0;
   private idle: Promise<void> = Promise.resolve();
   /** Totals since start, for operations and the benchmark. */
-  readonly totals = { loads: 0, events: 0, stored: 0, duplicates: 0, facts: 0, errors: 0, lastLoadMs: 0, /** loads redone with `insert or ignore` after a duplicate messageId */ redone: 0, /** records read back from the log (they waited past the memory bound) */ readBack: 0, /** the most log text held in memory at once */ peakHeldBytes: 0 };
+  readonly totals = { loads: 0, events: 0, stored: 0, duplicates: 0, facts: 0, errors: 0, lastLoadMs: 0, /** loads redone with `insert or ignore` after a duplicate messageId */ redone: 0, /** records read back from the log (they waited past the memory bound) */ readBack: 0, /** the most log text held in memory at once */ peakHeldBytes: 0, /** events, facts and items set aside as dead letters */ deadLetters: 0, /** loads that failed on their data and were bisected */ isolated: 0 };
+  /** The records of the load in progress, oldest first (taken off the queue; each leaves once stored). */
+  private inflight: WalRecord<WalKept>[] = [];
 
   constructor(
     private readonly db: Warehouse,
     private readonly workspaceId: number,
     private readonly sourceName: (id: number) => string,
-    private readonly onSegmentDone: (segment: string) => void,
+    private readonly retirer: SegmentRetirer,
+    private readonly currentSegment: () => string,
     private readonly readBack: ReadBack,
     private readonly memoryBytes = 64 * 1024 * 1024,
     private readonly maxEventsPerLoad = 20_000,
@@ -77,15 +85,11 @@ export class Loader {
   private lastLoadAt = 0;
 
   /** Rejected requests per source not yet written to collect_source_errors. */
-  private errorDeltas = new Map<number, { count: number; last: string; at: number }>();
+  private readonly errorCounts = new ErrorCounts();
 
-  /** Counts a rejected request; written with the next load or within about half a second. */
+  /** Counts a rejected request; written within about half a second. */
   noteError(sourceId: number, code: string, at: number): void {
-    const d = this.errorDeltas.get(sourceId) ?? { count: 0, last: code, at };
-    d.count++;
-    d.last = code;
-    d.at = at;
-    this.errorDeltas.set(sourceId, d);
+    this.errorCounts.note(sourceId, code, at);
   }
 
   /** Events handed over but not yet stored: the backpressure signal. */
@@ -99,7 +103,7 @@ export class Loader {
    */
   status(): LoaderStatus {
     const onDisk = this.spilled.reduce((n, s) => n + (s.to - s.from), 0);
-    return { waiting_events: this.queuedEvents, in_memory_bytes: this.heldBytes, on_disk_bytes: onDisk, memory_limit_bytes: this.memoryBytes, loads: this.totals.loads, stored: this.totals.stored, duplicates: this.totals.duplicates, read_back: this.totals.readBack, errors: this.totals.errors, last_load_ms: Math.round(this.totals.lastLoadMs) };
+    return { waiting_events: this.queuedEvents, dead_letters: this.totals.deadLetters, in_memory_bytes: this.heldBytes, on_disk_bytes: onDisk, memory_limit_bytes: this.memoryBytes, loads: this.totals.loads, stored: this.totals.stored, duplicates: this.totals.duplicates, read_back: this.totals.readBack, errors: this.totals.errors, last_load_ms: Math.round(this.totals.lastLoadMs) };
   }
 
   push(records: WalRecord<WalKept>[]): void {
@@ -148,9 +152,9 @@ export class Loader {
     this.totals.readBack += records.length;
   }
 
-  /** The segment of the oldest record still to load. */
-  private get nextSegment(): string | undefined {
-    return this.queue[0]?.segment ?? this.spilled[0]?.segment;
+  /** The segment of the oldest record still to load (being loaded, held, or waiting in the log). */
+  get oldestPendingSegment(): string | undefined {
+    return this.inflight[0]?.segment ?? this.queue[0]?.segment ?? this.spilled[0]?.segment;
   }
 
   start(): void {
@@ -175,7 +179,8 @@ export class Loader {
 
   private async loop(): Promise<void> {
     while (true) {
-      if (this.errorDeltas.size) await this.writeErrors();
+      if (this.errorCounts.pending) await this.errorCounts.write(this.db, this.workspaceId);
+      if (this.retirer.due) await this.checkpoint();
       if (!this.queue.length && this.spilled.length) {
         try {
           await this.readSpilled();
@@ -203,26 +208,23 @@ export class Loader {
         const wait = Math.max(this.queuedEvents < 2_000 ? 20 : 0, this.loadEveryMs - (performance.now() - this.lastLoadAt));
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       }
-      const batch: WalRecord<WalKept>[] = [];
       let n = 0;
       while (this.queue.length && n < this.maxEventsPerLoad) {
         const r = this.queue.shift()!;
-        batch.push(r);
+        this.inflight.push(r);
         n += r.kept.n;
       }
       this.busy = true;
       try {
         const t0 = performance.now();
         this.lastLoadAt = t0;
-        await this.load(batch);
+        await this.loadIsolating(this.inflight.slice());
         this.totals.lastLoadMs = performance.now() - t0;
-        this.queuedEvents -= n;
-        for (const r of batch) this.heldBytes -= r.payload.length;
       } catch (e) {
         this.totals.errors++;
-        logError('collect.loader', e, { records: batch.length, events: n });
-        this.queue.unshift(...batch);
-        // On shutdown, what could not be stored stays in the write-ahead log for the next start.
+        logError('collect.loader', e, { records: this.inflight.length });
+        // What is not stored goes back to the head of the queue; on shutdown it stays in the log for the next start.
+        this.queue.unshift(...this.inflight.splice(0));
         if (this.stopped) return;
         await new Promise((r) => setTimeout(r, 1000));
       } finally {
@@ -231,96 +233,88 @@ export class Loader {
     }
   }
 
+  /** Checkpoints the warehouse and deletes the log segments it now holds (a failure is retried at the next one). */
+  private async checkpoint(): Promise<void> {
+    try {
+      if (await this.retirer.checkpoint({ wait: this.stopped })) await this.retirer.retire(this.oldestPendingSegment, this.currentSegment());
+    } catch (e) {
+      logError('collect.loader.checkpoint', e);
+    }
+  }
+
+  /** A last checkpoint once everything is loaded (shutdown), so the segments it holds go too. */
+  async finish(): Promise<void> {
+    await this.checkpoint();
+  }
+
+  /**
+   * Loads records (oldest first), whole or — when the load fails on its data — by halves, the first before the
+   * second so the log offset only ever moves past what is stored, down to the one record that fails, which is
+   * stored without its parts that fail on their own (isolate.ts). Each record leaves the in-flight list as it is.
+   */
+  private async loadIsolating(records: WalRecord<WalKept>[]): Promise<void> {
+    try {
+      await this.load(records);
+    } catch (e) {
+      if (isSystemic(e)) throw e;
+      if (records.length === 1) {
+        const dead = await setAside(this.context(), records[0], e);
+        this.totals.deadLetters += dead;
+        this.retirer.committed([records[0].segment]);
+        this.stored(records);
+        return;
+      }
+      this.totals.isolated++;
+      const mid = records.length >> 1;
+      await this.loadIsolating(records.slice(0, mid));
+      await this.loadIsolating(records.slice(mid));
+      return;
+    }
+    this.stored(records);
+  }
+
+  /** Records stored (or set aside): they leave the in-flight list and the backlog. */
+  private stored(records: WalRecord<WalKept>[]): void {
+    this.inflight.splice(0, records.length);
+    for (const r of records) {
+      this.queuedEvents -= r.kept.n;
+      this.heldBytes -= r.payload.length;
+    }
+  }
+
+  private context(): LoadContext {
+    return { db: this.db, workspaceId: this.workspaceId, sourceName: this.sourceName, schemas: this.schemas };
+  }
+
   /**
    * Loads with a plain `insert` (the primary key still refuses a stored messageId) and, when a duplicate makes it
-   * fail, rolls back and loads the same records again with `insert or ignore`, which then stays on for the next
-   * loads: resent messages come in bursts (an SDK retrying after a timeout), and `or ignore` costs DuckDB about three
-   * times the plain insert, CPU the HTTP path needs.
+   * fail, loads the same records again with `insert or ignore`, which then stays on for the next loads: resent
+   * messages come in bursts (an SDK retrying after a timeout), and `or ignore` costs DuckDB about three times the
+   * plain insert, CPU the HTTP path needs.
    */
   private async load(batch: WalRecord<WalKept>[]): Promise<void> {
-    if (this.ignoreLoads > 0) {
-      this.ignoreLoads--;
-      return this.loadOnce(batch, true);
-    }
+    await this.refreshSchemas();
+    const ignore = this.ignoreLoads > 0;
+    if (ignore) this.ignoreLoads--;
+    let out;
     try {
-      await this.loadOnce(batch, false);
+      out = await loadRecords(this.context(), batch, { ignoreDuplicates: ignore });
     } catch (e) {
-      if (!isDuplicateKey(e)) throw e;
+      if (ignore || !isDuplicateKey(e)) throw e;
       this.ignoreLoads = 20;
       this.totals.redone++;
-      await this.loadOnce(batch, true);
+      out = await loadRecords(this.context(), batch, { ignoreDuplicates: true });
     }
+    this.totals.loads++;
+    this.totals.events += out.events;
+    this.totals.stored += out.stored;
+    this.totals.duplicates += out.events - out.stored;
+    this.totals.facts += out.facts;
+    this.retirer.committed(new Set(batch.map((r) => r.segment)));
   }
 
   /** Loads left that use `insert or ignore` (set after a duplicate messageId was met). */
   private ignoreLoads = 0;
-
-  private async loadOnce(batch: WalRecord<WalKept>[], ignoreDuplicates: boolean): Promise<void> {
-    const c = this.db;
-    if (!this.staged) {
-      await c.run(`create temp table if not exists collect_stage (source_id integer, event_id varchar, anonymous_key varchar, user_key varchar, type varchar, occurred_ms bigint, event_date varchar, properties varchar, received_ms bigint)`);
-      this.staged = true;
-    }
-    await this.refreshSchemas(c);
-    const violations = new Map<string, Violation>();
-    const perSource = new Map<number, { events: number; lastSeen: number; facts: number }>();
-    const offsets = new Map<string, number>();
-    for (const r of batch) {
-      const { s, r: received, n, f } = r.kept;
-      const st = perSource.get(s) ?? { events: 0, lastSeen: 0, facts: 0 };
-      perSource.set(s, st);
-      st.events += n;
-      st.lastSeen = Math.max(st.lastSeen, received);
-      st.facts += f.length;
-      offsets.set(r.segment, Math.max(offsets.get(r.segment) ?? 0, r.end));
-      if (this.schemas.size) findViolations(this.schemas, r.payload, violations);
-    }
-    await c.run('begin transaction');
-    try {
-      await stageEvents(c, batch);
-      let stored = 0;
-      let events = 0;
-      for (const [sourceId, st] of perSource) {
-        const inserted = await this.insertSource(c, sourceId, ignoreDuplicates);
-        stored += inserted;
-        events += st.events;
-        await countSource(c, this.workspaceId, sourceId, inserted, st.events - inserted, st.facts, st.lastSeen);
-      }
-      this.totals.facts += await insertFacts(c, this.workspaceId, batch);
-      await upsertItems(c, this.workspaceId, batch);
-      for (const v of violations.values()) await countViolation(c, this.workspaceId, v);
-      for (const [segment, end] of offsets) await moveOffset(c, segment, end);
-      await c.run('delete from temp.collect_stage');
-      await c.run('commit');
-      this.totals.loads++;
-      this.totals.events += events;
-      this.totals.stored += stored;
-      this.totals.duplicates += events - stored;
-    } catch (e) {
-      await c.run('rollback').catch(() => undefined);
-      await c.run('delete from temp.collect_stage').catch(() => undefined);
-      throw e;
-    }
-    // A segment the log has moved past, and whose last frame is now stored, is no longer needed.
-    for (const segment of offsets.keys()) if (this.nextSegment !== segment) this.onSegmentDone(segment);
-  }
-
-  /** Writes the counted rejections (outside any load: the loop is the connection's only user). */
-  private async writeErrors(): Promise<void> {
-    const deltas = this.errorDeltas;
-    this.errorDeltas = new Map();
-    try {
-      for (const [sid, d] of deltas) {
-        await this.db.run(
-          `insert into collect_source_errors (workspace_id, source_id, errors, last_error, last_error_at) values ($ws, $sid, $n, $code, epoch_ms(cast($at as bigint)))
-           on conflict (workspace_id, source_id) do update set errors = collect_source_errors.errors + excluded.errors, last_error = excluded.last_error, last_error_at = excluded.last_error_at`,
-          { ws: this.workspaceId, sid, n: d.count, code: d.last, at: d.at },
-        );
-      }
-    } catch (e) {
-      logError('collect.loader.errors', e, { sources: deltas.size });
-    }
-  }
 
   /** Makes the next load re-read the event schemas. */
   invalidateSchemas(): void {
@@ -328,30 +322,10 @@ export class Loader {
   }
 
   /** Event schemas, re-read at most every 5 s (a schema set from the CLI applies within seconds). */
-  private async refreshSchemas(c: Warehouse): Promise<void> {
+  private async refreshSchemas(): Promise<void> {
     if (Date.now() - this.schemasAt < 5000) return;
     this.schemasAt = Date.now();
-    const r = await c.all('select event, cast(schema as varchar) as schema from collect_event_schemas where workspace_id = $ws', { ws: this.workspaceId });
+    const r = await this.db.all('select event, cast(schema as varchar) as schema from collect_event_schemas where workspace_id = $ws', { ws: this.workspaceId });
     this.schemas = new Map(r.map((x) => [String(x.event), JSON.parse(String(x.schema)) as EventSchema]));
   }
-
-  /** Stores one source's staged events; events whose user is already linked join their customer right away. */
-  private async insertSource(c: Warehouse, sourceId: number, ignoreDuplicates: boolean): Promise<number> {
-    return c.changes(
-      `insert ${ignoreDuplicates ? 'or ignore ' : ''}into events (workspace_id, event_id, customer_id, anonymous_key, type, occurred_at, event_date, properties, source, received_at)
-       select $ws, s.event_id, coalesce(u.customer_id, a.customer_id), s.anonymous_key, s.type, epoch_ms(s.occurred_ms), cast(s.event_date as date),
-              cast(s.properties as json), $source, epoch_ms(s.received_ms)
-       from temp.collect_stage s
-       left join customer_identifiers u on u.workspace_id = $ws and u.id_type = 'user_id' and u.namespace = '' and u.id_hash = s.user_key
-       left join customer_identifiers a on a.workspace_id = $ws and a.id_type = 'anonymous_id' and a.namespace = '' and a.id_hash = s.anonymous_key
-       where s.source_id = $sid`,
-      { ws: this.workspaceId, sid: sourceId, source: this.sourceName(sourceId) },
-    );
-  }
-}
-
-/** DuckDB's answer to an insert that repeats a primary key. */
-function isDuplicateKey(e: unknown): boolean {
-  const m = String((e as Error)?.message ?? e);
-  return /constraint/i.test(m) && /duplicate key|primary key/i.test(m);
 }

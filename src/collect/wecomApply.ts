@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { App } from '../app/context.ts';
 import { resolveBatch } from '../identity/index.ts';
+import { keyedHash } from '../domain/privacy/cipher.ts';
 import { localDay } from '../domain/collect/event.ts';
 import type { WecomConfig } from './wecomStore.ts';
+import { field, items, type WecomXml } from '../domain/collect/wecomXml.ts';
 
 /**
  * WeCom changes mapped onto the retail model: an external contact (外部联系人) is a customer identified by its
@@ -25,15 +27,16 @@ export interface WecomChange {
 }
 
 /** WeCom callback XML fields → a change, or null for messages Siyu does not use. */
-export function changeOf(x: Record<string, string>, digest: string): WecomChange | null {
-  const at = Number(x.CreateTime) * 1000 || Date.now();
-  if (x.Event === 'change_external_contact') {
-    return { kind: 'contact', change: x.ChangeType, at, staff: x.UserID, externalUserId: x.ExternalUserID, state: x.State || undefined, digest, detail: x.FailReason ? { fail_reason: x.FailReason } : undefined };
+export function changeOf(x: WecomXml, digest: string): WecomChange | null {
+  const f = (k: string) => field(x, k);
+  const created = Number(f('CreateTime')) * 1000;
+  const at = Number.isFinite(created) && created > 0 && created < 253402300800000 ? created : Date.now();
+  if (f('Event') === 'change_external_contact') {
+    return { kind: 'contact', change: f('ChangeType'), at, staff: f('UserID') || undefined, externalUserId: f('ExternalUserID') || undefined, state: f('State') || undefined, digest, detail: f('FailReason') ? { fail_reason: f('FailReason') } : undefined };
   }
-  if (x.Event === 'change_external_chat') {
-    const members = (x.MemChangeList ?? '').match(/<Item>(?:<!\[CDATA\[)?([^<\]]+)/g)?.map((m) => m.replace(/<Item>(<!\[CDATA\[)?/, '')) ?? [];
-    const change = x.ChangeType === 'update' ? x.UpdateDetail || 'update' : x.ChangeType;
-    return { kind: 'group', change, at, chatId: x.ChatId, members, digest, detail: { join_scene: x.JoinScene, quit_scene: x.QuitScene, mem_change_cnt: x.MemChangeCnt } };
+  if (f('Event') === 'change_external_chat') {
+    const change = f('ChangeType') === 'update' ? f('UpdateDetail') || 'update' : f('ChangeType');
+    return { kind: 'group', change, at, chatId: f('ChatId') || undefined, members: items(x, 'MemChangeList'), digest, detail: { join_scene: f('JoinScene') || undefined, quit_scene: f('QuitScene') || undefined, mem_change_cnt: f('MemChangeCnt') || undefined } };
   }
   return null;
 }
@@ -45,6 +48,16 @@ const CONTACT_EVENTS: Record<string, string> = {
 
 /** External user ids (wm…/wo…) are customers; staff user ids in a member list are not. */
 const isExternal = (id: string) => /^w[mo]/.test(id);
+
+/**
+ * The staff code of a WeCom userid: the staff member imported with that `wecom_userid` (kept as a keyed hash, as the
+ * 客户联系 export's 添加人账号 is resolved), else the userid itself.
+ */
+export async function staffCodeOf(app: App, wecomUserId: string): Promise<string> {
+  if (!wecomUserId) return '';
+  const r = await app.warehouse.get<{ code: string }>('select code from staff where workspace_id = $ws and wecom_userid_hash = $h limit 1', { ws: app.workspaceId, h: keyedHash(app.keys, 'wecom_userid', wecomUserId) });
+  return r?.code ?? wecomUserId;
+}
 
 export async function customerOf(app: App, cfg: WecomConfig, externalUserIds: string[]): Promise<(number | null)[]> {
   return resolveBatch(app, externalUserIds.map((v) => ({ source: `wecom:${cfg.name}`, identifiers: [{ type: 'external_userid', value: v, namespace: cfg.corpId }] })));
@@ -58,13 +71,14 @@ export async function applyChange(app: App, cfg: WecomConfig, c: WecomChange): P
     if (!c.externalUserId) return;
     const [customer] = await customerOf(app, cfg, [c.externalUserId]);
     if (customer === null) return;
+    const staff = await staffCodeOf(app, c.staff ?? '');
     if (c.change === 'add_external_contact' || c.change === 'add_half_external_contact') {
-      await db.run(`insert or ignore into contact_ownership (workspace_id, customer_id, staff_code, added_at, state) values ($ws, $c, $s, $at::timestamp, $state)`, { ws, c: customer, s: c.staff ?? '', at, state: c.state ?? null });
+      await db.run(`insert or ignore into contact_ownership (workspace_id, customer_id, staff_code, added_at, state) values ($ws, $c, $s, $at::timestamp, $state)`, { ws, c: customer, s: staff, at, state: c.state ?? null });
       await db.run(`update customers set acquisition_channel = coalesce(acquisition_channel, $ch), acquired_at = coalesce(acquired_at, $at::timestamp) where workspace_id = $ws and id = $c`, { ws, c: customer, ch: c.state ? `wecom:${c.state}` : 'wecom', at });
     } else if (c.change === 'del_external_contact' || c.change === 'del_follow_user') {
-      await db.run(`update contact_ownership set removed_at = $at::timestamp where workspace_id = $ws and customer_id = $c and staff_code = $s and removed_at is null`, { ws, c: customer, s: c.staff ?? '', at });
+      await db.run(`update contact_ownership set removed_at = $at::timestamp where workspace_id = $ws and customer_id = $c and staff_code in ($s, $u) and removed_at is null`, { ws, c: customer, s: staff, u: c.staff ?? '', at });
     }
-    await event(app, cfg, c, CONTACT_EVENTS[c.change] ?? `wecom_${c.change}`, customer, { staff: c.staff ?? null, state: c.state ?? null, ...(c.detail ?? {}) });
+    await event(app, cfg, c, CONTACT_EVENTS[c.change] ?? `wecom_${c.change}`, customer, { staff: staff || null, state: c.state ?? null, ...(c.detail ?? {}) });
     return;
   }
   if (!c.chatId) return;

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { CommandEnv } from '../env.ts';
 import { emit } from '../output.ts';
-import { createSource, revealWriteKey } from '../../collect/sources.ts';
+import { createSource, revealWriteKey, rotateWriteKey, sourceSpec } from '../../collect/sources.ts';
 import { collectorStatus, describeCollector, sourcesReport } from '../../collect/report.ts';
 import { createWecomSource, wecomConfig } from '../../collect/wecomStore.ts';
 import { reconcileWecom } from '../../collect/wecomReconcile.ts';
@@ -22,9 +22,10 @@ export function registerSources(program: Command, env: CommandEnv): void {
       const { rows, collector } = await env.withApp(async (app) => ({ rows: await sourcesReport(app, { tail: o.tail }), collector: collectorStatus(app) }));
       emit(env.output, o.json, { sources: rows, collector }, () => {
         if (!rows.length) return 'no sources yet — create one with: siyu sources create --name web';
-        const lines = rows.map((r) => `${r.name.padEnd(16)} ${r.kind.padEnd(9)} ${String(r.events).padStart(10)} events  ${String(r.duplicates).padStart(7)} dup  ${String(r.errors).padStart(5)} errors  last seen ${r.last_seen_at ?? '—'}  key ${r.write_key_masked}`);
+        const lines = rows.map((r) => `${r.name.padEnd(16)} ${r.kind.padEnd(9)} ${r.trust.padEnd(6)} ${String(r.events).padStart(10)}  ${String(r.duplicates).padStart(7)}  ${String(r.dead_letters).padStart(5)}  ${String(r.errors).padStart(6)}  last seen ${r.last_seen_at ?? '—'}  key ${r.write_key_masked}`);
         const tails = o.tail ? rows.flatMap((r) => (r.tail ?? []).map((t) => `  ${r.name} ${t.received_at} ${t.type} ${t.anonymous_key ?? ''} ${JSON.stringify(t.properties)}`)) : [];
-        return ['name             kind          events     dups  errors', ...lines, ...tails, describeCollector(collector)].join('\n');
+        const dead = rows.some((r) => r.dead_letters) ? ['dead letters: acknowledged events that could not be stored, kept with the reason (collect_dead_letters) / 死信：已确认但无法入库的事件'] : [];
+        return ['name             kind      trust      events     dups   dead  errors', ...lines, ...tails, ...dead, describeCollector(collector)].join('\n');
       });
     });
 
@@ -32,22 +33,25 @@ export function registerSources(program: Command, env: CommandEnv): void {
     .command('create')
     .description('Create a source and print its write key / 创建数据源并显示写入密钥')
     .requiredOption('--name <name>', 'source name (also the 神策 project name)')
-    .option('--kind <kind>', 'tracking | sensors | wecom', 'tracking')
+    .option('--kind <kind>', 'tracking | sensors | wecom | server (= tracking, trust server)', 'tracking')
+    .option('--trust <trust>', 'client (default: the key may be public, e.g. in a web page) | server (a secret key on your back end)')
+    .option('--capture-consent', 'client sources: record consent changes that carry their evidence (policy version, capture context)')
     .option('--corp-id <id>', 'wecom: the corp id (企业ID, the callback receiveid)')
     .option('--token <token>', 'wecom: the callback Token')
     .option('--aes-key <key>', 'wecom: the callback EncodingAESKey (43 characters)')
     .option('--secret <secret>', 'wecom: the 客户联系 API secret, for `siyu sources reconcile`')
     .option('--api-base <url>', 'wecom: API base URL', 'https://qyapi.weixin.qq.com')
     .option('--json', 'machine-readable output')
-    .action(async (o: { name: string; kind: string; json?: boolean; corpId?: string; token?: string; aesKey?: string; secret?: string; apiBase?: string }) => {
+    .action(async (o: { name: string; kind: string; trust?: string; captureConsent?: boolean; json?: boolean; corpId?: string; token?: string; aesKey?: string; secret?: string; apiBase?: string }) => {
       if (o.kind === 'wecom') {
         const w = await env.withApp((app) => createWecomSource(app, { name: o.name, corpId: o.corpId ?? '', token: o.token ?? '', encodingAesKey: o.aesKey ?? '', secret: o.secret, apiBase: o.apiBase }));
         emit(env.output, o.json, w, () => `WeCom source '${w.name}' created (id ${w.id}); set the callback URL to http(s)://<server>${w.callback_path}`);
         return;
       }
-      const s = await env.withApp((app) => createSource(app, o.name, o.kind));
+      const spec = sourceSpec({ kind: o.kind, trust: o.trust, captureConsent: o.captureConsent });
+      const s = await env.withApp((app) => createSource(app, o.name, spec));
       emit(env.output, o.json, s, () => [
-        `source '${s.name}' created (id ${s.id})`,
+        `source '${s.name}' created (id ${s.id}, ${s.trust === 'server' ? 'server: keep the key secret' : 'client: the key may be public; phones and e-mails it sends are kept as unverified claims'})`,
         `write key: ${s.write_key}`,
         `Segment SDK:  host http://<server>:<port>, writeKey ${s.write_key}`,
         `神策 SDK:     server_url http://<server>:<port>/sa?project=${encodeURIComponent(s.name)}&token=${s.write_key}`,
@@ -93,6 +97,16 @@ export function registerSources(program: Command, env: CommandEnv): void {
     .action(async (o: { json?: boolean }) => {
       const rows = await env.withApp((app) => listViolations(app));
       emit(env.output, o.json, { violations: rows }, () => rows.length ? rows.map((r) => `${r.source}  ${r.event}  ${r.problem}  ×${r.count}  (e.g. ${r.example_event_id})`).join('\n') : 'no schema violations');
+    });
+
+  sources
+    .command('rotate-key')
+    .description('Give a source a new write key; the old one stops working within a second (audited) / 更换写入密钥')
+    .requiredOption('--name <name>', 'source name')
+    .option('--json', 'machine-readable output')
+    .action(async (o: { name: string; json?: boolean }) => {
+      const r = await env.withApp((app) => rotateWriteKey(app, o.name));
+      emit(env.output, o.json, r, () => `source '${r.name}': new write key ${r.write_key} (the old one no longer works)`);
     });
 
   sources

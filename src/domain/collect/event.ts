@@ -42,6 +42,8 @@ export interface IdentityFact {
   op?: string;
   /** Consent changes carried by the message: purpose → granted / withdrawn. */
   consents: { purpose: string; status: 'granted' | 'withdrawn' }[];
+  /** What the message says about how its consent was captured (the policy version shown, where), when it does. */
+  evidence?: { policyVersion?: string; context?: string };
   at: number;
 }
 

@@ -35,7 +35,8 @@ function scrub(v: unknown, depth: number): unknown {
   return out;
 }
 
-function maskText(s: string): string {
+/** A free text with its phone numbers and e-mail addresses masked (138****5678, a***@example.com). */
+export function maskText(s: string): string {
   return s
     .replace(PHONE_G, (m) => maskIdentifier('phone', m.replace(/\D/g, '').slice(-11)))
     .replace(EMAIL_G, (m) => maskIdentifier('email', m.toLowerCase()));

@@ -6,6 +6,7 @@ import type { MappingContext } from './segment.ts';
 import { safePropertiesJson } from './properties.ts';
 import { traitsToFact } from './traits.ts';
 import { LIMITS, invalid, tooLarge } from './limits.ts';
+import { assertShallow, assertWellFormed, checkInstant, isTooDeep, tooDeep } from './loadable.ts';
 import type { IdType } from '../privacy/normalize.ts';
 
 /**
@@ -35,11 +36,13 @@ export function decodeSensorsForm(form: URLSearchParams): Rec[] {
   }
   if (bytes.length > LIMITS.bodyBytes) throw tooLarge('The data', bytes.length, LIMITS.bodyBytes);
   let parsed: unknown;
+  const text = bytes.toString('utf8');
   try {
-    parsed = JSON.parse(bytes.toString('utf8'));
+    parsed = JSON.parse(text);
   } catch {
     throw invalid('bad_data', "The 'data' field is not base64 of JSON.", "'data' 字段不是 JSON 的 base64 编码。");
   }
+  assertWellFormed(text, parsed, Array.isArray(parsed) ? 'data_list' : 'data');
   const records = Array.isArray(parsed) ? parsed : [parsed];
   if (records.length > LIMITS.batchEvents) throw invalid('too_many', `The batch has ${records.length} records; the limit is ${LIMITS.batchEvents}.`, `批量包含 ${records.length} 条记录，上限为 ${LIMITS.batchEvents}。`);
   return records as Rec[];
@@ -50,59 +53,68 @@ export function sensorsToBatch(records: Rec[], ctx: MappingContext): CollectedBa
   const out: CollectedBatch = { events: [], facts: [] };
   records.forEach((r, i) => {
     const where = records.length > 1 ? `data_list[${i}]` : 'data';
-    if (!r || typeof r !== 'object' || Array.isArray(r)) throw invalid('bad_record', `${where} is not a JSON object.`, `${where} 不是 JSON 对象。`);
-    const type = String(r.type ?? '');
-    if (!(SENSORS_TYPES as readonly string[]).includes(type)) throw invalid('bad_type', `${where} has type '${type}'; expected one of ${SENSORS_TYPES.join(', ')}.`, `${where} 的 type 为 '${type}'，不是支持的记录类型。`);
-    const { _flush_time: _f, crc: _c, ...rest } = r;
-    const json = JSON.stringify(rest);
-    const size = json.length;
-    if (size > LIMITS.eventBytes) throw invalid('too_large', `${where} is ${size} bytes; the limit per record is ${LIMITS.eventBytes} bytes.`, `${where} 大小为 ${size} 字节，超过单条上限 ${LIMITS.eventBytes} 字节。`);
-    const identities = obj(r.identities);
-    const distinctId = text(r.distinct_id);
-    // track_signup: distinct_id is the new login id, original_id the anonymous id it replaces.
-    const signup = type === 'track_signup';
-    const loginId = text(r.login_id) ?? text(identities.$identity_login_id) ?? (signup ? distinctId : null);
-    const anonymousId = (signup ? text(r.original_id) : null) ?? text(r.anonymous_id) ?? text(identities.$identity_anonymous_id) ?? text(identities.$identity_cookie_id) ?? (loginId && distinctId === loginId ? null : distinctId);
-    if (!distinctId && !loginId && !anonymousId && type !== 'item_set' && type !== 'item_delete') {
-      throw invalid('missing_id', `${where} has no distinct_id.`, `${where} 缺少 distinct_id。`);
-    }
-    const occurredAt = typeof r.time === 'number' && Number.isFinite(r.time) ? r.time : ctx.receivedAt;
-    const props = obj(r.properties);
-    if (type.startsWith('item_')) {
-      (out.items ??= []).push(itemOf(r, type === 'item_delete', occurredAt, where));
-      return;
-    }
-    const extra = identityList(identities, ctx);
-    if (type.startsWith('profile_')) {
-      out.facts.push(traitsToFact('profile', props, { userId: loginId, anonymousId, extra }, occurredAt, ctx.hasher, type.slice('profile_'.length)));
-      return;
-    }
-    let event: string;
-    if (type === 'track') {
-      if (typeof r.event !== 'string' || !r.event) throw invalid('missing_event', `${where}: a track record needs an 'event' name.`, `${where}：track 记录需要 'event' 事件名。`);
-      if (r.event.length > LIMITS.eventNameChars) throw invalid('bad_event', `${where}: the event name is longer than ${LIMITS.eventNameChars} characters.`, `${where}：事件名超过 ${LIMITS.eventNameChars} 个字符。`);
-      event = r.event;
-    } else {
-      event = typeof r.event === 'string' && r.event ? r.event : type === 'track_signup' ? '$SignUp' : type === 'track_id_bind' ? '$BindID' : '$UnbindID';
-    }
-    const userKey = ctx.hasher.key('user_id', loginId);
-    const anonymousKey = ctx.hasher.key('anonymous_id', anonymousId) ?? userKey;
-    out.events.push({
-      eventId: `${ctx.sourceId}:${digestId(json)}`,
-      anonymousKey, userKey, type: event, occurredAt,
-      eventDate: localDay(occurredAt, ctx.timezone),
-      properties: safePropertiesJson(props),
-    });
-    if (type === 'track_signup') {
-      out.facts.push(traitsToFact('signup', {}, { userId: loginId, anonymousId, extra }, occurredAt, ctx.hasher));
-    } else if (type === 'track_id_bind' || type === 'track_id_unbind') {
-      out.facts.push(traitsToFact(type === 'track_id_bind' ? 'bind' : 'unbind', {}, { userId: loginId, anonymousId, extra }, occurredAt, ctx.hasher));
-    } else if (loginId && anonymousId) {
-      // A logged-in track that still carries the device id links the two (神策 ID-Mapping 3.0 does the same).
-      out.facts.push(traitsToFact('bind', {}, { userId: loginId, anonymousId }, occurredAt, ctx.hasher));
+    try {
+      mapRecord(r, where, ctx, out);
+    } catch (e) {
+      throw isTooDeep(e) ? tooDeep(where) : e;
     }
   });
   return out;
+}
+
+function mapRecord(r: Rec, where: string, ctx: MappingContext, out: CollectedBatch): void {
+  if (!r || typeof r !== 'object' || Array.isArray(r)) throw invalid('bad_record', `${where} is not a JSON object.`, `${where} 不是 JSON 对象。`);
+  const type = String(r.type ?? '');
+  if (!(SENSORS_TYPES as readonly string[]).includes(type)) throw invalid('bad_type', `${where} has type '${type}'; expected one of ${SENSORS_TYPES.join(', ')}.`, `${where} 的 type 为 '${type}'，不是支持的记录类型。`);
+  const { _flush_time: _f, crc: _c, ...rest } = r;
+  const json = JSON.stringify(rest);
+  const size = json.length;
+  if (size > LIMITS.eventBytes) throw invalid('too_large', `${where} is ${size} bytes; the limit per record is ${LIMITS.eventBytes} bytes.`, `${where} 大小为 ${size} 字节，超过单条上限 ${LIMITS.eventBytes} 字节。`);
+  const identities = obj(r.identities);
+  const distinctId = text(r.distinct_id);
+  // track_signup: distinct_id is the new login id, original_id the anonymous id it replaces.
+  const signup = type === 'track_signup';
+  const loginId = text(r.login_id) ?? text(identities.$identity_login_id) ?? (signup ? distinctId : null);
+  const anonymousId = (signup ? text(r.original_id) : null) ?? text(r.anonymous_id) ?? text(identities.$identity_anonymous_id) ?? text(identities.$identity_cookie_id) ?? (loginId && distinctId === loginId ? null : distinctId);
+  if (!distinctId && !loginId && !anonymousId && type !== 'item_set' && type !== 'item_delete') {
+    throw invalid('missing_id', `${where} has no distinct_id.`, `${where} 缺少 distinct_id。`);
+  }
+  const occurredAt = typeof r.time === 'number' ? checkInstant(r.time, `${where}.time`, r.time) : ctx.receivedAt;
+  const props = obj(r.properties);
+  assertShallow(props, `${where}.properties`);
+  if (type.startsWith('item_')) {
+    (out.items ??= []).push(itemOf(r, type === 'item_delete', occurredAt, where));
+    return;
+  }
+  const extra = identityList(identities, ctx);
+  if (type.startsWith('profile_')) {
+    out.facts.push(traitsToFact('profile', props, { userId: loginId, anonymousId, extra }, occurredAt, ctx.hasher, type.slice('profile_'.length)));
+    return;
+  }
+  let event: string;
+  if (type === 'track') {
+    if (typeof r.event !== 'string' || !r.event) throw invalid('missing_event', `${where}: a track record needs an 'event' name.`, `${where}：track 记录需要 'event' 事件名。`);
+    if (r.event.length > LIMITS.eventNameChars) throw invalid('bad_event', `${where}: the event name is longer than ${LIMITS.eventNameChars} characters.`, `${where}：事件名超过 ${LIMITS.eventNameChars} 个字符。`);
+    event = r.event;
+  } else {
+    event = typeof r.event === 'string' && r.event ? r.event : type === 'track_signup' ? '$SignUp' : type === 'track_id_bind' ? '$BindID' : '$UnbindID';
+  }
+  const userKey = ctx.hasher.key('user_id', loginId);
+  const anonymousKey = ctx.hasher.key('anonymous_id', anonymousId) ?? userKey;
+  out.events.push({
+    eventId: `${ctx.sourceId}:${digestId(json)}`,
+    anonymousKey, userKey, type: event, occurredAt,
+    eventDate: localDay(occurredAt, ctx.timezone),
+    properties: safePropertiesJson(props),
+  });
+  if (type === 'track_signup') {
+    out.facts.push(traitsToFact('signup', {}, { userId: loginId, anonymousId, extra }, occurredAt, ctx.hasher));
+  } else if (type === 'track_id_bind' || type === 'track_id_unbind') {
+    out.facts.push(traitsToFact(type === 'track_id_bind' ? 'bind' : 'unbind', {}, { userId: loginId, anonymousId, extra }, occurredAt, ctx.hasher));
+  } else if (loginId && anonymousId) {
+    // A logged-in track that still carries the device id links the two (神策 ID-Mapping 3.0 does the same).
+    out.facts.push(traitsToFact('bind', {}, { userId: loginId, anonymousId }, occurredAt, ctx.hasher));
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { IdentityFact, SeenIdentifier } from './event.ts';
 import type { IdHasher } from './ids.ts';
 import type { IdType } from '../privacy/normalize.ts';
+import { maskText } from './properties.ts';
 
 /**
  * Traits (用户属性) that arrive with identify / profile_set: identifier traits (phone, email, unionid …) become
@@ -17,7 +18,6 @@ const IDENTIFIER_TRAITS: Record<string, IdType> = {
   device_id: 'device_id', $device_id: 'device_id', $identity_android_id: 'device_id', $identity_idfv: 'device_id',
 };
 const ENCRYPTED_TRAITS = new Set(['name', '$name', 'real_name', 'full_name', 'nickname', 'birthday', '$birthday', 'address', 'id_card']);
-const PROFILE_TRAITS = new Set(['gender', '$gender', 'province', '$province', 'city', '$city', 'member_tier', 'tier', 'age_group', 'registered_at', 'created_at', 'birth_year']);
 
 export function traitsToFact(
   kind: IdentityFact['kind'],
@@ -36,6 +36,7 @@ export function traitsToFact(
   for (const x of ids.extra ?? []) push(x);
   const kept: Record<string, unknown> = {};
   const consents: IdentityFact['consents'] = [];
+  let evidence: IdentityFact['evidence'];
   for (const [k, v] of Object.entries(traits)) {
     const idType = IDENTIFIER_TRAITS[k.toLowerCase()] ?? IDENTIFIER_TRAITS[k];
     if (idType) {
@@ -44,15 +45,27 @@ export function traitsToFact(
     }
     if (k === 'consent' || k === 'consents' || k === '$consent') {
       consents.push(...consentChanges(v));
+      evidence = consentEvidence(v) ?? evidence;
       continue;
     }
     if (ENCRYPTED_TRAITS.has(k.toLowerCase())) {
       if (v !== null && v !== undefined && v !== '') kept[`${k.replace(/^\$/, '')}_cipher`] = hasher.encryptText(String(v));
       continue;
     }
-    if (PROFILE_TRAITS.has(k) || isPlain(v)) kept[k.replace(/^\$/, '')] = v;
+    // Only plain values (a string, number, boolean, or a list of strings): the profile keeps no nested objects.
+    if (isPlain(v)) kept[k.replace(/^\$/, '')] = v;
   }
-  return { kind, identifiers, traits: kept, consents, at, ...(op ? { op } : {}) };
+  return { kind, identifiers, traits: kept, consents, ...(evidence ? { evidence } : {}), at, ...(op ? { op } : {}) };
+}
+
+/** `{ policy_version: 'v3', context: 'signup form, checkbox 2' }` beside the purposes: how the consent was captured. */
+function consentEvidence(v: unknown): IdentityFact['evidence'] {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
+  const o = v as Record<string, unknown>;
+  const policyVersion = [o.policy_version, o.policyVersion].find((x) => typeof x === 'string') as string | undefined;
+  const raw = [o.capture_context, o.context, o.captureContext].find((x) => typeof x === 'string') as string | undefined;
+  const context = raw ? maskText(raw.slice(0, 200)) : undefined;
+  return policyVersion || context ? { ...(policyVersion ? { policyVersion } : {}), ...(context ? { context } : {}) } : undefined;
 }
 
 function isPlain(v: unknown): boolean {

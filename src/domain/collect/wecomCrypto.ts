@@ -56,15 +56,3 @@ export function wecomEncrypt(key: Buffer, message: string, receiveId: string, ra
 function bad(): UserError {
   return new UserError('bad_wecom_message', 'The callback message cannot be decrypted with this EncodingAESKey.', '无法用该 EncodingAESKey 解密回调消息。', 400);
 }
-
-/** The values of a flat WeCom XML message (`<xml><ToUserName><![CDATA[…]]></ToUserName>…</xml>`). */
-export function parseWecomXml(xml: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const re = /<([A-Za-z_][\w]*)>([\s\S]*?)<\/\1>/g;
-  const inner = xml.replace(/^\s*<xml>|<\/xml>\s*$/g, '');
-  for (let m = re.exec(inner); m; m = re.exec(inner)) {
-    const cdata = /^\s*<!\[CDATA\[([\s\S]*?)\]\]>\s*$/.exec(m[2]);
-    out[m[1]] = cdata ? cdata[1] : m[2].trim();
-  }
-  return out;
-}

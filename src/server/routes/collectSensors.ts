@@ -3,6 +3,9 @@ import type { Collector } from '../../collect/collector.ts';
 import { bodyBytes, cors, PIXEL } from '../../collect/http.ts';
 import { decodeSensorsForm, sensorsToBatch } from '../../domain/collect/sensors.ts';
 import { isUserError, UserError } from '../../errors.ts';
+import { invalid } from '../../domain/collect/limits.ts';
+import type { CollectedBatch } from '../../domain/collect/event.ts';
+import type { Source } from '../../collect/sources.ts';
 import { logError } from '../../logging.ts';
 
 /**
@@ -32,6 +35,20 @@ export async function sensorsRoutes(scope: FastifyInstance, collector: Collector
   }
 }
 
+/** The request's records mapped, or a 4xx: it depends on the request alone, so anything it throws is a 400. */
+function readSensors(collector: Collector, source: Source, req: FastifyRequest | null, query: URLSearchParams, receivedAt: number): CollectedBatch {
+  try {
+    const form = req ? new URLSearchParams(bodyBytes(req).toString('utf8')) : query;
+    if (req) for (const k of ['data', 'data_list', 'gzip']) if (!form.has(k) && query.has(k)) form.set(k, query.get(k)!);
+    return sensorsToBatch(decodeSensorsForm(form), { sourceId: source.id, hasher: collector.hasher, receivedAt, timezone: collector.timezone });
+  } catch (e) {
+    if (isUserError(e)) throw e;
+    if (e instanceof RangeError && /call stack/i.test(e.message)) throw invalid('too_deep', 'The data nests objects or arrays too deeply to be stored.', '数据的对象或数组嵌套过深，无法保存。');
+    logError('collect.sensors.read', e, { source: source.id });
+    throw invalid('unreadable', "The 'data' could not be read as 神策 records.", "无法将 'data' 读取为神策记录。");
+  }
+}
+
 async function handleSensors(collector: Collector, debug: boolean, req: FastifyRequest, reply: FastifyReply): Promise<unknown> {
   const receivedAt = Date.now();
   cors(req, reply);
@@ -42,14 +59,12 @@ async function handleSensors(collector: Collector, debug: boolean, req: FastifyR
   let sourceId: number | null = null;
   try {
     const token = query.get('token');
-    const source = await collector.authenticate(token);
+    const source = collector.authenticate(token);
     if (!source) throw new UserError('bad_token', token ? 'The token is not the write key of any source.' : "No token: add '&token=<write key>' to the server URL.", token ? 'token 不是任何数据源的写入密钥。' : "缺少 token：请在服务器地址后加上 '&token=<写入密钥>'。", 401);
     const project = query.get('project');
     if (project && project !== source.name && project !== 'default') throw new UserError('bad_project', `project '${project}' is not the source this token belongs to.`, `project '${project}' 与 token 所属数据源不符。`, 403);
     sourceId = source.id;
-    const form = isGet ? query : new URLSearchParams(bodyBytes(req).toString('utf8'));
-    if (!isGet) for (const k of ['data', 'data_list', 'gzip']) if (!form.has(k) && query.has(k)) form.set(k, query.get(k)!);
-    const batch = sensorsToBatch(decodeSensorsForm(form), { sourceId: source.id, hasher: collector.hasher, receivedAt, timezone: collector.timezone });
+    const batch = readSensors(collector, source, isGet ? null : req, query, receivedAt);
     const dryRun = debug && String(req.headers['dry-run'] ?? '').toLowerCase() === 'true';
     if (!dryRun) await collector.accept(source, batch, receivedAt);
     return isGet ? reply.status(200).type('image/gif').header('cache-control', 'no-store').send(PIXEL) : reply.status(200).send();
