@@ -96,4 +96,9 @@ test('a server source identifies as an import does: the phone joins the imported
   assert.equal(await customerOfUser('crm-7002'), other, 'the server\'s user id joined the customer holding that phone');
   assert.equal((await customerPortrait(h.app, other)).attributes.city, '苏州市');
   assert.deepEqual((await consentHistory(h.app, other)).map((r) => [r.purpose, r.status]), [['third_party', 'granted']]);
+  // a crash that loses the facts' marks (the warehouse's log is not replayed) makes the applier take them again:
+  // the consent they carry is recorded once
+  await h.app.warehouse.run(`update collect_identity_facts set applied_at = null`);
+  await settle();
+  assert.deepEqual((await consentHistory(h.app, other)).map((r) => [r.purpose, r.status]), [['third_party', 'granted']], 'recorded once');
 });

@@ -9,6 +9,7 @@ import { isPurpose } from '../domain/privacy/consent.ts';
 import { consentsFrom, linkAndClaims, type Trust } from '../domain/collect/trust.ts';
 import { recordConsent } from '../privacy/consentLedger.ts';
 import { logError } from '../logging.ts';
+import { isUserError } from '../errors.ts';
 import type { SourceCache } from './sourceCache.ts';
 import { isSystemic, reasonOf } from './isolate.ts';
 import { applyTraits, keepClaims } from './profile.ts';
@@ -100,6 +101,7 @@ export class IdentityApplier {
       identifiers: s.link.map((x) => ({ type: x.type as IdType, value: decrypt(app.keys, x.cipher), namespace: x.namespace || undefined })),
     }));
     const ids = await resolveBatch(app, records);
+    await this.recordConsents(app, rows, facts, meta, ids);
     await this.db.transaction(async () => {
       for (let i = 0; i < rows.length; i++) {
         const customer = ids[i];
@@ -114,18 +116,34 @@ export class IdentityApplier {
         await applyTraits(app, customer, f, meta[i].trust);
       }
     });
-    for (let i = 0; i < rows.length; i++) {
+  }
+
+  /**
+   * The consent changes a batch carries go to the ledger (state) before the facts are marked applied, each under an
+   * origin made of what the change is (source, time, customer, purpose, status): a batch re-applied after a crash —
+   * its marks lost with the warehouse's log — records each change once. The customers they name are checkpointed
+   * first, so the ledger never names a customer the warehouse could lose.
+   */
+  private async recordConsents(app: ReturnType<typeof appOn>, rows: FactRow[], facts: IdentityFact[], meta: ReturnType<IdentityApplier['trustOf']>[], ids: (number | null)[]): Promise<void> {
+    const changes = rows.flatMap((r, i) => {
       const customer = ids[i];
-      if (customer === null || !facts[i].consents.length) continue;
+      if (customer === null || !facts[i].consents.length) return [];
       const d = consentsFrom(facts[i], meta[i].trust, meta[i].captureConsent);
       this.totals.consentsRefused += d.refused.length;
-      for (const c of d.accepted) {
-        if (!isPurpose(c.purpose)) continue;
-        await recordConsent(app, {
-          customerId: customer, purpose: c.purpose, status: c.status, changedAt: new Date(facts[i].at).toISOString(), source: `collect:${meta[i].name}`,
-          evidence: `collected ${facts[i].kind}${d.context ? `: ${d.context}` : ''}`, ...(d.policyVersion ? { policyVersion: d.policyVersion } : {}),
-        }).catch((e) => logError('collect.consent', e, { customer }));
-      }
+      return d.accepted.filter((c) => isPurpose(c.purpose)).map((c) => ({ i, customer, c, d }));
+    });
+    if (!changes.length) return;
+    await this.db.checkpoint();
+    for (const { i, customer, c, d } of changes) {
+      await recordConsent(app, {
+        customerId: customer, purpose: c.purpose, status: c.status, changedAt: new Date(facts[i].at).toISOString(), source: `collect:${meta[i].name}`,
+        evidence: `collected ${facts[i].kind}${d.context ? `: ${d.context}` : ''}`, ...(d.policyVersion ? { policyVersion: d.policyVersion } : {}),
+        origin: `collect:${rows[i].source_id}:${facts[i].at}:${customer}:${c.purpose}:${c.status}`,
+      }).catch((e) => {
+        // a change the ledger refuses (an erased customer) is logged and left; anything else retries the batch
+        if (!isUserError(e)) throw e;
+        logError('collect.consent', e, { customer });
+      });
     }
   }
 
