@@ -46,7 +46,7 @@ async function visit(path = '/report?lang=zh&format=md'): Promise<{ state: strin
   assert.equal(r.status, 200, body);
   return { state: r.headers.get('x-siyu-report'), body, ms: performance.now() - t };
 }
-const builds = () => app.warehouse.scalar(`select count(*) from audit_log where action = 'report.monthly'`);
+const builds = () => app.state.scalar(`select count(*) from audit_log where action = 'report.monthly'`);
 
 test('the first visit builds and keeps the report; the second is served from the kept copy, fast and not rebuilt', async (t) => {
   const first = await visit();

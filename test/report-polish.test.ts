@@ -179,7 +179,7 @@ test('the brand\'s display name: set with siyu workspace set --name and PATCH /a
     assert.equal(ok.statusCode, 200, ok.body);
     assert.equal(ok.json().display_name, '山岚茶事 · 杭州');
     assert.equal((await server.inject({ method: 'GET', url: '/api/v1/workspace', headers: admin })).json().display_name, '山岚茶事 · 杭州');
-    assert.equal(await app.warehouse.scalar(`select count(*) from audit_log where action = 'workspace.set'`), 1);
+    assert.equal(await app.state.scalar(`select count(*) from audit_log where action = 'workspace.set'`), 1);
     assert.equal((await buildReport(app)).brand, '山岚茶事 · 杭州');
   } finally {
     await server.close();

@@ -11,7 +11,7 @@ import type { App } from '../app/context.ts';
 import type { Warehouse } from '../store/interfaces.ts';
 import { nextChanges, syncCopy, type StateCopy } from '../store/sync.ts';
 
-type Entry = { id: number; workspace_id: number; subject_id: number; purpose: string; status: string; changed_at: number; source: string | null; policy_version: string | null; change_seq: number };
+type Entry = { id: number; workspace_id: number | null; subject_id: number | null; purpose: string | null; status: string | null; changed_at: number | null; source: string | null; policy_version: string | null; change_seq: number; erased: number };
 
 /** The end of each subject's merge chain, for the subjects of `subjects` (a relation with workspace_id, subject_id). */
 const OWNERS = (subjects: string) => `with recursive walk(ws, subject, cur, depth) as (
@@ -23,30 +23,35 @@ const OWNERS = (subjects: string) => `with recursive walk(ws, subject, cur, dept
 
 const COPY: StateCopy<Entry> = {
   name: 'consents',
-  changedSql: `select id, workspace_id, subject_id, purpose, status, changed_at, source, policy_version, change_seq
-    from consents where change_seq > $after order by change_seq limit $limit`,
+  changedSql: `select * from (
+      select id, workspace_id, subject_id, purpose, status, changed_at, source, policy_version, change_seq, 0 as erased from consents where change_seq > $after
+      union all
+      select consent_id, cast(null as integer), cast(null as bigint), cast(null as text), cast(null as text), cast(null as bigint), cast(null as text), cast(null as text), change_seq, 1
+      from consent_erasures where change_seq > $after) c
+    order by change_seq limit $limit`,
   async apply(w, rows) {
     await w.run(`create or replace temp table consent_copy_page (id bigint, workspace_id integer, subject_id bigint, purpose varchar, status varchar, changed_ms bigint, source varchar, policy_version varchar)`);
+    const erased = new Set(rows.filter((r) => Number(r.erased) === 1).map((r) => Number(r.id)));
+    if (erased.size) await w.run(`delete from consents where list_contains($ids, id)`, { ids: [...erased] });
     const a = await w.appender('consent_copy_page', { temp: true });
     for (const r of rows) {
+      if (erased.has(Number(r.id))) continue;   // erased in this page: gone from the copy too
       a.appendBigInt(BigInt(r.id));
       a.appendInteger(Number(r.workspace_id));
-      a.appendBigInt(BigInt(r.subject_id));
-      a.appendVarchar(r.purpose);
-      a.appendVarchar(r.status);
-      a.appendBigInt(BigInt(r.changed_at));
+      a.appendBigInt(BigInt(r.subject_id!));
+      a.appendVarchar(r.purpose!);
+      a.appendVarchar(r.status!);
+      a.appendBigInt(BigInt(r.changed_at!));
       if (r.source === null) a.appendNull(); else a.appendVarchar(r.source);
       if (r.policy_version === null) a.appendNull(); else a.appendVarchar(r.policy_version);
       a.endRow();
     }
     a.closeSync();
     await w.run(`delete from consents where id in (select id from consent_copy_page)`);
-    // an erased entry (consentLedger.eraseConsents) leaves the copy
     await w.run(
       `insert into consents (workspace_id, id, subject_id, customer_id, purpose, status, changed_at, source, evidence, policy_version)
        select p.workspace_id, p.id, p.subject_id, coalesce(o.owner, p.subject_id), p.purpose, p.status, epoch_ms(p.changed_ms), p.source, null, p.policy_version
-       from consent_copy_page p left join (${OWNERS('consent_copy_page')}) o on o.ws = p.workspace_id and o.subject = p.subject_id
-       where p.status <> 'erased'`,
+       from consent_copy_page p left join (${OWNERS('consent_copy_page')}) o on o.ws = p.workspace_id and o.subject = p.subject_id`,
     );
     await w.run('drop table consent_copy_page');
   },

@@ -85,7 +85,7 @@ export async function consentHistory(app: Stores, customerId: number): Promise<C
   const subjects = inList('s', await subjectsOf(app, customerId));
   const rows = await app.state.all<Omit<ConsentRow, 'changed_at'> & { changed_at: number }>(
     `select id, purpose, status, changed_at, source, evidence, policy_version from consents
-     where workspace_id = $ws and subject_id in ${subjects.sql} and status <> 'erased' order by changed_at, id`,
+     where workspace_id = $ws and subject_id in ${subjects.sql} order by changed_at, id`,
     { ws: app.workspaceId, ...subjects.params },
   );
   return rows.map((r) => ({ ...r, id: Number(r.id), changed_at: new Date(Number(r.changed_at)).toISOString() }));
@@ -121,19 +121,20 @@ export async function grantedPurposes(app: Stores, customerId: number): Promise<
 
 /**
  * Erasure's part in the ledger: the entries whose subject is one of these customers (the person and everyone merged
- * into them) are erased — their status becomes 'erased' and their free text is cleared, each as a change the
- * warehouse's copy follows (it deletes them), so the copy never keeps what the ledger erased, whichever store a crash
- * interrupts. Run it before the warehouse's part of an erasure. Returns how many entries were erased.
+ * into them) are deleted, each deletion recorded as a change (`consent_erasures`: the entry's id and the change
+ * number, nothing of the person) that the warehouse's copy follows — so the copy never keeps what the ledger erased,
+ * whichever store a crash interrupts. Run it before the warehouse's part of an erasure. Returns how many entries.
  */
 export async function eraseConsents(app: Stores, customerIds: number[]): Promise<number> {
   if (!customerIds.length) return 0;
   const ids = inList('c', customerIds);
   const n = await app.state.transaction(async () => {
-    const rows = await app.state.all<{ id: number }>(`select id from consents where workspace_id = $ws and subject_id in ${ids.sql} and status <> 'erased' order by id`, { ws: app.workspaceId, ...ids.params });
+    const rows = await app.state.all<{ id: number }>(`select id from consents where workspace_id = $ws and subject_id in ${ids.sql} order by id`, { ws: app.workspaceId, ...ids.params });
     if (!rows.length) return 0;
     let seq = (await nextChanges(app.state, rows.length)) - rows.length;
     for (const r of rows) {
-      await app.state.run(`update consents set status = 'erased', source = null, evidence = null, policy_version = null, change_seq = $seq where id = $id`, { id: r.id, seq: ++seq });
+      await app.state.run(`insert into consent_erasures (consent_id, change_seq) values ($id, $seq) on conflict (consent_id) do update set change_seq = excluded.change_seq`, { id: r.id, seq: ++seq });
+      await app.state.run(`delete from consents where id = $id`, { id: r.id });
     }
     return rows.length;
   });

@@ -36,15 +36,16 @@ export function siyuOk(dir: string, args: string[], env: Record<string, string> 
   return r.stdout;
 }
 
-export interface Run { child: ChildProcess; exited: Promise<number | null>; stdout: () => string }
+export interface Run { child: ChildProcess; exited: Promise<number | null>; stdout: () => string; stderr: () => string }
 
 export function siyuChild(dir: string, args: string[], env: Record<string, string> = {}): Run {
   const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, SIYU_DATA_DIR: dir, SIYU_JOBS: 'off', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
+  let err = '';
   child.stdout!.on('data', (b) => (out += b));
-  child.stderr!.on('data', () => undefined);
+  child.stderr!.on('data', (b) => (err = (err + b).slice(-20_000)));
   const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
-  return { child, exited, stdout: () => out };
+  return { child, exited, stdout: () => out, stderr: () => err };
 }
 
 /** Runs a command to its end and returns how long it took (ms): the window the kills are drawn from. */
@@ -117,7 +118,7 @@ async function assertIdentitySound(app: App, what: string): Promise<void> {
 
 /** The warehouse's consent copy holds exactly the ledger's entries, each with the customer standing for its subject. */
 async function assertConsentCopy(app: App, what: string): Promise<void> {
-  const ledger = await app.state.all<{ id: number; status: string; subject_id: number }>(`select id, status, subject_id from consents where status <> 'erased' order by id`);
+  const ledger = await app.state.all<{ id: number; status: string; subject_id: number }>(`select id, status, subject_id from consents order by id`);
   const copy = await app.warehouse.all<{ id: number; status: string; subject_id: number }>('select id, status, subject_id from consents order by id');
   assert.deepEqual(copy.map((c) => [Number(c.id), c.status, Number(c.subject_id)]), ledger.map((c) => [Number(c.id), c.status, Number(c.subject_id)]), `${what}: the consent copy differs from the ledger`);
   const stale = await app.warehouse.scalar(`select count(*) from consents k join customers c on c.id = k.customer_id where c.status = 'merged'`);

@@ -51,7 +51,7 @@ export async function eraseCustomer(app: App, customerId: number, opts: { reques
   // The ledger first (state): if a crash comes between, the warehouse's copy follows the ledger at the next open, and
   // the re-run of the request erases the rest.
   const ledger = await eraseConsents(app, ids);
-  if (ledger) add(deleted, 'consents', ledger);
+  if (ledger) add(deleted, 'consent_ledger', ledger);
   // Under the identity lock: an import plans its resolution from the identifiers before its write transaction, so
   // a person must not be erased in between (their rows would be written onto the erased customer).
   await withIdentityLock(() => app.warehouse.transaction(async () => {
