@@ -59,7 +59,8 @@ function quarantine(s: ImportSummary): string[][] {
   return rows.map((r) => [r.line, r.column, r.reason]);
 }
 
-const counts = (s: ImportSummary) => [s.rows, s.imported, s.unchanged, s.rejected];
+/** rows, rows that changed the store (new or updated), unchanged, rejected. */
+const counts = (s: ImportSummary) => [s.rows, s.imported + s.updated, s.unchanged, s.rejected];
 const EXPECTED = [['M001', '+8613800138000', '〇小明'], ['M002', '+8613900139000', '𠀀丽'], ['M003', '+8613700137000', '王五']];
 
 test('GB18030-only characters (〇, 𠀀), UTF-16BE with BOM, UTF-16LE without BOM and a gzipped CSV round-trip to the same people', async () => {

@@ -50,7 +50,10 @@ export interface FileSummary {
   format: FileFormat;
   encoding: string;
   rows: number;
+  /** Rows that added to the store: a new order, product, membership, customer … */
   imported: number;
+  /** Rows that changed something already stored (an upserted reference row, a membership's arm, a customer's attributes or identifiers). */
+  updated: number;
   /** Rows already present (same natural key) or repeated in the file: nothing changed. */
   unchanged: number;
   rejected: number;
@@ -77,8 +80,10 @@ export interface ImportSummary {
   entity: Entity;
   dryRun: boolean;
   strict: boolean;
+  /** rows = imported + updated + unchanged + rejected. */
   rows: number;
   imported: number;
+  updated: number;
   unchanged: number;
   rejected: number;
   files: FileSummary[];
@@ -86,4 +91,6 @@ export interface ImportSummary {
   seconds: number;
   /** Files that could not be imported (`siyu import` and HTTP jobs of several files): nothing of each was applied. */
   failed?: { file: string; error: string; message: string; message_zh: string }[];
+  /** Files whose import a process that stopped (kill -9, a crash) left unfinished: importing them again is safe. */
+  interrupted?: { file: string; entity: string; startedAt: string }[];
 }
