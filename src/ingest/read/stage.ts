@@ -8,6 +8,7 @@ import { detectEncoding, toUtf8 } from './encoding.ts';
 import { readBytes } from './bytes.ts';
 import { magicOf, gunzipTo, assertText, type Magic } from './sniff.ts';
 import { xlsxToCsv } from './xlsx.ts';
+import { layOutXlsx } from './xlsxZip.ts';
 import { stageCsv } from './csv.ts';
 import { stageJsonl } from './jsonl.ts';
 import { stageParquet } from './parquet.ts';
@@ -73,8 +74,11 @@ export async function stageFile(db: Warehouse, prefix: string, path: string, o: 
   const format = formatOf(path.replace(/\.gz$/i, ''), o.format, magic);
   if (format === 'parquet') return { ...(await stageParquet(db, prefix, file, path)), format, encoding: 'parquet', structural: [] };
   if (format === 'xlsx') {
+    // Checked for its unpacked size and laid out (workbook parts first) in the scratch before exceljs reads it.
+    const laid = join(o.tmp, `${prefix}.xlsx`);
+    await layOutXlsx(file, laid, path);
     const csv = join(o.tmp, `${prefix}.csv`);
-    const { sheet } = await xlsxToCsv(file, csv, path, o.sheet);
+    const { sheet } = await xlsxToCsv(laid, csv, path, o.sheet);
     const staged = await stageCsv(db, prefix, { path: csv, shown: path, encoding: 'utf8', delimiter: ',', header: o.header ?? true, names: o.names, tmp: o.tmp });
     return { ...staged, format, encoding: `xlsx:${sheet}` };
   }
