@@ -91,7 +91,7 @@ export async function stageFile(db: Warehouse, prefix: string, path: string, o: 
     await toUtf8(file, copy, encoding, { whitespace: format === 'whitespace' });
     file = copy;
   }
-  if (format === 'jsonl') return { ...(await stageJsonl(db, prefix, file, path)), format, encoding };
+  if (format === 'jsonl') return { ...(await stageJsonl(db, prefix, file, path, o.tmp)), format, encoding };
   const delimiter = format === 'whitespace' ? '\t' : o.delimiter ?? (format === 'tsv' ? '\t' : undefined);
   const staged = await stageCsv(db, prefix, { path: file, shown: path, encoding, delimiter, header: o.header ?? true, names: o.names, tmp: o.tmp });
   return { ...staged, format, encoding };
