@@ -21,6 +21,8 @@ import { tempPrefix, dropTemp } from '../identity/temp.ts';
 import { withIdentityLock } from '../identity/lock.ts';
 import { startRun, finishRun, failInterruptedRuns, iso } from './runs.ts';
 import { refreshAggregates } from '../insight/aggregates.ts';
+import { recomputeTags } from '../insight/tags.ts';
+import { logError } from '../logging.ts';
 import { refreshPurchaseSummary } from '../models/purchaseSummary.ts';
 import { relayConsentOutbox } from '../privacy/consentCopy.ts';
 import { resolveStaffNames } from './staffNames.ts';
@@ -82,6 +84,7 @@ async function importEach(app: App, opts: ImportOptions, stopAtFailure: boolean)
   const identity: IdentityStats = { customersCreated: 0, merged: 0, conflicts: 0, identifiersAdded: 0, invalidIdentifiers: {}, maskedIdentifiers: 0 };
   const summaries: FileSummary[] = [];
   const failed: ImportOutcome['failed'] = [];
+  const warnings: string[] = [];
   let done = 0;
   const restore = await capMemory(app, files.filter((f) => !missing.has(f)));
   try {
@@ -103,6 +106,12 @@ async function importEach(app: App, opts: ImportOptions, stopAtFailure: boolean)
       await relayConsentOutbox(app);
       await refreshAggregates(app);
       await refreshPurchaseSummary(app.warehouse, app.workspaceId);
+      // Rule tags follow the data at once (they showed 0 until `siyu tags recompute`); a rule that cannot run does
+      // not undo the files, which are in: the summary says so.
+      await recomputeTags(app).catch((e) => {
+        if (!isUserError(e)) logError('import', e, { step: 'tags' });
+        warnings.push(`rule tags were not recomputed (${isUserError(e) ? e.message : 'internal error'}): run siyu tags recompute`);
+      });
     }
   } finally {
     await restore();
@@ -110,7 +119,7 @@ async function importEach(app: App, opts: ImportOptions, stopAtFailure: boolean)
   const sum = (k: 'rows' | 'imported' | 'updated' | 'unchanged' | 'rejected') => summaries.reduce((a, s) => a + s[k], 0);
   const summary: ImportSummary = {
     entity: opts.entity, dryRun: Boolean(opts.dryRun), strict: Boolean(opts.strict), rows: sum('rows'), imported: sum('imported'), updated: sum('updated'), unchanged: sum('unchanged'), rejected: sum('rejected'),
-    files: summaries, identity, seconds: (Date.now() - t0) / 1000, ...(interrupted.length ? { interrupted } : {}),
+    files: summaries, identity, seconds: (Date.now() - t0) / 1000, ...(interrupted.length ? { interrupted } : {}), ...(warnings.length ? { warnings } : {}),
   };
   return { summary, failed };
 }

@@ -104,8 +104,12 @@ test('given phones and e-mails written into tags, traits and evidence, then they
   const s = await importFiles(app, { entity: 'customers', files: [f], map: file('map.json', JSON.stringify({ entity: 'customers', columns: { member_no: 'member_no', tags: 'tags' }, traits: { note: '备注' } })) });
   assert.deepEqual([s.imported, s.files[0].contactsMasked], [2, { tags: 1, traits: 1 }]);
   assert.deepEqual((await app.warehouse.all<{ t: string }>(`select traits::varchar as t from customers order by id`)).map((r) => JSON.parse(r.t)), [
-    { note: '客户说 138****5679,139****5670 或 A***@Example.com', tags: ['VIP', '回访', '138****5678'] },
-    { note: '订单号 2024031312345678901', tags: ['普通'] },
+    { note: '客户说 138****5679,139****5670 或 A***@Example.com' },
+    { note: '订单号 2024031312345678901' },
+  ]);
+  assert.deepEqual(await app.warehouse.all(`select customer_id, tag, source from customer_tags order by customer_id, tag`), [
+    { customer_id: 1, tag: '138****5678', source: 'import' }, { customer_id: 1, tag: 'VIP', source: 'import' }, { customer_id: 1, tag: '回访', source: 'import' },
+    { customer_id: 2, tag: '普通', source: 'import' },
   ]);
   const c = file('consents.csv', 'member_no,purpose,status,changed_at,evidence\nM1,marketing_sms,granted,2024-03-05,回复 Y 自 13812345678\n');
   await importFiles(app, { entity: 'consents', files: [c] });

@@ -91,6 +91,8 @@ export interface ImportSummary {
   seconds: number;
   /** Files that could not be imported (`siyu import` and HTTP jobs of several files): nothing of each was applied. */
   failed?: { file: string; error: string; message: string; message_zh: string }[];
+  /** What deserves a look after the files were applied (rule tags that could not be recomputed). */
+  warnings?: string[];
   /** Files whose import a process that stopped (kill -9, a crash) left unfinished: importing them again is safe. */
   interrupted?: { file: string; entity: string; startedAt: string }[];
 }

@@ -23,6 +23,7 @@ function human(s: ImportSummary): string {
   const lines = s.files.map((f) => `${f.file}: ${f.rows} rows (${f.format}, ${f.encoding}) → ${f.imported} imported, ${f.updated} updated, ${f.unchanged} unchanged, ${f.rejected} rejected${f.orderLines ? `, ${f.orderLines} order lines` : ''}${f.quarantine ? `\n  quarantine: ${f.quarantine}` : ''}${(f.warnings ?? []).map((w) => `\n  warning: ${w}`).join('')}${Object.entries(f.reasons).slice(0, 5).map(([r, n]) => `\n  ${n} × ${r}`).join('')}`);
   const id = s.identity;
   lines.push(`${s.dryRun ? '[dry run, nothing written] ' : ''}${s.entity}: ${s.imported} imported, ${s.updated} updated, ${s.unchanged} unchanged, ${s.rejected} rejected in ${s.seconds.toFixed(1)} s`);
+  for (const w of s.warnings ?? []) lines.push(`warning: ${w}`);
   lines.push(`identity: ${id.customersCreated} customers created, ${id.merged} merged, ${id.conflicts} conflicts for review, ${id.identifiersAdded} identifiers added${id.maskedIdentifiers ? `, ${id.maskedIdentifiers} masked values not used` : ''}`);
   return lines.join('\n');
 }

@@ -3,6 +3,7 @@ import { encrypt, encryptMany, decrypt, keyedHash } from '../../domain/privacy/c
 import { maskName } from '../../domain/privacy/mask.ts';
 import { tempAppender, pages } from '../../identity/temp.ts';
 import { cols, GOOD, type WriteResult } from './sql.ts';
+import { stageImportTags, writeImportTags } from './customerTags.ts';
 
 /**
  * Customer attributes onto the resolved customers: per customer the latest non-empty value of each column wins
@@ -22,7 +23,7 @@ export async function writeCustomers(app: App, p: string, present: Set<string>):
     ['member_tier', c.raw('member_tier')], ['owner_staff_code', c.raw('owner_staff_code')], ['home_store_code', c.raw('home_store_code')],
     ['birth_year', c.has('birthday') ? 'year(r.t_birthday)' : 'null'], ['birth_md', c.has('birthday') ? `strftime(r.t_birthday, '%m-%d')` : 'null'],
     ['is_minor', c.has('birthday') ? `r.t_birthday > current_date - interval 14 year` : 'null'],
-    ['traits', traitsExpr(c.has('tags'), c.has('_traits'))],
+    ['traits', c.has('_traits') ? 'r._traits' : 'null'],
   ].filter(([, e]) => e !== 'null') as [string, string][];
   await db.run(
     `create temp table ${p}_cust as select rc.customer_id, ${[...attrs.map(([k, e]) => latest(e, k)), latest(c.raw('name'), '_name'), latest(c.has('birthday') ? 'r.t_birthday::varchar' : 'null', '_birthday')].join(', ')},
@@ -89,7 +90,10 @@ export async function writeCustomers(app: App, p: string, present: Set<string>):
     pc.closeSync();
   }
   const extra = (await db.all<{ t: string }>(`select table_name as t from duckdb_tables() where temporary and table_name in ($a, $b, $c)`, { a: `${p}_newc`, b: `${p}_newids`, c: `${p}_mg` })).map((r) => r.t);
-  const also = extra.map((t) => (t.endsWith('_newc') ? ` union select id from ${t}` : t.endsWith('_newids') ? ` union select customer_id from ${t}` : ` union select final from ${t}`)).join('');
+  // Tags (customer_tags, source import) the customers do not carry yet change them too.
+  if (c.has('tags')) await stageImportTags(db, p, app.workspaceId);
+  const also = extra.map((t) => (t.endsWith('_newc') ? ` union select id from ${t}` : t.endsWith('_newids') ? ` union select customer_id from ${t}` : ` union select final from ${t}`)).join('')
+    + (c.has('tags') ? ` union select customer_id from ${p}_tagnew` : '');
   // The file's value per customer, its name and birthday encrypted.
   const x = `(select u.*, pii.name_cipher, pii.name_masked, pii.birthday_cipher from ${p}_cust u left join ${p}_cpii pii using (customer_id))`;
   await db.run(
@@ -124,15 +128,8 @@ export async function writeCustomers(app: App, p: string, present: Set<string>):
        and x.customer_id in (select customer_id from ${p}_chg)${fresh ? ` and x.customer_id not in (select id from ${fresh})` : ''}`,
     { ws: app.workspaceId },
   );
+  if (c.has('tags')) await writeImportTags(db, p, app.workspaceId);
   return { imported, updated, unchanged: good - imported - updated };
-}
-
-function traitsExpr(tags: boolean, traits: boolean): string {
-  if (!tags && !traits) return 'null';
-  // An empty tags cell says nothing (a JSON null would delete the stored key when merged).
-  const t = tags ? `case when r.tags is not null then json_object('tags', list_filter(string_split_regex(r.tags, '[,，;；|/、\\s]+'), x -> x <> '')) end` : null;
-  if (t && traits) return `coalesce(json_merge_patch(r._traits, ${t}), r._traits, ${t})`;
-  return t ?? 'r._traits';
 }
 
 /** Staff: upsert by code; the name encrypted and masked, the WeCom userid kept only as a keyed hash. */
