@@ -10,6 +10,7 @@ import { stageFile } from './read/stage.ts';
 import { installCoercions } from './coerce/macros.ts';
 import { transform } from './transform.ts';
 import { scanIdentifiers } from './identifiers.ts';
+import { identifyUnnamedRows } from './unnamedRows.ts';
 import { checkSensitiveColumns, rejectSensitiveNumbers } from './sensitive.ts';
 import { maskContactsInText } from './contactsInText.ts';
 import { writeQuarantine } from './quarantine.ts';
@@ -176,12 +177,15 @@ async function importOne(app: App, file: string, o: OneOpts): Promise<FileSummar
     let rejected = 0;
     let scanned: { invalid: Record<string, number>; masked: number; unscoped: Record<string, number> } = { invalid: {}, masked: 0, unscoped: {} };
     const idStats = { customersCreated: 0, merged: 0, conflicts: 0, identifiersAdded: 0 };
+    let unnamed = 0;
     try {
       // Under the identity lock: the identifiers are hashed and the resolution planned in temp tables first, then only
       // the writes run in the file's transaction (DuckDB scans a table created inside an open transaction on one
       // thread: the same statements inside it took twice as long on two cores).
       await withIdentityLock(async () => {
         const scan = await scanIdentifiers(app, p, o.entity, t.present);
+        // A person whom no usable identifier names (a masked phone only) is a customer of their own, not a reject.
+        if (scan.columns.length) unnamed = await identifyUnnamedRows(app, p, o.entity, t.present);
         lap('identify');
         if (NEEDS_CUSTOMER.includes(o.entity)) {
           await db.run(`update ${p}_rows set _errors = list_append(_errors, $r) where len(_errors) = 0 and _row not in (select _row from ${p}_rid)`,
@@ -216,13 +220,14 @@ async function importOne(app: App, file: string, o: OneOpts): Promise<FileSummar
     o.identity.merged += idStats.merged;
     o.identity.conflicts += idStats.conflicts;
     o.identity.identifiersAdded += idStats.identifiersAdded;
+    if (applied && unnamed) o.identity.unidentified = (o.identity.unidentified ?? 0) + unnamed;
     const reasons: Record<string, number> = {};
     for (const r of await db.all<{ reason: string; n: number }>(`select e as reason, count(*) as n from (select unnest(_errors) as e from ${p}_rows where len(_errors) > 0) group by e order by n desc`)) reasons[r.reason] = Number(r.n);
     for (const s of staged.structural) reasons[`(row): ${s.reason}`] = (reasons[`(row): ${s.reason}`] ?? 0) + 1;
     const summary: FileSummary = {
       file, format: staged.format, encoding: staged.encoding, rows: staged.rows + staged.structural.length,
       imported: applied ? result.imported : 0, updated: applied ? result.updated : 0, unchanged: applied ? result.unchanged : 0, rejected, quarantine: null, reasons,
-      ...(result.orderLines ? { orderLines: result.orderLines } : {}), ...(Object.keys(contactsMasked).length ? { contactsMasked } : {}), ...warningsOf(scanned.unscoped), invalidIdentifiers: scanned.invalid, maskedIdentifiers: scanned.masked, timings, seconds: (Date.now() - t0) / 1000,
+      ...(result.orderLines ? { orderLines: result.orderLines } : {}), ...(Object.keys(contactsMasked).length ? { contactsMasked } : {}), ...warningsOf(scanned.unscoped), ...(unnamed && applied ? { unidentified: unnamed } : {}), invalidIdentifiers: scanned.invalid, maskedIdentifiers: scanned.masked, timings, seconds: (Date.now() - t0) / 1000,
     };
     if (o.strict && rejected) summary.reasons['(file): not imported, --strict and rows were rejected'] = 1;
     summary.quarantine = await writeQuarantine(app, p, file, t.present, staged.structural, { entity: o.entity, rows: summary.rows, rejected, reasons, strict: Boolean(o.strict), dryRun: Boolean(o.dryRun) });

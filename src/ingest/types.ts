@@ -43,6 +43,8 @@ export interface IdentityStats {
   /** Identifier values that were present but unusable (invalid or masked phones, bad e-mails), per type. */
   invalidIdentifiers: Record<string, number>;
   maskedIdentifiers: number;
+  /** Rows of a person whom no usable identifier named (a masked phone only): each a customer of its own, never merged. */
+  unidentified?: number;
 }
 
 export interface FileSummary {
@@ -62,6 +64,8 @@ export interface FileSummary {
   /** Rejections by column and reason. */
   reasons: Record<string, number>;
   orderLines?: number;
+  /** Rows of a person whom no usable identifier named: each imported as a customer of its own (never merged). */
+  unidentified?: number;
   /** What deserves a look though nothing was rejected (openids without their app). */
   warnings?: string[];
   /** Values of free-text columns (tags, traits, properties, evidence …) in which a phone or e-mail was masked, per column. */

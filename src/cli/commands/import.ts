@@ -24,7 +24,7 @@ function human(s: ImportSummary): string {
   const id = s.identity;
   lines.push(`${s.dryRun ? '[dry run, nothing written] ' : ''}${s.entity}: ${s.imported} imported, ${s.updated} updated, ${s.unchanged} unchanged, ${s.rejected} rejected in ${s.seconds.toFixed(1)} s`);
   for (const w of s.warnings ?? []) lines.push(`warning: ${w}`);
-  lines.push(`identity: ${id.customersCreated} customers created, ${id.merged} merged, ${id.conflicts} conflicts for review, ${id.identifiersAdded} identifiers added${id.maskedIdentifiers ? `, ${id.maskedIdentifiers} masked values not used` : ''}`);
+  lines.push(`identity: ${id.customersCreated} customers created, ${id.merged} merged, ${id.conflicts} conflicts for review, ${id.identifiersAdded} identifiers added${id.maskedIdentifiers ? `, ${id.maskedIdentifiers} masked values not used` : ''}${id.unidentified ? `, ${id.unidentified} rows without a usable identifier kept as customers of their own (never merged)` : ''}`);
   return lines.join('\n');
 }
 
