@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import type { CommandEnv } from '../env.ts';
 import { emit } from '../output.ts';
@@ -53,7 +53,15 @@ export function registerImport(program: Command, env: CommandEnv): void {
     .option('--dry-run', 'validate and count, write nothing')
     .option('--strict', 'all-or-nothing per file: one bad row and the file is not imported')
     .option('--json', 'machine-readable summary')
-    .action(async (entity: string, files: string[], o: { map?: string; encoding: string; sheet?: string; source?: string; dryRun?: boolean; strict?: boolean; json?: boolean }) => {
+    // Names people try for --map (commander's own suggestion does not reach them): an error that says which it is.
+    .addOption(new Option('--mapping <preset|file>').hideHelp())
+    .addOption(new Option('--preset <name>').hideHelp())
+    .action(async (entity: string, files: string[], o: { map?: string; mapping?: string; preset?: string; encoding: string; sheet?: string; source?: string; dryRun?: boolean; strict?: boolean; json?: boolean }) => {
+      const tried = o.mapping !== undefined ? ['--mapping', o.mapping] : o.preset !== undefined ? ['--preset', o.preset] : null;
+      if (tried) {
+        throw new UserError('unknown_option', `siyu import has no option ${tried[0]}: did you mean --map? (siyu import ${entity} ${files.join(' ')} --map ${tried[1]})`,
+          `siyu import 没有 ${tried[0]} 选项：是否要用 --map？（siyu import ${entity} ${files.join(' ')} --map ${tried[1]}）`);
+      }
       if (!ENTITY_NAMES.includes(entity as Entity)) throw new UserError('unknown_entity', `Unknown entity '${entity}'; one of: ${ENTITY_NAMES.join(', ')}.`, `未知的数据类型 '${entity}'；可选：${ENTITY_NAMES.join('、')}。`);
       if (!ENCODINGS.includes(o.encoding)) throw new UserError('bad_encoding', `--encoding must be one of ${ENCODINGS.join(', ')}.`, `--encoding 必须是 ${ENCODINGS.join('、')} 之一。`);
       // Within a file the bar moves by step (read, map, identify, resolve, write): each is one statement over all rows.

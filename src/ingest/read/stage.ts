@@ -6,7 +6,7 @@ import { UserError } from '../../errors.ts';
 import { dropTemp } from '../../identity/temp.ts';
 import { detectEncoding, toUtf8 } from './encoding.ts';
 import { readBytes } from './bytes.ts';
-import { magicOf, gunzipTo, assertText, type Magic } from './sniff.ts';
+import { magicOf, gunzipTo, assertTextAs, type Magic } from './sniff.ts';
 import { xlsxToCsv } from './xlsx.ts';
 import { layOutXlsx } from './xlsxZip.ts';
 import { stageCsv } from './csv.ts';
@@ -83,7 +83,7 @@ export async function stageFile(db: Warehouse, prefix: string, path: string, o: 
     return { ...staged, format, encoding: `xlsx:${sheet}` };
   }
   const encoding = detectEncoding(file, o.encoding);
-  assertText(file, encoding, path);
+  assertTextAs(file, encoding, path, o.encoding, () => detectEncoding(file, 'auto'));
   const hasBom = encoding === 'utf8' && readBytes(file, 3).equals(Buffer.from([0xef, 0xbb, 0xbf]));
   // DuckDB reads UTF-8 itself (BOM included) except for JSON, whose reader takes a BOM for a broken first line.
   if (encoding !== 'utf8' || format === 'whitespace' || (format === 'jsonl' && hasBom)) {
