@@ -39,12 +39,15 @@ function row(r: Stored): RunRow {
   };
 }
 
-/** A file's run begins (status running); returns its id. */
+let lastStart = 0;
+
+/** A file's run begins (status running); returns its id. Runs of one process start at distinct instants (listed in order). */
 export async function startRun(app: App, r: { entity: string; source: string | null; file: string }): Promise<string> {
   const id = randomUUID();
+  const at = (lastStart = Math.max(Date.now(), lastStart + 1));
   await app.state.run(
     `insert into import_runs (workspace_id, id, entity, source, status, started_at, summary) values ($ws, $id, $entity, $source, 'running', $at, $summary)`,
-    { ws: app.workspaceId, id, entity: r.entity, source: r.source, at: Date.now(), summary: JSON.stringify({ file: r.file }) },
+    { ws: app.workspaceId, id, entity: r.entity, source: r.source, at, summary: JSON.stringify({ file: r.file }) },
   );
   live.add(id);
   return id;
