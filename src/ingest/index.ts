@@ -21,10 +21,7 @@ import { loadRules } from '../identity/rules.ts';
 import { tempPrefix, dropTemp } from '../identity/temp.ts';
 import { withIdentityLock } from '../identity/lock.ts';
 import { startRun, finishRun, failInterruptedRuns, iso } from './runs.ts';
-import { refreshAggregates } from '../insight/aggregates.ts';
-import { recomputeTags } from '../insight/tags.ts';
-import { logError } from '../logging.ts';
-import { refreshPurchaseSummary } from '../models/purchaseSummary.ts';
+import { refreshDerived } from './derived.ts';
 import { relayConsentOutbox } from '../privacy/consentCopy.ts';
 import { resolveStaffNames } from './staffNames.ts';
 import { liveLock } from '../server/lock.ts';
@@ -105,14 +102,7 @@ async function importEach(app: App, opts: ImportOptions, stopAtFailure: boolean)
       // Durable first, then what the files' transactions left for the state store (their consents).
       await app.warehouse.checkpoint();
       await relayConsentOutbox(app);
-      await refreshAggregates(app);
-      await refreshPurchaseSummary(app.warehouse, app.workspaceId);
-      // Rule tags follow the data at once (they showed 0 until `siyu tags recompute`); a rule that cannot run does
-      // not undo the files, which are in: the summary says so.
-      await recomputeTags(app).catch((e) => {
-        if (!isUserError(e)) logError('import', e, { step: 'tags' });
-        warnings.push(`rule tags were not recomputed (${isUserError(e) ? e.message : 'internal error'}): run siyu tags recompute`);
-      });
+      warnings.push(...(await refreshDerived(app)));
     }
   } finally {
     await restore();
