@@ -53,7 +53,7 @@ test('POST /api/v1/imports takes a multipart upload, answers 202 with a status r
     assert.ok(docs.paths['/api/v1/imports/{id}'] && docs.paths['/api/v1/quality']);
 
     // A restart keeps the status resource (jobs live in the store); a job the old process left running is failed.
-    await app.warehouse.run(`insert into import_jobs (workspace_id, id, status, entity, files, started_at) values (1, '00000000-0000-4000-8000-000000000001', 'running', 'orders', '["x.csv"]', now())`);
+    await app.state.run(`insert into import_jobs (workspace_id, id, status, entity, files, started_at) values (1, '00000000-0000-4000-8000-000000000001', 'running', 'orders', '["x.csv"]', $at)`, { at: Date.now() });
     await server.close();
     app.close();
     const app2 = await openApp({ dir });

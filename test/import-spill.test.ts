@@ -46,7 +46,7 @@ test('an import that spills under its memory cap spills to private scratch, neve
   const spilled = new Map<string, number>();
   const plain = new Set<string>();
   const watch = setInterval(() => {
-    for (const f of filesUnder(data)) if (!/^(siyu\.duckdb(\.wal)?|siyu-state\.db(-wal|-shm)?|keyring\.json(\.tmp)?)$/.test(basename(f))) inData.add(f);
+    for (const f of filesUnder(data)) if (!/^(siyu\.duckdb(\.wal)?|siyu-state\.db(-wal|-shm|-journal)?|keyring\.json(\.tmp)?)$/.test(basename(f))) inData.add(f);
     for (const f of filesUnder(scratch)) {
       const looks = (spilled.get(f) ?? 0) + 1;
       spilled.set(f, looks);

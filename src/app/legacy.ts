@@ -24,6 +24,8 @@ const MOVED: Legacy[] = [
   { table: 'users' },
   { table: 'sessions' },
   { table: 'api_keys' },
+  { table: 'import_runs' },
+  { table: 'import_jobs' },
 ];
 
 export async function moveLegacyState(app: App): Promise<void> {

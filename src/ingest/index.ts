@@ -10,6 +10,7 @@ import { stageFile } from './read/stage.ts';
 import { installCoercions } from './coerce/macros.ts';
 import { transform } from './transform.ts';
 import { scanIdentifiers } from './identifiers.ts';
+import { identifyUnnamedRows } from './unnamedRows.ts';
 import { checkSensitiveColumns, rejectSensitiveNumbers } from './sensitive.ts';
 import { maskContactsInText } from './contactsInText.ts';
 import { writeQuarantine } from './quarantine.ts';
@@ -19,9 +20,8 @@ import { recordArrivals } from '../identity/arrivals.ts';
 import { loadRules } from '../identity/rules.ts';
 import { tempPrefix, dropTemp } from '../identity/temp.ts';
 import { withIdentityLock } from '../identity/lock.ts';
-import { recordRun } from './runs.ts';
-import { refreshAggregates } from '../insight/aggregates.ts';
-import { refreshPurchaseSummary } from '../models/purchaseSummary.ts';
+import { startRun, finishRun, failInterruptedRuns, iso } from './runs.ts';
+import { refreshDerived } from './derived.ts';
 import { relayConsentOutbox } from '../privacy/consentCopy.ts';
 import { resolveStaffNames } from './staffNames.ts';
 import { liveLock } from '../server/lock.ts';
@@ -74,12 +74,15 @@ async function importEach(app: App, opts: ImportOptions, stopAtFailure: boolean)
   const missing = new Set(files.filter((f) => !existsSync(f) || !statSync(f).isFile()));
   const notFound = (f: string) => new UserError('file_not_found', `No such file: ${f}`, `文件不存在：${f}`, 404);
   if (stopAtFailure && missing.size) throw notFound([...missing][0]);
+  // Runs a killed process left running: said in the summary (the file may or may not be in; importing it again is safe).
+  const interrupted = (await failInterruptedRuns(app)).map((r) => ({ file: basename(String(r.summary.file ?? '')), entity: r.entity, startedAt: iso(r.startedAt)! }));
   const rules = await loadRules(app);
   const tz = (await app.warehouse.get<{ timezone: string }>(`select timezone from workspaces where id = $ws`, { ws: app.workspaceId }))?.timezone ?? DEFAULT_TIMEZONE;
   await installCoercions(app.warehouse);
   const identity: IdentityStats = { customersCreated: 0, merged: 0, conflicts: 0, identifiersAdded: 0, invalidIdentifiers: {}, maskedIdentifiers: 0 };
   const summaries: FileSummary[] = [];
   const failed: ImportOutcome['failed'] = [];
+  const warnings: string[] = [];
   let done = 0;
   const restore = await capMemory(app, files.filter((f) => !missing.has(f)));
   try {
@@ -99,14 +102,16 @@ async function importEach(app: App, opts: ImportOptions, stopAtFailure: boolean)
       // Durable first, then what the files' transactions left for the state store (their consents).
       await app.warehouse.checkpoint();
       await relayConsentOutbox(app);
-      await refreshAggregates(app);
-      await refreshPurchaseSummary(app.warehouse, app.workspaceId);
+      warnings.push(...(await refreshDerived(app)));
     }
   } finally {
     await restore();
   }
-  const sum = (k: 'rows' | 'imported' | 'unchanged' | 'rejected') => summaries.reduce((a, s) => a + s[k], 0);
-  const summary: ImportSummary = { entity: opts.entity, dryRun: Boolean(opts.dryRun), strict: Boolean(opts.strict), rows: sum('rows'), imported: sum('imported'), unchanged: sum('unchanged'), rejected: sum('rejected'), files: summaries, identity, seconds: (Date.now() - t0) / 1000 };
+  const sum = (k: 'rows' | 'imported' | 'updated' | 'unchanged' | 'rejected') => summaries.reduce((a, s) => a + s[k], 0);
+  const summary: ImportSummary = {
+    entity: opts.entity, dryRun: Boolean(opts.dryRun), strict: Boolean(opts.strict), rows: sum('rows'), imported: sum('imported'), updated: sum('updated'), unchanged: sum('unchanged'), rejected: sum('rejected'),
+    files: summaries, identity, seconds: (Date.now() - t0) / 1000, ...(interrupted.length ? { interrupted } : {}), ...(warnings.length ? { warnings } : {}),
+  };
   return { summary, failed };
 }
 
@@ -138,7 +143,7 @@ async function importOne(app: App, file: string, o: OneOpts): Promise<FileSummar
   // Transcoded and unpacked copies of the file are plaintext: they go to the private scratch, not the OS temp directory.
   const tmp = mkdtempSync(join(scratchRoot(2 * statSync(file).size).dir, 'files-'));
   const source = o.source ?? o.mapping.constants?.source ?? o.mapping.name ?? null;
-  const runId = await recordRun(app, { entity: o.entity, source, file });
+  const runId = await startRun(app, { entity: o.entity, source, file });
   const timings: Record<string, number> = {};
   let mark = Date.now();
   let fileRows = 0;
@@ -158,16 +163,19 @@ async function importOne(app: App, file: string, o: OneOpts): Promise<FileSummar
     const contactsMasked = await maskContactsInText(db, p, t.present);
     await resolveStaffNames(app, p, t.present);
     lap('map');
-    const result = { imported: 0, unchanged: 0, orderLines: 0 };
+    const result = { imported: 0, updated: 0, unchanged: 0, orderLines: 0 };
     let rejected = 0;
     let scanned: { invalid: Record<string, number>; masked: number; unscoped: Record<string, number> } = { invalid: {}, masked: 0, unscoped: {} };
     const idStats = { customersCreated: 0, merged: 0, conflicts: 0, identifiersAdded: 0 };
+    let unnamed = 0;
     try {
       // Under the identity lock: the identifiers are hashed and the resolution planned in temp tables first, then only
       // the writes run in the file's transaction (DuckDB scans a table created inside an open transaction on one
       // thread: the same statements inside it took twice as long on two cores).
       await withIdentityLock(async () => {
         const scan = await scanIdentifiers(app, p, o.entity, t.present);
+        // A person whom no usable identifier names (a masked phone only) is a customer of their own, not a reject.
+        if (scan.columns.length) unnamed = await identifyUnnamedRows(app, p, o.entity, t.present);
         lap('identify');
         if (NEEDS_CUSTOMER.includes(o.entity)) {
           await db.run(`update ${p}_rows set _errors = list_append(_errors, $r) where len(_errors) = 0 and _row not in (select _row from ${p}_rid)`,
@@ -190,6 +198,10 @@ async function importOne(app: App, file: string, o: OneOpts): Promise<FileSummar
         });
       });
       lap('write');
+      // The file's transaction has committed: made durable in the warehouse's main file before its run is recorded
+      // done, so a run recorded done is in the store whatever happens next (the warehouse's own WAL is not replayed
+      // after a crash), and one a crash left running is reported interrupted by the next import.
+      await db.checkpoint();
     } catch (e) {
       if (!(e instanceof Rollback)) throw e;
     }
@@ -198,21 +210,22 @@ async function importOne(app: App, file: string, o: OneOpts): Promise<FileSummar
     o.identity.merged += idStats.merged;
     o.identity.conflicts += idStats.conflicts;
     o.identity.identifiersAdded += idStats.identifiersAdded;
+    if (applied && unnamed) o.identity.unidentified = (o.identity.unidentified ?? 0) + unnamed;
     const reasons: Record<string, number> = {};
     for (const r of await db.all<{ reason: string; n: number }>(`select e as reason, count(*) as n from (select unnest(_errors) as e from ${p}_rows where len(_errors) > 0) group by e order by n desc`)) reasons[r.reason] = Number(r.n);
     for (const s of staged.structural) reasons[`(row): ${s.reason}`] = (reasons[`(row): ${s.reason}`] ?? 0) + 1;
     const summary: FileSummary = {
       file, format: staged.format, encoding: staged.encoding, rows: staged.rows + staged.structural.length,
-      imported: applied ? result.imported : 0, unchanged: applied ? result.unchanged : 0, rejected, quarantine: null, reasons,
-      ...(result.orderLines ? { orderLines: result.orderLines } : {}), ...(Object.keys(contactsMasked).length ? { contactsMasked } : {}), ...warningsOf(scanned.unscoped), invalidIdentifiers: scanned.invalid, maskedIdentifiers: scanned.masked, timings, seconds: (Date.now() - t0) / 1000,
+      imported: applied ? result.imported : 0, updated: applied ? result.updated : 0, unchanged: applied ? result.unchanged : 0, rejected, quarantine: null, reasons,
+      ...(result.orderLines ? { orderLines: result.orderLines } : {}), ...(Object.keys(contactsMasked).length ? { contactsMasked } : {}), ...warningsOf(scanned.unscoped), ...(unnamed && applied ? { unidentified: unnamed } : {}), invalidIdentifiers: scanned.invalid, maskedIdentifiers: scanned.masked, timings, seconds: (Date.now() - t0) / 1000,
     };
     if (o.strict && rejected) summary.reasons['(file): not imported, --strict and rows were rejected'] = 1;
     summary.quarantine = await writeQuarantine(app, p, file, t.present, staged.structural, { entity: o.entity, rows: summary.rows, rejected, reasons, strict: Boolean(o.strict), dryRun: Boolean(o.dryRun) });
     o.onRows(summary.rows);
-    await recordRun(app, { id: runId, status: 'done', summary: o.dryRun ? { ...summary, dryRun: true } : summary });
+    await finishRun(app, runId, { status: 'done', summary: o.dryRun ? { ...summary, dryRun: true } : summary });
     return summary;
   } catch (e) {
-    await recordRun(app, { id: runId, status: 'failed', error: isUserError(e) ? e.message : 'internal error' }).catch(() => undefined);
+    await finishRun(app, runId, { status: 'failed', error: isUserError(e) ? e.message : 'internal error' }).catch(() => undefined);
     throw e;
   } finally {
     await dropTemp(db, p).catch(() => undefined);

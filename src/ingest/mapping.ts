@@ -29,8 +29,8 @@ export const MappingSchema = z.object({
   }).strict().optional(),
   /** canonical column → source header, or several headers (the first non-empty wins). */
   columns: z.record(z.string(), HEADERS).default({}),
-  /** canonical column → strptime format (`%Y%m%d`), tried before the built-in date forms. */
-  formats: z.record(z.string(), z.string()).optional(),
+  /** canonical column → strptime format (`%Y%m%d`), or several tried in turn, before the built-in date forms. */
+  formats: z.record(z.string(), z.union([z.string(), z.array(z.string()).min(1)])).optional(),
   /** canonical column → { source value → canonical value } (e.g. status 交易成功 → completed). */
   values: z.record(z.string(), z.record(z.string(), z.string())).optional(),
   /** canonical column → a fixed value for every row (channel, source, openid_app …). */
@@ -94,7 +94,7 @@ function readMappingFile(map: string, cwd: string): Mapping {
   }
   const m = parsed.data;
   for (const [c, f] of Object.entries(m.formats ?? {})) {
-    const bad = badFormatSpecifier(f);
+    const bad = [f].flat().map(badFormatSpecifier).find((b) => b !== null);
     if (bad) throw invalid(map, `formats.${c}`, `'${bad}' is not a date format specifier (use %Y %m %d %H %M %S …, docs/import.md)`, `'${bad}' 不是日期格式符（可用 %Y %m %d %H %M %S …，见 docs/import.md）`);
   }
   return m;

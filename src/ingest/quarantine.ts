@@ -5,17 +5,17 @@ import type { App } from '../app/context.ts';
 import { paths } from '../config.ts';
 import { IDENTIFIER_COLUMNS } from './canonical.ts';
 import type { Structural } from './read/reasons.ts';
+import { csvField } from '../domain/csvSafe.ts';
 
 const PII = new Set<string>([...IDENTIFIER_COLUMNS, 'name', 'birthday']);
-const csv = (s: unknown) => {
-  const t = s === null || s === undefined ? '' : String(s);
-  return /[",\n\r]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
-};
+/** A field of the quarantine CSV: quoted, and inert in a spreadsheet (a rejected row's `=HYPERLINK(…)` stays text). */
+const csv = csvField;
 
 /**
  * Writes the rejected rows of one file to `<data>/quarantine/<file>-<time>.csv` (file, line, column, reason, then
  * the row's canonical values) with a `.json` summary beside it. Identifier and name columns are masked and long
- * digit runs blanked: no plaintext PII leaves the import.
+ * digit runs blanked: no plaintext PII leaves the import. Every cell a spreadsheet would evaluate is neutralised
+ * (src/domain/csvSafe.ts).
  */
 export async function writeQuarantine(app: App, p: string, file: string, present: Set<string>, structural: Structural[], summary: object): Promise<string | null> {
   const rejected = await app.warehouse.scalar(`select count(*) from ${p}_rows where len(_errors) > 0`);

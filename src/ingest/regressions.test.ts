@@ -37,14 +37,15 @@ test('given merge rules saved once, when saved again, then the upsert replaces t
   assert.deepEqual(await loadRules(app), { priority: ['unionid', 'phone', 'member_no'], unique: ['unionid', 'phone'] });
 }));
 
-test('given a customers file with a conflict, then imported + unchanged + rejected = rows, and a re-import counts every good row unchanged', () => withStore(async (app, file) => {
+test('given a customers file with a conflict, then imported + updated + unchanged + rejected = rows, and a re-import counts every good row unchanged', () => withStore(async (app, file) => {
   await importFiles(app, { entity: 'customers', files: [file('a.csv', 'member_no,phone\nM1,13800000001\n')] });
   // U1 with the known phone, then U1 with another phone: the second link is a conflict and creates a customer.
   const f = file('c.csv', 'unionid,phone,gender\nU1,13800000001,女\nU1,13900000009,男\n,13700000007,\n');
   const s = await importFiles(app, { entity: 'customers', files: [f] });
-  assert.deepEqual([s.rows, s.imported, s.unchanged, s.rejected, s.identity.customersCreated, s.identity.conflicts], [3, 3, 0, 0, 2, 1]);
+  // Rows 1 and 2 name the stored customer (by the phone, by the unionid it gained): updated; row 3 a new one: imported.
+  assert.deepEqual([s.rows, s.imported, s.updated, s.unchanged, s.rejected, s.identity.customersCreated, s.identity.conflicts], [3, 1, 2, 0, 0, 2, 1]);
   const again = await importFiles(app, { entity: 'customers', files: [f] });
-  assert.deepEqual([again.rows, again.imported, again.unchanged, again.rejected, again.identity.customersCreated], [3, 0, 3, 0, 0]);
+  assert.deepEqual([again.rows, again.imported, again.updated, again.unchanged, again.rejected, again.identity.customersCreated], [3, 0, 0, 3, 0, 0]);
 }));
 
 test('given a Youzan orders export naming guides and cashiers, then names become staff codes (by name, or a keyed pseudonym) and never land in plaintext', () => withStore(async (app, file) => {
@@ -103,8 +104,12 @@ test('given phones and e-mails written into tags, traits and evidence, then they
   const s = await importFiles(app, { entity: 'customers', files: [f], map: file('map.json', JSON.stringify({ entity: 'customers', columns: { member_no: 'member_no', tags: 'tags' }, traits: { note: '备注' } })) });
   assert.deepEqual([s.imported, s.files[0].contactsMasked], [2, { tags: 1, traits: 1 }]);
   assert.deepEqual((await app.warehouse.all<{ t: string }>(`select traits::varchar as t from customers order by id`)).map((r) => JSON.parse(r.t)), [
-    { note: '客户说 138****5679,139****5670 或 A***@Example.com', tags: ['VIP', '回访', '138****5678'] },
-    { note: '订单号 2024031312345678901', tags: ['普通'] },
+    { note: '客户说 138****5679,139****5670 或 A***@Example.com' },
+    { note: '订单号 2024031312345678901' },
+  ]);
+  assert.deepEqual(await app.warehouse.all(`select customer_id, tag, source from customer_tags order by customer_id, tag`), [
+    { customer_id: 1, tag: '138****5678', source: 'import' }, { customer_id: 1, tag: 'VIP', source: 'import' }, { customer_id: 1, tag: '回访', source: 'import' },
+    { customer_id: 2, tag: '普通', source: 'import' },
   ]);
   const c = file('consents.csv', 'member_no,purpose,status,changed_at,evidence\nM1,marketing_sms,granted,2024-03-05,回复 Y 自 13812345678\n');
   await importFiles(app, { entity: 'consents', files: [c] });

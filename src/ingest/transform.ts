@@ -4,6 +4,7 @@ import type { Mapping } from './mapping.ts';
 import { dropStaged, type StagedFile } from './read/stage.ts';
 import { UserError } from '../errors.ts';
 import { PURPOSES } from '../domain/privacy/consent.ts';
+import { presetMatching } from './presets/index.ts';
 
 /**
  * Mapping + coercion as one set-based statement: an inner select (`m`) gives each canonical column as cleaned text
@@ -136,10 +137,7 @@ export async function transform(db: Warehouse, p: string, staged: StagedFile, en
     if (!['province', 'city', 'name'].includes(kind)) errors.push(`case when m.${c} is not null and (${t}) is null then '${c}: not ${article(kind)}' end`);
   }
   const absent = REQUIRED_COLUMNS[entity].filter((c) => !present.has(c) && !(entity === 'order_lines' && c === 'amount' && present.has('unit_price')));
-  if (absent.length) {
-    throw new UserError('missing_columns', `${o.file} has no column for ${absent.join(', ')} (required for ${entity}); its headers are: ${staged.headers.slice(0, 12).join(', ')}. Map them with --map (docs/import.md).`,
-      `${o.file} 缺少 ${entity} 必需的列：${absent.join('、')}；文件的列为：${staged.headers.slice(0, 12).join('、')}。请用 --map 指定映射（见 docs/import.md）。`);
-  }
+  if (absent.length) throw missingColumns(entity, absent, staged.headers, mapping, o.file);
   for (const c of REQUIRED_COLUMNS[entity]) if (present.has(c)) errors.push(`case when m.${c} is null then '${c}: missing' end`);
   // A consent is for one of the purposes the consent policy knows (a `values` map renames a brand's own names).
   if (entity === 'consents' && present.has('purpose')) errors.push(`case when not list_contains(${param(PURPOSES)}, lower(m.purpose)) then 'purpose: not a known purpose (docs/privacy.md)' end`);
@@ -154,6 +152,26 @@ export async function transform(db: Warehouse, p: string, staged: StagedFile, en
   await db.run(rSql, used(rSql, params));
   await dropStaged(db, p);
   return { present, linePresent };
+}
+
+/**
+ * Required columns the file does not give: without a mapping, map them with --map; with one, the headers it names
+ * for them are not in the file — the file is another export than the mapping is for, named when a preset fits it.
+ */
+function missingColumns(entity: Entity, absent: string[], headers: string[], mapping: Mapping, file: string): UserError {
+  const shown = headers.slice(0, 12);
+  const like = presetMatching(headers);
+  const fits = like && like.name !== mapping.name ? like : null;
+  const hint = fits ? ` Its headers look like a ${fits.name} export (${fits.entity}): siyu import ${fits.entity} ${file} --map ${fits.name}.` : '';
+  const hintZh = fits ? `其列名看起来是 ${fits.name} 导出（${fits.entity}）：siyu import ${fits.entity} ${file} --map ${fits.name}。` : '';
+  if (!Object.keys(mapping.columns).length) {
+    return new UserError('missing_columns', `${file} has no column for ${absent.join(', ')} (required for ${entity}); its headers are: ${shown.join(', ')}. Map them with --map (docs/import.md).${hint}`,
+      `${file} 缺少 ${entity} 必需的列：${absent.join('、')}；文件的列为：${shown.join('、')}。请用 --map 指定映射（见 docs/import.md）。${hintZh}`);
+  }
+  const label = mapping.name ? `'${mapping.name}'` : 'given';
+  const named = absent.map((c) => `${c} ← ${[mapping.columns[c] ?? c].flat().slice(0, 3).join(' / ')}`);
+  return new UserError('mapping_headers', `${file} does not fit the mapping ${label}: it has none of the headers the mapping reads ${absent.join(', ')} from (${named.join('; ')}), which ${entity} requires; its headers are: ${shown.join(', ')}. Is it the export this mapping is for?${hint}`,
+    `${file} 与映射 ${mapping.name ?? ''} 不符：文件中没有映射为 ${absent.join('、')}（${entity} 必需）指定的列（${named.join('；')}）；文件的列为：${shown.join('、')}。请确认文件是否为该映射对应的导出。${hintZh}`);
 }
 
 function article(kind: ColumnKind): string {

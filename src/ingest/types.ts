@@ -43,6 +43,8 @@ export interface IdentityStats {
   /** Identifier values that were present but unusable (invalid or masked phones, bad e-mails), per type. */
   invalidIdentifiers: Record<string, number>;
   maskedIdentifiers: number;
+  /** Rows of a person whom no usable identifier named (a masked phone only): each a customer of its own, never merged. */
+  unidentified?: number;
 }
 
 export interface FileSummary {
@@ -50,7 +52,10 @@ export interface FileSummary {
   format: FileFormat;
   encoding: string;
   rows: number;
+  /** Rows that added to the store: a new order, product, membership, customer … */
   imported: number;
+  /** Rows that changed something already stored (an upserted reference row, a membership's arm, a customer's attributes or identifiers). */
+  updated: number;
   /** Rows already present (same natural key) or repeated in the file: nothing changed. */
   unchanged: number;
   rejected: number;
@@ -59,6 +64,8 @@ export interface FileSummary {
   /** Rejections by column and reason. */
   reasons: Record<string, number>;
   orderLines?: number;
+  /** Rows of a person whom no usable identifier named: each imported as a customer of its own (never merged). */
+  unidentified?: number;
   /** What deserves a look though nothing was rejected (openids without their app). */
   warnings?: string[];
   /** Values of free-text columns (tags, traits, properties, evidence …) in which a phone or e-mail was masked, per column. */
@@ -77,8 +84,10 @@ export interface ImportSummary {
   entity: Entity;
   dryRun: boolean;
   strict: boolean;
+  /** rows = imported + updated + unchanged + rejected. */
   rows: number;
   imported: number;
+  updated: number;
   unchanged: number;
   rejected: number;
   files: FileSummary[];
@@ -86,4 +95,8 @@ export interface ImportSummary {
   seconds: number;
   /** Files that could not be imported (`siyu import` and HTTP jobs of several files): nothing of each was applied. */
   failed?: { file: string; error: string; message: string; message_zh: string }[];
+  /** What deserves a look after the files were applied (rule tags that could not be recomputed). */
+  warnings?: string[];
+  /** Files whose import a process that stopped (kill -9, a crash) left unfinished: importing them again is safe. */
+  interrupted?: { file: string; entity: string; startedAt: string }[];
 }

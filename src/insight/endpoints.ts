@@ -1,5 +1,5 @@
 import type { App } from '../app/context.ts';
-import type { InsightFilters } from './filters.ts';
+import { assertKnownSegment, type InsightFilters } from './filters.ts';
 import { kpis } from './kpis.ts';
 import { cohorts, type CohortPeriod } from './cohorts.ts';
 import { rfm } from './rfm.ts';
@@ -180,3 +180,13 @@ export const INSIGHT_ENDPOINTS: InsightEndpoint[] = [
     run: (app, f, q) => series(app, { unit: (str(q.unit) ?? 'month') as SeriesUnit, filters: f }),
   },
 ];
+
+// An unknown --segment is an error, not zeros (src/insight/filters.ts assertKnownSegment).
+for (const e of INSIGHT_ENDPOINTS) {
+  if (e.filters === false) continue;
+  const run = e.run;
+  e.run = async (app, f, q) => {
+    await assertKnownSegment(app, f);
+    return run(app, f, q);
+  };
+}

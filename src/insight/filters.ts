@@ -3,6 +3,7 @@ import { UserError } from '../errors.ts';
 import { isDay, type DayWindow } from '../domain/metrics/periods.ts';
 import type { App } from '../app/context.ts';
 import { sqlFor } from '../store/interfaces.ts';
+import { listTags } from './tags.ts';
 
 /**
  * The filters every metric takes (筛选条件). Dimensions accept one value or several separated by commas.
@@ -41,6 +42,23 @@ export function checkFilters(f: InsightFilters): InsightFilters {
   }
   if (f.from && f.to && f.from > f.to) throw new UserError('bad_window', `--from ${f.from} is after --to ${f.to}.`, `--from ${f.from} 晚于 --to ${f.to}。`);
   return f;
+}
+
+/**
+ * A `segment` filter must name a tag that exists — one some customer carries, or a defined one (a rule tag nobody
+ * matches yet): an unknown name (a typo, a tag never imported) gave zeros everywhere without a word.
+ */
+export async function assertKnownSegment(app: App, f: InsightFilters): Promise<void> {
+  const segment = filterParams(f).segment;
+  if (segment === null) return;
+  const carried = await app.warehouse.get(`select 1 as x from customer_tags where workspace_id = $ws and tag = $t limit 1`, { ws: app.workspaceId, t: segment });
+  if (carried) return;
+  const known = (await listTags(app)).map((t) => t.name);
+  if (known.includes(segment)) return;
+  const carriedNames = (await app.warehouse.all<{ tag: string }>(`select distinct tag from customer_tags where workspace_id = $ws order by tag limit 30`, { ws: app.workspaceId })).map((r) => r.tag);
+  const names = [...new Set([...known, ...carriedNames])].sort().slice(0, 30);
+  throw new UserError('unknown_segment', `No tag or segment is named '${segment}'${names.length ? `; there are: ${names.join(', ')}` : ''} (siyu tags list).`,
+    `没有名为 '${segment}' 的标签或分群${names.length ? `；现有：${names.join('、')}` : ''}（siyu tags list）。`, 404);
 }
 
 /** The bound parameters every filtered query takes ($channel … $segment; null when not filtering). */

@@ -39,9 +39,20 @@ export async function fitBgNbdModel(app: App, opts: { calibrationEnd?: string })
   const t0 = performance.now();
   const data = (await calibrationSummaries(app.warehouse, app.workspaceId, end, { triplets: true })).triplets!;
   if (data.x.length === 0) throw new UserError('no_customers', `No customer made a purchase on or before ${end}.`, `${end} 及之前没有客户下单。`);
+  assertEnoughForBgNbd(data, end);
   const fit = fitBgNbd(data);
   const seconds = (performance.now() - t0) / 1000;
-  const standardErrors = bgNbdStandardErrors(fit.params, data);
+  const p0 = fit.params;
+  const extreme = [p0.r, p0.alpha, p0.a, p0.b].some((v) => !Number.isFinite(v) || v > 1e6 || v < 1e-6);
+  let standardErrors: BgNbdParams | null = null;
+  if (fit.converged && !extreme) {
+    try {
+      standardErrors = bgNbdStandardErrors(fit.params, data);
+    } catch {
+      standardErrors = null; // a singular information matrix: the data do not pin the parameters down
+    }
+  }
+  if (!standardErrors) throw notIdentified(end, fit.customers);
   const holdout = await holdoutEvaluation(app, fit.params, end);
   const p = fit.params;
   const card = await saveCard(app.state, app.workspaceId, {
@@ -54,6 +65,29 @@ export async function fitBgNbdModel(app: App, opts: { calibrationEnd?: string })
     model: 'bgnbd', version: card.version, r: p.r, alpha: p.alpha, a: p.a, b: p.b, loglik: fit.logLikelihood, customers: fit.customers,
     distinctHistories: fit.rows, calibrationEnd: end, standardErrors, timeUnit: 'week', converged: fit.converged, seconds, card,
   };
+}
+
+/** What BG/NBD needs before it is fitted: customers enough, some of whom bought on a second day and some not. */
+export const BGNBD_MINIMUM = { customers: 100, repeaters: 20 };
+
+function assertEnoughForBgNbd(data: { x: ArrayLike<number>; weight: ArrayLike<number> }, end: string): void {
+  let customers = 0, repeaters = 0;
+  for (let i = 0; i < data.x.length; i++) {
+    customers += data.weight[i];
+    if (data.x[i] > 0) repeaters += data.weight[i];
+  }
+  const { customers: needC, repeaters: needR } = BGNBD_MINIMUM;
+  if (customers >= needC && repeaters >= needR && repeaters < customers) return;
+  throw new UserError('not_enough_data',
+    `BG/NBD needs the purchases of at least ${needC} customers up to ${end}, at least ${needR} of whom bought again on another day (and some who did not); this store has ${customers} customers, ${repeaters} of them repeat buyers. Import more order history, or choose a later --calibration-end.`,
+    `BG/NBD 至少需要截至 ${end} 的 ${needC} 位客户的购买记录，其中至少 ${needR} 位在另一天再次购买（也需有未复购的客户）；本店有 ${customers} 位客户，其中复购 ${repeaters} 位。请导入更多订单历史，或选择更晚的 --calibration-end。`);
+}
+
+/** The fit ran but the data do not pin the parameters down (they run off to a bound, or the information matrix is singular). */
+function notIdentified(end: string, customers: number): UserError {
+  return new UserError('model_not_identified',
+    `BG/NBD could not be fitted on the purchases of ${customers} customers up to ${end}: the data do not determine its parameters (too few customers or repeat purchases, or too short a history). Import more order history, or choose a later --calibration-end.`,
+    `无法基于截至 ${end} 的 ${customers} 位客户的购买记录拟合 BG/NBD：数据不足以确定模型参数（客户或复购太少，或历史太短）。请导入更多订单历史，或选择更晚的 --calibration-end。`);
 }
 
 export interface GammaGammaFit extends GammaGammaParams {

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import type { CommandEnv } from '../env.ts';
 import { emit } from '../output.ts';
@@ -14,11 +14,17 @@ import type { Encoding } from '../../ingest/types.ts';
 
 const ENCODINGS = ['auto', 'utf8', 'gbk', 'gb18030', 'utf16', 'utf16le', 'utf16be'];
 
+/** Imports a stopped process left unfinished, said first: the file may or may not be in, and a re-run is safe. */
+function interruptedNotes(s: ImportSummary): string[] {
+  return (s.interrupted ?? []).map((r) => `note: an earlier import of ${r.file || 'a file'} (${r.entity}, started ${r.startedAt}) was interrupted — the process stopped before it was recorded as done. It is safe to run that import again: rows already there are left alone, nothing is imported twice.`);
+}
+
 function human(s: ImportSummary): string {
-  const lines = s.files.map((f) => `${f.file}: ${f.rows} rows (${f.format}, ${f.encoding}) → ${f.imported} imported, ${f.unchanged} unchanged, ${f.rejected} rejected${f.orderLines ? `, ${f.orderLines} order lines` : ''}${f.quarantine ? `\n  quarantine: ${f.quarantine}` : ''}${(f.warnings ?? []).map((w) => `\n  warning: ${w}`).join('')}${Object.entries(f.reasons).slice(0, 5).map(([r, n]) => `\n  ${n} × ${r}`).join('')}`);
+  const lines = s.files.map((f) => `${f.file}: ${f.rows} rows (${f.format}, ${f.encoding}) → ${f.imported} imported, ${f.updated} updated, ${f.unchanged} unchanged, ${f.rejected} rejected${f.orderLines ? `, ${f.orderLines} order lines` : ''}${f.quarantine ? `\n  quarantine: ${f.quarantine}` : ''}${(f.warnings ?? []).map((w) => `\n  warning: ${w}`).join('')}${Object.entries(f.reasons).slice(0, 5).map(([r, n]) => `\n  ${n} × ${r}`).join('')}`);
   const id = s.identity;
-  lines.push(`${s.dryRun ? '[dry run, nothing written] ' : ''}${s.entity}: ${s.imported} imported, ${s.unchanged} unchanged, ${s.rejected} rejected in ${s.seconds.toFixed(1)} s`);
-  lines.push(`identity: ${id.customersCreated} customers created, ${id.merged} merged, ${id.conflicts} conflicts for review, ${id.identifiersAdded} identifiers added${id.maskedIdentifiers ? `, ${id.maskedIdentifiers} masked values not used` : ''}`);
+  lines.push(`${s.dryRun ? '[dry run, nothing written] ' : ''}${s.entity}: ${s.imported} imported, ${s.updated} updated, ${s.unchanged} unchanged, ${s.rejected} rejected in ${s.seconds.toFixed(1)} s`);
+  for (const w of s.warnings ?? []) lines.push(`warning: ${w}`);
+  lines.push(`identity: ${id.customersCreated} customers created, ${id.merged} merged, ${id.conflicts} conflicts for review, ${id.identifiersAdded} identifiers added${id.maskedIdentifiers ? `, ${id.maskedIdentifiers} masked values not used` : ''}${id.unidentified ? `, ${id.unidentified} rows without a usable identifier kept as customers of their own (never merged)` : ''}`);
   return lines.join('\n');
 }
 
@@ -47,7 +53,15 @@ export function registerImport(program: Command, env: CommandEnv): void {
     .option('--dry-run', 'validate and count, write nothing')
     .option('--strict', 'all-or-nothing per file: one bad row and the file is not imported')
     .option('--json', 'machine-readable summary')
-    .action(async (entity: string, files: string[], o: { map?: string; encoding: string; sheet?: string; source?: string; dryRun?: boolean; strict?: boolean; json?: boolean }) => {
+    // Names people try for --map (commander's own suggestion does not reach them): an error that says which it is.
+    .addOption(new Option('--mapping <preset|file>').hideHelp())
+    .addOption(new Option('--preset <name>').hideHelp())
+    .action(async (entity: string, files: string[], o: { map?: string; mapping?: string; preset?: string; encoding: string; sheet?: string; source?: string; dryRun?: boolean; strict?: boolean; json?: boolean }) => {
+      const tried = o.mapping !== undefined ? ['--mapping', o.mapping] : o.preset !== undefined ? ['--preset', o.preset] : null;
+      if (tried) {
+        throw new UserError('unknown_option', `siyu import has no option ${tried[0]}: did you mean --map? (siyu import ${entity} ${files.join(' ')} --map ${tried[1]})`,
+          `siyu import 没有 ${tried[0]} 选项：是否要用 --map？（siyu import ${entity} ${files.join(' ')} --map ${tried[1]}）`);
+      }
       if (!ENTITY_NAMES.includes(entity as Entity)) throw new UserError('unknown_entity', `Unknown entity '${entity}'; one of: ${ENTITY_NAMES.join(', ')}.`, `未知的数据类型 '${entity}'；可选：${ENTITY_NAMES.join('、')}。`);
       if (!ENCODINGS.includes(o.encoding)) throw new UserError('bad_encoding', `--encoding must be one of ${ENCODINGS.join(', ')}.`, `--encoding 必须是 ${ENCODINGS.join('、')} 之一。`);
       // Within a file the bar moves by step (read, map, identify, resolve, write): each is one statement over all rows.
@@ -64,11 +78,15 @@ export function registerImport(program: Command, env: CommandEnv): void {
         }));
         bar?.stop();
         const s = out.summary;
+        // Said on stderr under --json (and when nothing else is printed); the JSON has them in `interrupted`.
+        const earlier = interruptedNotes(s);
+        const apart = Boolean(o.json) || !s.files.length;
+        if (earlier.length && apart) env.output.err(earlier.join('\n'));
         // A file that failed costs only itself: the others are reported, then the failures (exit 1, or 2 for a bug).
         if (out.failed.length === 1 && !s.files.length) throw out.failed[0].error;
         const failed = out.failed.map((f) => ({ file: f.file, ...(isUserError(f.error) ? f.error.toJSON() : { error: 'internal', message: 'internal error', message_zh: '内部错误' }) }));
         const notes = failed.map((f) => `not imported: ${f.file}: ${f.message}`);
-        emit(env.output, o.json, failed.length ? { ...s, failed } : s, () => [human(s), ...notes].join('\n'));
+        emit(env.output, o.json, failed.length ? { ...s, failed } : s, () => [...(apart ? [] : earlier), human(s), ...notes].join('\n'));
         const bug = out.failed.find((f) => !isUserError(f.error));
         if (bug) throw bug.error;
         if (failed.length) {

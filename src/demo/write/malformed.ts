@@ -15,9 +15,13 @@ import type { XlsxSink } from './xlsx.ts';
 export function writeMalformed(sinks: Record<string, TextSink>, contacts: XlsxSink, cat: Catalog, person: Person, dirt: DirtCounter, truth: TruthAccumulator, perFile: number): void {
   const CRLF = '\r\n';
   const kinds = <T>(xs: T[]) => Array.from({ length: perFile }, (_, k) => xs[k % xs.length]);
-  for (const [k, reason] of kinds(['no_identifier', 'masked_phone_only']).entries()) {
-    const phone = reason === 'masked_phone_only' ? `${person.phone.slice(0, 3)}****${person.phone.slice(7)}` : '';
-    sinks['members.csv'].line(csvRow(['', phone, '', '', '', '', `坏行${k + 1}`, '女', '', '上海', '上海市', 'store', '2025-03-01 10:00:00', '', '普通', '', '', '']), CRLF);
+  // A member row without a usable identifier is a customer of its own now (docs/import.md), not a reject: the planted
+  // member rows carry a time or birthday no one can read, and a masked phone (no join key) so they name nobody.
+  for (const [k, reason] of kinds(['bad_time', 'bad_birthday']).entries()) {
+    const phone = `${person.phone.slice(0, 3)}****${person.phone.slice(7)}`;
+    const birthday = reason === 'bad_birthday' ? '1990-13-45' : '';
+    const acquired = reason === 'bad_time' ? '2025-02-30 25:61:00' : '2025-03-01 10:00:00';
+    sinks['members.csv'].line(csvRow(['', phone, '', '', '', '', `坏行${k + 1}`, '女', birthday, '上海', '上海市', 'store', acquired, '', '普通', '', '', '']), CRLF);
     truth.malformedRow('members.csv', reason);
   }
   const yz = (h: string) => YOUZAN_ORDERS_HEADER.indexOf(h);

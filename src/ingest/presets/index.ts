@@ -15,3 +15,22 @@ export const PRESETS: Record<string, Mapping> = {
   'taobao-orders': taobaoOrders,
   'pos-orders': posOrders,
 };
+
+/**
+ * The preset whose mapped headers a file's headers match best — at least three of them, and more than any other
+ * preset's — for a hint when a file and the mapping it was given do not fit (a customers export with --map
+ * youzan-orders).
+ */
+export function presetMatching(headers: string[]): { name: string; entity: string } | null {
+  const have = new Set(headers.map((h) => h.trim().toLowerCase()));
+  let best: { name: string; entity: string; n: number } | null = null;
+  let tie = false;
+  for (const [name, m] of Object.entries(PRESETS)) {
+    const mapped = new Set(Object.values(m.columns).flat().map((h) => h.trim().toLowerCase()));
+    const n = [...mapped].filter((h) => have.has(h)).length;
+    if (n < 3 || (best && n < best.n)) continue;
+    tie = Boolean(best && n === best.n);
+    if (!best || n > best.n) best = { name, entity: m.entity ?? '', n };
+  }
+  return best && !tie ? { name: best.name, entity: best.entity } : null;
+}

@@ -3,7 +3,8 @@ import type { Mapping } from '../mapping.ts';
 /**
  * A generic POS (收银系统) bill export: one row per bill (小票 / 销售单), as 银豹, 客如云, 美团收银, 思迅 and the like
  * write them. No vendor's per-bill header is documented (EXPORTS.md 5), so each column lists the names these exports
- * commonly use, most specific first; the first one present and non-empty wins. A file whose date and time are two
+ * commonly use, most specific first; the first one present and non-empty wins. Dates may be written day first
+ * (05/03/2024). A file whose date and time are two
  * columns gets the day only; a mapping file with a template keeps the time (`"ordered_at": "{销售日期} {销售时间}"`,
  * docs/examples/pos-sales-mapping.json).
  */
@@ -34,5 +35,8 @@ export const posOrders: Mapping = {
       挂单: 'pending', 未结账: 'pending', 待支付: 'pending',
     },
   },
+  // Dates written day first (05/03/2024 is 5 March), as POS systems write them; a year-first date (2024/3/5) is read
+  // by the built-in forms. No POS writes month first.
+  formats: { ordered_at: ['%d/%m/%Y %H:%M:%S', '%d/%m/%Y %H:%M', '%d/%m/%Y', '%d-%m-%Y %H:%M:%S', '%d-%m-%Y %H:%M', '%d-%m-%Y', '%d.%m.%Y'] },
   constants: { channel: 'pos', source: 'pos' },
 };

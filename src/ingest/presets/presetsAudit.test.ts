@@ -243,8 +243,7 @@ const YOUZAN_CUSTOMERS_HEADER = '客户姓名,客户昵称,客户手机号,客�
 
 /**
  * Fix: a trait or tag cell left empty must not be written as a JSON null, because json_merge_patch deletes a key
- * patched with null. In write/customers.ts traitsExpr, give `null` (not `{"tags":null}`) when r.tags is null, and
- * merge with `coalesce(json_merge_patch(r._traits, t), r._traits, t)`; in transform.ts build `_traits` without null
+ * patched with null (tags are customer_tags rows now: an empty cell adds none and removes none); in transform.ts build `_traits` without null
  * members: `nullif(to_json(map_from_entries(list_filter([{'k': $p0, 'v': siyu_clean(c3)}, …], e -> e.v is not null))), '{}'::json)`.
  * Before it, the first re-import of a customers file with an empty 标签 cell reports those rows imported (their stored
  * `{"tags":null}` becomes `{}`), and a later file with the cell empty erases tags and traits a customer had.
@@ -261,7 +260,7 @@ test('given customers with and without tags, when the file is imported again and
   assert.deepEqual([again.imported, again.unchanged], [0, 2], 'a re-import changes nothing');
   const later = file('youzan-customers-2.csv', csv(YOUZAN_CUSTOMERS_HEADER, [{ ...rows[0], 标签: '' }]));
   await importFiles(app, { entity: 'customers', files: [later], map: 'youzan-customers' });
-  assert.deepEqual((await app.warehouse.all<{ t: string | null }>(`select traits::varchar as t from customers order by id`)).map((r) => r.t), ['{"tags":["高价值","复购"]}', null]);
+  assert.deepEqual(await app.warehouse.all(`select customer_id, tag from customer_tags order by customer_id, tag`), [{ customer_id: 1, tag: '复购' }, { customer_id: 1, tag: '高价值' }]);
   // The same through `traits` (Shopify's Accepts SMS Marketing left empty): a re-import changes nothing.
   const shopify = file('customers_export.csv', "Customer ID,First Name,Last Name,Email,Accepts Email Marketing,Accepts SMS Marketing,Total Spent,Total Orders,Tags\n'7001,Ann,Lee,ann@example.com,yes,,0.00,0,\n");
   await importFiles(app, { entity: 'customers', files: [shopify], map: 'shopify-customers' });

@@ -1,6 +1,7 @@
 import type { Warehouse } from '../../store/interfaces.ts';
 import { sqlFor } from '../../store/interfaces.ts';
 import { ID_TYPES } from '../../domain/privacy/normalize.ts';
+import { ROW_NAMESPACE } from '../unnamedRows.ts';
 
 const SQL = {
   duckdb: `select count(*) as customers,
@@ -11,10 +12,13 @@ const SQL = {
     from customers where workspace_id = $ws and status in ('active', 'restricted')`,
 };
 
-/** Per identifier type, the active customers holding at least one. */
+/**
+ * Per identifier type, the active customers holding at least one (not counting the row keys of customers no
+ * identifier named: src/ingest/unnamedRows.ts).
+ */
 const IDENTIFIERS = {
   duckdb: `select id_type, count(distinct customer_id) as n from customer_identifiers
-    where workspace_id = $ws and customer_id in (select id from customers where workspace_id = $ws and status in ('active', 'restricted'))
+    where workspace_id = $ws and namespace <> $rowNs and customer_id in (select id from customers where workspace_id = $ws and status in ('active', 'restricted'))
     group by id_type`,
 };
 
@@ -30,7 +34,7 @@ const ORDERS = {
  */
 export async function completeness(s: Warehouse, ws: number): Promise<{ customers: Record<string, number>; orders: Record<string, number> }> {
   const [c] = await s.all(sqlFor(s.dialect, SQL, 'completeness'), { ws });
-  const held = new Map((await s.all(sqlFor(s.dialect, IDENTIFIERS, 'completenessIdentifiers'), { ws })).map((r) => [String(r.id_type), Number(r.n)]));
+  const held = new Map((await s.all(sqlFor(s.dialect, IDENTIFIERS, 'completenessIdentifiers'), { ws, rowNs: ROW_NAMESPACE })).map((r) => [String(r.id_type), Number(r.n)]));
   const [o] = await s.all(sqlFor(s.dialect, ORDERS, 'completenessOrders'), { ws });
   const share = (row: Record<string, unknown>, total: string) => {
     const n = Number(row[total]) || 0;

@@ -13,12 +13,12 @@ export async function qualityReport(app: App) {
   return {
     generatedAt: new Date().toISOString(),
     completeness: await completeness(app.warehouse, ws),
-    invalid: await invalidValues(app.warehouse, ws),
+    invalid: await invalidValues(app),
     duplicates: await identityHealth(app.warehouse, ws),
     orphans: await orphans(app.warehouse, ws),
     orderStatuses: await orderStatuses(app.warehouse, ws),
     consent: await consentCoverage(app.warehouse, ws),
-    freshness: await freshness(app.warehouse, ws),
+    freshness: await freshness(app),
   };
 }
 

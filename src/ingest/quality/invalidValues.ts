@@ -1,30 +1,33 @@
-import type { Warehouse } from '../../store/interfaces.ts';
-import { sqlFor } from '../../store/interfaces.ts';
-
-const SQL = {
-  duckdb: `with runs as (
-      select * from import_runs where workspace_id = $ws and status = 'done' and not coalesce((summary ->> 'dryRun')::boolean, false)
-      qualify row_number() over (partition by entity, coalesce(regexp_replace(summary ->> 'file', '^.*/uploads/[0-9a-f-]{36}/[0-9]+/', 'upload:'), id) order by started_at desc, id desc) = 1)
-    select coalesce(sum(rows), 0) as rows, coalesce(sum(rejected), 0) as rejected, count(*) as runs,
-      (select coalesce(json_group_object(reason, n), '{}') from (
-        select reason, sum(n::bigint) as n from (
-          select unnest(json_keys(summary -> 'reasons')) as reason, summary -> 'reasons' ->> unnest(json_keys(summary -> 'reasons')) as n
-          from runs) group by reason order by n desc limit 30)) as reasons,
-      (select coalesce(json_group_object(t, n), '{}') from (
-        select t, sum(n::bigint) as n from (
-          select unnest(json_keys(summary -> 'invalidIdentifiers')) as t, summary -> 'invalidIdentifiers' ->> unnest(json_keys(summary -> 'invalidIdentifiers')) as n
-          from runs) group by t)) as invalid_identifiers,
-      coalesce(sum((summary ->> 'maskedIdentifiers')::bigint), 0) as masked_identifiers
-    from runs`,
-};
+import type { App } from '../../app/context.ts';
+import { appliedRuns } from '../runs.ts';
+import { uploadKey } from '../uploads.ts';
 
 /**
  * Invalid values (无效值) across imports: rows rejected by reason, identifiers unusable (invalid or masked). Each file
  * counts once, by its latest run (importing a file again does not double its rejections) — a file by its path, an
- * HTTP upload by its name; dry runs do not count.
+ * HTTP upload by its name; dry runs do not count. Read from the runs in the state store alone.
  */
-export async function invalidValues(s: Warehouse, ws: number) {
-  const [r] = await s.all(sqlFor(s.dialect, SQL, 'invalidValues'), { ws });
-  const j = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v ?? {});
-  return { importRuns: Number(r.runs), rowsRead: Number(r.rows), rowsRejected: Number(r.rejected), byReason: j(r.reasons), invalidIdentifiers: j(r.invalid_identifiers), maskedIdentifiers: Number(r.masked_identifiers) };
+export async function invalidValues(app: App) {
+  const latest = new Map<string, Awaited<ReturnType<typeof appliedRuns>>[number]>();
+  // appliedRuns is oldest first: a later run of the same file replaces the earlier one.
+  for (const r of await appliedRuns(app)) {
+    const file = typeof r.summary.file === 'string' ? uploadKey(r.summary.file) : null;
+    latest.set(file === null ? `id:${r.id}` : `${r.entity}|${file}`, r);
+  }
+  const runs = [...latest.values()];
+  const add = (into: Map<string, number>, o: unknown) => {
+    for (const [k, v] of Object.entries((o ?? {}) as Record<string, number>)) into.set(k, (into.get(k) ?? 0) + Number(v));
+  };
+  const reasons = new Map<string, number>();
+  const invalid = new Map<string, number>();
+  let rows = 0, rejected = 0, masked = 0;
+  for (const r of runs) {
+    rows += Number(r.rows ?? 0);
+    rejected += Number(r.rejected ?? 0);
+    masked += Number(r.summary.maskedIdentifiers ?? 0);
+    add(reasons, r.summary.reasons);
+    add(invalid, r.summary.invalidIdentifiers);
+  }
+  const byReason = Object.fromEntries([...reasons.entries()].sort((a, b) => b[1] - a[1]).slice(0, 30));
+  return { importRuns: runs.length, rowsRead: rows, rowsRejected: rejected, byReason, invalidIdentifiers: Object.fromEntries(invalid), maskedIdentifiers: masked };
 }

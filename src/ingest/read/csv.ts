@@ -5,7 +5,7 @@ import type { Warehouse } from '../../store/interfaces.ts';
 import { isOutOfMemory } from '../../store/errors.ts';
 import { UserError } from '../../errors.ts';
 import { sampleText, detectDelimiter, findHeader, widestRow } from './header.ts';
-import { textFacts, scanLines, rowLikeLines, unterminatedLastLine, normaliseLineEnds, type LineScan } from './lines.ts';
+import { textFacts, scanLines, rowLikeLines, unterminatedLastLine, normaliseLineEnds, longRecords, withoutRecords, RECORD_TOO_LONG, type LineScan } from './lines.ts';
 import { describeReject, UNCLOSED_QUOTE, QUOTE_TO_END, type ReaderReject, type Structural } from './reasons.ts';
 import { createShift, lineOf } from './shift.ts';
 
@@ -44,15 +44,23 @@ interface Part {
  * is the line as spreadsheets count it (a line break inside quotes does not start one).
  */
 export async function stageCsv(db: Warehouse, prefix: string, src: CsvSource): Promise<{ table: string; headers: string[]; rows: number; structural: Structural[] }> {
-  const sample = sampleText(src.path);
+  let sample = sampleText(src.path);
   if (!sample.trim()) throw new UserError('file_empty', `${src.shown} has no rows.`, `${src.shown} 没有数据行。`);
   const delimiter = src.delimiter ?? detectDelimiter(sample);
+  const structural: Structural[] = [];
+  let file = src.path;
+  // Records too long for the reader are rejected here and read as empty lines (DuckDB loses one past its buffer).
+  const long = longRecords(file, delimiter);
+  if (long.length) {
+    file = join(src.tmp, `${prefix}-short.csv`);
+    await withoutRecords(src.path, file, long);
+    structural.push(...long.map((r) => ({ line: r.line, reason: RECORD_TOO_LONG })));
+    sample = sampleText(file);
+  }
   const found = src.header && !src.names ? findHeader(sample, delimiter) : { headers: [], skip: 0 };
   const headers = src.names ?? (src.header ? found.headers : Array.from({ length: widestRow(sample, delimiter) }, (_, i) => `column_${i + 1}`));
   const cols = headers.map((_, i) => `'c${i + 1}': 'VARCHAR'`).join(', ');
   const parts: Part[] = [];
-  const structural: Structural[] = [];
-  let file = src.path;
   let base = 0;
   for (let n = 0; ; n++) {
     const raw = `${prefix}_rd_raw${n}`;

@@ -1,7 +1,8 @@
 import type { Warehouse } from '../../store/interfaces.ts';
 import { UserError } from '../../errors.ts';
 import { readBytes } from './bytes.ts';
-import { hasInnerBlankLine, blankLines } from './lines.ts';
+import { hasInnerBlankLine, blankLines, longRecords, withoutRecords, RECORD_TOO_LONG } from './lines.ts';
+import { join } from 'node:path';
 import { createShift } from './shift.ts';
 import type { Structural } from './reasons.ts';
 
@@ -10,8 +11,12 @@ import type { Structural } from './reasons.ts';
  * opens with `[`, one JSON array of objects (its `_line` is the element's number). A line that is not valid JSON or
  * not an object is rejected with its line number; the others are read. `path` is UTF-8 without a BOM.
  */
-export async function stageJsonl(db: Warehouse, prefix: string, path: string, shown: string): Promise<{ table: string; headers: string[]; rows: number; structural: Structural[] }> {
-  const array = readBytes(path, 4096).toString('utf8').trimStart().startsWith('[');
+export async function stageJsonl(db: Warehouse, prefix: string, given: string, shown: string, tmp: string): Promise<{ table: string; headers: string[]; rows: number; structural: Structural[] }> {
+  const array = readBytes(given, 4096).toString('utf8').trimStart().startsWith('[');
+  // A line too long for the reader is rejected on its own and read as an empty line (it stopped the whole file).
+  const long = array ? [] : longRecords(given, null);
+  const path = long.length ? join(tmp, `${prefix}-short.jsonl`) : given;
+  if (long.length) await withoutRecords(given, path, long);
   const objects = `${prefix}_rd_json`;
   try {
     // Numbered by position (rowid, in file order), not a row_number() window, which passes every row through one thread.
@@ -39,8 +44,10 @@ export async function stageJsonl(db: Warehouse, prefix: string, path: string, sh
   const table = `${prefix}_stage`;
   await db.run(`create temp table ${table} as select _row, _line${cols ? ', ' + cols : ''} from ${lined} where kind = 'OBJECT'`, params);
   const what = array ? 'element' : 'line';
-  const structural = (await db.all<{ line: number; kind: string | null }>(`select _line as line, kind from ${lined} where kind is distinct from 'OBJECT' order by _line limit 100000`))
+  const structural: Structural[] = (await db.all<{ line: number; kind: string | null }>(`select _line as line, kind from ${lined} where kind is distinct from 'OBJECT' order by _line limit 100000`))
     .map((r) => ({ line: Number(r.line), reason: r.kind === null ? `not valid JSON (a broken or cut ${what})` : `not a JSON object (${array ? 'the element' : 'the line'} is ${article(r.kind)})` }));
+  structural.push(...long.map((r) => ({ line: r.line, reason: RECORD_TOO_LONG })));
+  structural.sort((a, b) => a.line - b.line);
   await db.run(`drop table ${lined}`);
   return { table, headers: keys, rows: await db.scalar(`select count(*) from ${table}`), structural };
 }

@@ -1,3 +1,5 @@
+import { RECORD_TOO_LONG } from './lines.ts';
+
 /** A line the reader could not split into fields, in the user's terms. */
 export interface Structural {
   line: number;
@@ -32,7 +34,7 @@ export function describeReject(r: ReaderReject, headers: string[], encoding: str
   } else if (type === 'INVALID ENCODING' || type === 'INVALID UNICODE') {
     reason = `bytes that are not valid ${ENCODING_NAMES[encoding] ?? encoding} text: the file is damaged or cut here, or in another encoding (--encoding)`;
   } else if (type === 'LINE SIZE OVER MAXIMUM') {
-    reason = 'line longer than 4 MiB';
+    reason = RECORD_TOO_LONG;
   } else {
     reason = `${type.toLowerCase()}: ${r.error_message.split('\n')[0]}`;
   }

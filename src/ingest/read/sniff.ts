@@ -28,6 +28,31 @@ export async function gunzipTo(src: string, dest: string, shown: string): Promis
   }
 }
 
+const NAMES: Record<TextEncoding, [string, string]> = { utf8: ['UTF-8', 'utf8'], gb18030: ['GBK/GB18030', 'gbk'], utf16le: ['UTF-16', 'utf16'], utf16be: ['UTF-16', 'utf16'] };
+
+/**
+ * assertText for the encoding the user named: a file that is text in another encoding (a GBK export read with
+ * `--encoding utf8`) is said to be that, with the option to use — not called binary data.
+ */
+export function assertTextAs(path: string, encoding: TextEncoding, shown: string, named: string | undefined, detected: () => TextEncoding): void {
+  try {
+    assertText(path, encoding, shown);
+  } catch (e) {
+    if (!named || named === 'auto') throw e;
+    const other = detected();
+    if (other === encoding) throw e;
+    try {
+      assertText(path, other, shown);
+    } catch {
+      throw e;
+    }
+    const [was] = NAMES[encoding];
+    const [is, option] = NAMES[other];
+    throw new UserError('encoding_mismatch', `${shown} is not ${was} text (--encoding ${named}): it reads as ${is}. Import it with --encoding ${option}, or leave --encoding out to detect it.`,
+      `${shown} 不是 ${was} 编码（--encoding ${named}）：它是 ${is} 编码。请改用 --encoding ${option}，或去掉 --encoding 自动识别。`);
+  }
+}
+
 /**
  * Text in a known encoding should be mostly printable. Random bytes, an image or an archive with a text extension
  * decode to control characters, U+FFFD and private-use characters: such a file is refused at once instead of being

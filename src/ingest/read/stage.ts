@@ -6,8 +6,9 @@ import { UserError } from '../../errors.ts';
 import { dropTemp } from '../../identity/temp.ts';
 import { detectEncoding, toUtf8 } from './encoding.ts';
 import { readBytes } from './bytes.ts';
-import { magicOf, gunzipTo, assertText, type Magic } from './sniff.ts';
+import { magicOf, gunzipTo, assertTextAs, type Magic } from './sniff.ts';
 import { xlsxToCsv } from './xlsx.ts';
+import { layOutXlsx } from './xlsxZip.ts';
 import { stageCsv } from './csv.ts';
 import { stageJsonl } from './jsonl.ts';
 import { stageParquet } from './parquet.ts';
@@ -73,13 +74,16 @@ export async function stageFile(db: Warehouse, prefix: string, path: string, o: 
   const format = formatOf(path.replace(/\.gz$/i, ''), o.format, magic);
   if (format === 'parquet') return { ...(await stageParquet(db, prefix, file, path)), format, encoding: 'parquet', structural: [] };
   if (format === 'xlsx') {
+    // Checked for its unpacked size and laid out (workbook parts first) in the scratch before exceljs reads it.
+    const laid = join(o.tmp, `${prefix}.xlsx`);
+    await layOutXlsx(file, laid, path);
     const csv = join(o.tmp, `${prefix}.csv`);
-    const { sheet } = await xlsxToCsv(file, csv, path, o.sheet);
+    const { sheet } = await xlsxToCsv(laid, csv, path, o.sheet);
     const staged = await stageCsv(db, prefix, { path: csv, shown: path, encoding: 'utf8', delimiter: ',', header: o.header ?? true, names: o.names, tmp: o.tmp });
     return { ...staged, format, encoding: `xlsx:${sheet}` };
   }
   const encoding = detectEncoding(file, o.encoding);
-  assertText(file, encoding, path);
+  assertTextAs(file, encoding, path, o.encoding, () => detectEncoding(file, 'auto'));
   const hasBom = encoding === 'utf8' && readBytes(file, 3).equals(Buffer.from([0xef, 0xbb, 0xbf]));
   // DuckDB reads UTF-8 itself (BOM included) except for JSON, whose reader takes a BOM for a broken first line.
   if (encoding !== 'utf8' || format === 'whitespace' || (format === 'jsonl' && hasBom)) {
@@ -87,7 +91,7 @@ export async function stageFile(db: Warehouse, prefix: string, path: string, o: 
     await toUtf8(file, copy, encoding, { whitespace: format === 'whitespace' });
     file = copy;
   }
-  if (format === 'jsonl') return { ...(await stageJsonl(db, prefix, file, path)), format, encoding };
+  if (format === 'jsonl') return { ...(await stageJsonl(db, prefix, file, path, o.tmp)), format, encoding };
   const delimiter = format === 'whitespace' ? '\t' : o.delimiter ?? (format === 'tsv' ? '\t' : undefined);
   const staged = await stageCsv(db, prefix, { path: file, shown: path, encoding, delimiter, header: o.header ?? true, names: o.names, tmp: o.tmp });
   return { ...staged, format, encoding };

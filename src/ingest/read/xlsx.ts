@@ -33,12 +33,78 @@ function csvField(s: string): string {
 type SheetRows = AsyncIterable<{ values: unknown[]; number: number }> & { name?: string; id?: number };
 
 /**
+ * What one sheet may hold: Excel's own row and column limits, a bound on the filled cells, and one on the sum of
+ * each row's extent (its last column): exceljs spends time on every column up to a row's last cell, so a sheet whose
+ * rows each hold one cell in column XFD costs a thousand times a normal one. The extent may pass `extent` only while
+ * it stays within `extentPerCell` times the filled cells (an export of 80 columns, a few filled a row, is fine).
+ */
+export interface SheetLimits {
+  rows: number;
+  columns: number;
+  cells: number;
+  extent: number;
+  extentPerCell: number;
+}
+
+export const SHEET_LIMITS: SheetLimits = { rows: 1_048_576, columns: 16_384, cells: 50_000_000, extent: 20_000_000, extentPerCell: 100 };
+
+/** Counts what a sheet has held so far and stops at its limits with an error naming the file. */
+class SheetBudget {
+  private cells = 0;
+  private rows = 0;
+  private extent = 0;
+  constructor(private readonly shown: string, private readonly name: string, private readonly limits: SheetLimits) {}
+
+  /** A row read: its number, filled cells and last column. */
+  row(number: number, filled: number, last: number): void {
+    this.cells += filled;
+    this.extent += last;
+    const max = this.limits.rows.toLocaleString('en-US');
+    if (++this.rows > this.limits.rows || number > this.limits.rows) this.fail(`more than the ${max} rows a sheet can have`, `超过工作表最多 ${this.limits.rows} 行`);
+    if (this.cells > this.limits.cells) this.fail(`more than ${this.limits.cells.toLocaleString('en-US')} filled cells`, `超过 ${this.limits.cells} 个非空单元格`);
+    if (this.extent > this.limits.extent && this.extent > this.limits.extentPerCell * this.cells) this.fail(`rows reaching far to the right of any table (${this.extent.toLocaleString('en-US')} columns in ${this.rows.toLocaleString('en-US')} rows)`, `大量行延伸到表格右侧很远处（${this.rows} 行共 ${this.extent} 列）`);
+  }
+
+  column(index: number): void {
+    if (index > this.limits.columns) this.fail(`a cell in column ${index}, beyond the ${this.limits.columns.toLocaleString('en-US')} columns a sheet can have`, `第 ${index} 列超过工作表最多 ${this.limits.columns} 列`);
+  }
+
+  private fail(en: string, zh: string): never {
+    throw new UserError('xlsx_too_large', `${this.shown} was not read: sheet '${this.name}' holds ${en}. Save the sheet as CSV, or remove what lies outside the table, and import it again.`,
+      `${this.shown} 未读取：工作表 '${this.name}' ${zh}。请另存为 CSV，或删除表格以外的内容后重新导入。`, 413);
+  }
+}
+
+/**
+ * A row's cells as text, up to `width` columns (exceljs hands a sparse array indexed by column: only the cells the
+ * sheet stores are visited, so one cell far to the right costs nothing), trailing empty cells dropped.
+ */
+function rowCells(raw: unknown[], width: number, budget: SheetBudget): { values: string[]; filled: number; extent: number } {
+  const values: string[] = [];
+  let filled = 0;
+  let last = 0;
+  raw.forEach((v, i) => {
+    if (i === 0) return;
+    budget.column(i);
+    const text = cellText(v);
+    if (!text.trim()) return;
+    filled++;
+    if (i > width) return;
+    values[i - 1] = text;
+    last = i;
+  });
+  values.length = last;
+  for (let i = 0; i < last; i++) values[i] ??= '';
+  return { values, filled, extent: Math.max(raw.length - 1, 0) };
+}
+
+/**
  * Streams one worksheet of an XLSX file (by name, else the first) into a UTF-8 CSV, row by row, so memory stays
  * flat. Line n of the CSV is row n of the sheet (rows Excel does not store become empty lines), so rejected rows are
  * reported with the row number Excel shows; trailing empty cells, and cells right of the header's columns, are dropped. Without `--sheet`, a first sheet that
  * holds no rows (a cover or notes sheet) is an error that names the sheets that do.
  */
-export async function xlsxToCsv(src: string, dest: string, shown: string, sheet?: string): Promise<{ sheet: string; rows: number }> {
+export async function xlsxToCsv(src: string, dest: string, shown: string, sheet?: string, limits: SheetLimits = SHEET_LIMITS): Promise<{ sheet: string; rows: number }> {
   const out = createWriteStream(dest, { mode: 0o600 });
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(src, { worksheets: 'emit', sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', entries: 'emit' });
   const seen: { name: string; rows: number }[] = [];
@@ -48,16 +114,20 @@ export async function xlsxToCsv(src: string, dest: string, shown: string, sheet?
     for await (const ws of reader) {
       const w = ws as unknown as SheetRows;
       const name = w.name ?? `Sheet${w.id ?? seen.length + 1}`;
+      const budget = new SheetBudget(shown, name, limits);
       if (picked !== null || (sheet !== undefined && name !== sheet)) {
-        seen.push({ name, rows: await countRows(w) });
+        seen.push({ name, rows: await countRows(w, budget) });
         continue;
       }
       picked = name;
-      rows = await writeSheet(w, out);
+      rows = await writeSheet(w, out, budget);
       seen.push({ name, rows });
     }
   } catch (e) {
+    // A write still pending fails once the stream is destroyed: that is expected here, not an uncaught error.
+    out.on('error', () => undefined);
     out.destroy();
+    if (e instanceof UserError) throw e;
     const why = (e as Error).message;
     throw new UserError('xlsx_unreadable', `${shown} cannot be read as an XLSX workbook (${why}): is it a complete .xlsx file?`, `无法按 XLSX 工作簿读取 ${shown}（${why}），文件是否完整？`);
   }
@@ -82,7 +152,7 @@ export async function xlsxToCsv(src: string, dest: string, shown: string, sheet?
  * column have no name to map them by and are dropped: unlike a surplus field in CSV, they cannot have shifted the
  * others. The header is found as in CSV (headerIndex) among the first rows, which are held until it is known.
  */
-async function writeSheet(w: SheetRows, out: WriteStream): Promise<number> {
+async function writeSheet(w: SheetRows, out: WriteStream, budget: SheetBudget): Promise<number> {
   const held: { number: number; values: string[] }[] = [];
   let width = Infinity;
   let line = 0;
@@ -99,8 +169,8 @@ async function writeSheet(w: SheetRows, out: WriteStream): Promise<number> {
     for (const r of held.splice(0)) await emit(r);
   };
   for await (const row of w) {
-    const values = Array.from((row.values as unknown[]).slice(1), cellText);
-    while (values.length && !values[values.length - 1].trim()) values.pop();
+    const { values, filled, extent } = rowCells(row.values as unknown[], width, budget);
+    budget.row(row.number, filled, extent);
     if (!values.length) continue;
     if (width === Infinity && held.length < HEADER_SEARCH) {
       held.push({ number: row.number, values });
@@ -114,8 +184,12 @@ async function writeSheet(w: SheetRows, out: WriteStream): Promise<number> {
 }
 
 /** Rows with a filled cell (drains the sheet, as the streaming reader requires). */
-async function countRows(w: SheetRows): Promise<number> {
+async function countRows(w: SheetRows, budget: SheetBudget): Promise<number> {
   let n = 0;
-  for await (const row of w) if (Array.from(row.values as unknown[], cellText).some((v) => v.trim())) n++;
+  for await (const row of w) {
+    const { filled, extent } = rowCells(row.values as unknown[], Infinity, budget);
+    budget.row(row.number, filled, extent);
+    if (filled) n++;
+  }
   return n;
 }

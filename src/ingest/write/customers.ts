@@ -3,6 +3,7 @@ import { encrypt, encryptMany, decrypt, keyedHash } from '../../domain/privacy/c
 import { maskName } from '../../domain/privacy/mask.ts';
 import { tempAppender, pages } from '../../identity/temp.ts';
 import { cols, GOOD, type WriteResult } from './sql.ts';
+import { stageImportTags, writeImportTags } from './customerTags.ts';
 
 /**
  * Customer attributes onto the resolved customers: per customer the latest non-empty value of each column wins
@@ -22,7 +23,7 @@ export async function writeCustomers(app: App, p: string, present: Set<string>):
     ['member_tier', c.raw('member_tier')], ['owner_staff_code', c.raw('owner_staff_code')], ['home_store_code', c.raw('home_store_code')],
     ['birth_year', c.has('birthday') ? 'year(r.t_birthday)' : 'null'], ['birth_md', c.has('birthday') ? `strftime(r.t_birthday, '%m-%d')` : 'null'],
     ['is_minor', c.has('birthday') ? `r.t_birthday > current_date - interval 14 year` : 'null'],
-    ['traits', traitsExpr(c.has('tags'), c.has('_traits'))],
+    ['traits', c.has('_traits') ? 'r._traits' : 'null'],
   ].filter(([, e]) => e !== 'null') as [string, string][];
   await db.run(
     `create temp table ${p}_cust as select rc.customer_id, ${[...attrs.map(([k, e]) => latest(e, k)), latest(c.raw('name'), '_name'), latest(c.has('birthday') ? 'r.t_birthday::varchar' : 'null', '_birthday')].join(', ')},
@@ -53,9 +54,9 @@ export async function writeCustomers(app: App, p: string, present: Set<string>):
     }
     a.closeSync();
   }
-  // What this file changes, for the summary: rows whose customer is new, gained an identifier, was merged or gets
-  // a different attribute value count as imported, the other good rows as unchanged (rows = imported + unchanged
-  // + rejected).
+  // What this file changes, for the summary: rows whose customer is new count as imported; rows whose stored
+  // customer gained an identifier, was merged or gets a different attribute value as updated; the other good rows as
+  // unchanged (rows = imported + updated + unchanged + rejected).
   const differs = attrs.map(([k]) => (k === 'traits'
     ? `(x.traits is not null and (c.traits is null or json_merge_patch(c.traits, x.traits)::varchar <> c.traits::varchar))`
     : `(x.${k} is not null and x.${k} is distinct from c.${k})`));
@@ -89,7 +90,10 @@ export async function writeCustomers(app: App, p: string, present: Set<string>):
     pc.closeSync();
   }
   const extra = (await db.all<{ t: string }>(`select table_name as t from duckdb_tables() where temporary and table_name in ($a, $b, $c)`, { a: `${p}_newc`, b: `${p}_newids`, c: `${p}_mg` })).map((r) => r.t);
-  const also = extra.map((t) => (t.endsWith('_newc') ? ` union select id from ${t}` : t.endsWith('_newids') ? ` union select customer_id from ${t}` : ` union select final from ${t}`)).join('');
+  // Tags (customer_tags, source import) the customers do not carry yet change them too.
+  if (c.has('tags')) await stageImportTags(db, p, app.workspaceId);
+  const also = extra.map((t) => (t.endsWith('_newc') ? ` union select id from ${t}` : t.endsWith('_newids') ? ` union select customer_id from ${t}` : ` union select final from ${t}`)).join('')
+    + (c.has('tags') ? ` union select customer_id from ${p}_tagnew` : '');
   // The file's value per customer, its name and birthday encrypted.
   const x = `(select u.*, pii.name_cipher, pii.name_masked, pii.birthday_cipher from ${p}_cust u left join ${p}_cpii pii using (customer_id))`;
   await db.run(
@@ -98,9 +102,14 @@ export async function writeCustomers(app: App, p: string, present: Set<string>):
     { ws: app.workspaceId },
   );
   const good = await db.scalar(`select count(*) from ${p}_rows r where ${GOOD}`);
-  const imported = await db.scalar(`select count(*) from ${p}_rows r join ${p}_rc rc using (_row) where ${GOOD} and rc.customer_id in (select customer_id from ${p}_chg)`);
   // New customers (created by this file's identity resolution): inserted whole, one INSERT … SELECT.
   const fresh = extra.find((t) => t.endsWith('_newc'));
+  const counted = await db.get<{ imported: number; updated: number }>(
+    `select count(*) filter (where ${fresh ? `rc.customer_id in (select id from ${fresh})` : 'false'}) as imported, count(*) filter (where ${fresh ? `rc.customer_id not in (select id from ${fresh})` : 'true'}) as updated
+     from ${p}_rows r join ${p}_rc rc using (_row) where ${GOOD} and rc.customer_id in (select customer_id from ${p}_chg)`,
+  );
+  const imported = Number(counted?.imported ?? 0);
+  const updated = Number(counted?.updated ?? 0);
   if (fresh) {
     const names = [...attrs.map(([k]) => k), 'name_cipher', 'name_masked', 'birthday_cipher'];
     await db.run(
@@ -119,15 +128,8 @@ export async function writeCustomers(app: App, p: string, present: Set<string>):
        and x.customer_id in (select customer_id from ${p}_chg)${fresh ? ` and x.customer_id not in (select id from ${fresh})` : ''}`,
     { ws: app.workspaceId },
   );
-  return { imported, unchanged: good - imported };
-}
-
-function traitsExpr(tags: boolean, traits: boolean): string {
-  if (!tags && !traits) return 'null';
-  // An empty tags cell says nothing (a JSON null would delete the stored key when merged).
-  const t = tags ? `case when r.tags is not null then json_object('tags', list_filter(string_split_regex(r.tags, '[,，;；|/、\\s]+'), x -> x <> '')) end` : null;
-  if (t && traits) return `coalesce(json_merge_patch(r._traits, ${t}), r._traits, ${t})`;
-  return t ?? 'r._traits';
+  if (c.has('tags')) await writeImportTags(db, p, app.workspaceId);
+  return { imported, updated, unchanged: good - imported - updated };
 }
 
 /** Staff: upsert by code; the name encrypted and masked, the WeCom userid kept only as a keyed hash. */
@@ -154,6 +156,7 @@ export async function writeStaff(app: App, p: string, present: Set<string>): Pro
     }
   }
   a.closeSync();
+  const updated = await staffUpdated(app, p, present);
   const before = await db.scalar(`select count(*) from staff where workspace_id = $ws`, { ws: app.workspaceId });
   await db.run(
     `insert into staff (workspace_id, code, name_cipher, name_masked, store_code, role, wecom_userid_hash, joined_at)
@@ -165,5 +168,29 @@ export async function writeStaff(app: App, p: string, present: Set<string>): Pro
     { ws: app.workspaceId },
   );
   const after = await db.scalar(`select count(*) from staff where workspace_id = $ws`, { ws: app.workspaceId });
-  return { imported: after - before, unchanged: n - (after - before) };
+  return { imported: after - before, updated, unchanged: n - (after - before) - updated };
+}
+
+/** Stored staff members the file changes: a non-empty cell with another value (the name compared decrypted, in memory). */
+async function staffUpdated(app: App, p: string, present: Set<string>): Promise<number> {
+  const c = cols(present);
+  const rows = await app.warehouse.all<{ name: string | null; name_cipher: string | null; other: boolean }>(
+    `select st.name, t.name_cipher,
+       (${c.raw('store_code')} is not null and ${c.raw('store_code')} is distinct from t.store_code) or (${c.raw('role')} is not null and ${c.raw('role')} is distinct from t.role)
+       or (${c.typed('joined_at')} is not null and ${c.typed('joined_at')} is distinct from t.joined_at)
+       or (s.wecom_userid_hash is not null and s.wecom_userid_hash is distinct from t.wecom_userid_hash) as other
+     from ${p}_rows r join ${p}_stp s using (code) join ${p}_st st using (code) join staff t on t.workspace_id = $ws and t.code = r.code
+     where ${GOOD} qualify row_number() over (partition by r.code order by r._row desc) = 1`,
+    { ws: app.workspaceId },
+  );
+  const renamed = (name: string | null, cipher: string | null) => {
+    if (!name) return false;
+    if (!cipher) return true;
+    try {
+      return decrypt(app.keys, cipher) !== name;
+    } catch {
+      return true;
+    }
+  };
+  return rows.filter((r) => r.other || renamed(r.name, r.name_cipher)).length;
 }

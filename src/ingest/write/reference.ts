@@ -44,17 +44,31 @@ export async function writeReference(app: App, p: string, entity: Entity, presen
   const nonKey = columns.filter(([k]) => !spec.key.includes(k));
   const partition = spec.key.map((k) => columns.find(([x]) => x === k)![1]).join(', ');
   const ws = app.workspaceId;
-  const before = await app.warehouse.scalar(`select count(*) from ${spec.table} where workspace_id = $ws`, { ws });
-  await app.warehouse.run(
+  const db = app.warehouse;
+  // The file's row per natural key (its latest), then: new keys are imported, stored keys a non-empty cell changes
+  // are updated (an empty cell keeps what is stored), the other good rows unchanged.
+  // (Columns the file does not carry stay out of the temp table — a bare NULL would be typed INTEGER there.)
+  const carried = columns.filter(([, e]) => e !== 'null');
+  await db.run(
+    `create temp table ${p}_ref as select ${carried.map(([k, e]) => `${e} as ${k}`).join(', ')}
+     from ${p}_rows r ${spec.customer ? 'join' : 'left join'} ${p}_rc rc using (_row)
+     where ${GOOD} qualify row_number() over (partition by ${partition} order by r._row desc) = 1`,
+  );
+  const onKeys = spec.key.map((k) => `t.${k} = n.${k}`).join(' and ');
+  const changes = nonKey.filter(([, e]) => e !== 'null').map(([k]) => `(n.${k} is not null and n.${k} is distinct from t.${k})`);
+  const updated = changes.length
+    ? await db.scalar(`select count(*) from ${p}_ref n join ${spec.table} t on t.workspace_id = $ws and ${onKeys} where ${changes.join(' or ')}`, { ws })
+    : 0;
+  const before = await db.scalar(`select count(*) from ${spec.table} where workspace_id = $ws`, { ws });
+  await db.run(
     `insert into ${spec.table} (workspace_id, ${columns.map(([k]) => k).join(', ')})
-     select $ws, ${columns.map(([, e]) => e).join(', ')} from ${p}_rows r ${spec.customer ? 'join' : 'left join'} ${p}_rc rc using (_row)
-     where ${GOOD} qualify row_number() over (partition by ${partition} order by r._row desc) = 1
+     select $ws, ${columns.map(([k, e]) => (e === 'null' ? 'null' : k)).join(', ')} from ${p}_ref
      on conflict (workspace_id, ${spec.key.join(', ')}) do ${nonKey.length ? `update set ${nonKey.map(([k]) => `${k} = coalesce(excluded.${k}, ${spec.table}.${k})`).join(', ')}` : 'nothing'}`,
     { ws },
   );
-  const after = await app.warehouse.scalar(`select count(*) from ${spec.table} where workspace_id = $ws`, { ws });
-  const good = await app.warehouse.scalar(`select count(*) from ${p}_rows r where ${GOOD}`);
-  return { imported: after - before, unchanged: good - (after - before) };
+  const after = await db.scalar(`select count(*) from ${spec.table} where workspace_id = $ws`, { ws });
+  const good = await db.scalar(`select count(*) from ${p}_rows r where ${GOOD}`);
+  return { imported: after - before, updated, unchanged: good - (after - before) - updated };
 }
 
 /**

@@ -37,4 +37,5 @@ export async function changedJoiningCustomers(db: Warehouse, sql: string, params
   }
 }
 
-export interface WriteResult { imported: number; unchanged: number; orderLines?: number }
+/** What a writer did with the file's good rows: imported (new), updated (changed a stored row), unchanged. */
+export interface WriteResult { imported: number; updated?: number; unchanged: number; orderLines?: number }

@@ -14,12 +14,15 @@ import { logError } from '../../logging.ts';
 import type { Encoding, ImportOptions } from '../../ingest/types.ts';
 import { ImportJobs, type ImportJob } from '../../ingest/jobs.ts';
 import { importFileByFile } from '../../ingest/index.ts';
+import { recentRuns, iso } from '../../ingest/runs.ts';
+import { uploadDir, removeLeftoverUploads, withoutUploadPaths } from '../../ingest/uploads.ts';
+import { ImportQueue, IMPORT_JOBS_AT_ONCE, IMPORT_JOBS_WAITING } from '../../ingest/jobQueue.ts';
 
 const jobSchema = {
   type: 'object',
   properties: {
     id: { type: 'string' }, status: { type: 'string', enum: ['running', 'done', 'failed'] }, entity: { type: 'string' }, files: { type: 'array', items: { type: 'string' } },
-    rowsDone: { type: 'integer' }, startedAt: { type: 'string' }, finishedAt: { type: 'string' },
+    rowsDone: { type: 'integer' }, waiting: { type: 'boolean' }, startedAt: { type: 'string' }, finishedAt: { type: 'string' },
     summary: { type: 'object', additionalProperties: true }, error: { type: 'object', additionalProperties: true },
   },
 };
@@ -51,16 +54,11 @@ function importOptions(fields: Record<string, string>, files: string[]): ImportO
  * quarantine file relative to the data directory.
  */
 function withoutServerPaths<T>(value: T, dataDir: string): T {
-  const uploads = join(dataDir, 'uploads');
   return JSON.parse(JSON.stringify(value, (_k, v) => {
     if (typeof v !== 'string') return v;
-    const named = v.replace(new RegExp(`${escapeRegExp(uploads)}/[0-9a-f-]+/\\d+/`, 'g'), '');
+    const named = withoutUploadPaths(v);
     return named.startsWith(dataDir + '/') ? named.slice(dataDir.length + 1) : named;
   })) as T;
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /**
@@ -73,6 +71,9 @@ export async function importRoutes(server: FastifyInstance, app: App): Promise<v
   // Jobs live in the state store (import_jobs): a restart keeps their status; those cut off by it are failed.
   const jobs = new ImportJobs(app);
   await jobs.failInterrupted();
+  // Uploads are plaintext: a killed server's are removed now (they wait in the private scratch, never in the data dir).
+  removeLeftoverUploads(app.dir);
+  const queue = new ImportQueue(IMPORT_JOBS_AT_ONCE, IMPORT_JOBS_WAITING);
 
   server.post('/api/v1/imports', {
     config: { permission: 'import:write' },
@@ -84,9 +85,19 @@ export async function importRoutes(server: FastifyInstance, app: App): Promise<v
     },
   }, async (req, reply) => {
     if (!req.isMultipart()) throw new UserError('multipart_required', 'Send the files as multipart/form-data.', '请以 multipart/form-data 上传文件。', 415);
+    if (!queue.reserve()) {
+      reply.header('retry-after', '30');
+      throw new UserError('imports_busy', `${IMPORT_JOBS_AT_ONCE} imports are running and ${IMPORT_JOBS_WAITING} more are waiting: upload again when one has finished (GET /api/v1/imports).`,
+        `已有 ${IMPORT_JOBS_AT_ONCE} 个导入在运行、${IMPORT_JOBS_WAITING} 个在等待：请在其中一个完成后重新上传（GET /api/v1/imports）。`, 429);
+    }
     const id = randomUUID();
-    const dir = join(app.dir, 'uploads', id);
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    let dir: string;
+    try {
+      dir = uploadDir(id);
+    } catch (e) {
+      queue.cancel();
+      throw e;
+    }
     const fields: Record<string, string> = {};
     // Each file in a directory of its own under its own name, so messages that name the file name the upload.
     const files: string[] = [];
@@ -104,17 +115,27 @@ export async function importRoutes(server: FastifyInstance, app: App): Promise<v
       }
       opts = importOptions(fields, files);
     } catch (e) {
+      queue.cancel();
       rmSync(dir, { recursive: true, force: true });
       throw e;
     }
     const job: ImportJob = { id, status: 'running', entity: opts.entity, files: files.map((f) => basename(f)), rowsDone: 0, startedAt: new Date().toISOString() };
-    await jobs.create(job);
+    try {
+      await jobs.create(job);
+    } catch (e) {
+      queue.cancel();
+      rmSync(dir, { recursive: true, force: true });
+      throw e;
+    }
     const caller = requestApp(req, app);
+    const waiting = queue.turn(id);
     void (async () => {
-      const conn = await app.warehouse.fork();
+      const done = await waiting;
+      let conn: Awaited<ReturnType<typeof app.warehouse.fork>> | undefined;
       let summary: ImportJob['summary'];
       let error: ImportJob['error'];
       try {
+        conn = await app.warehouse.fork();
         const a = { ...appOn(app, conn, caller.actor), audit: caller.audit };
         const out = await importFileByFile(a, { ...opts, onProgress: (n) => void jobs.progress(id, n).catch(() => undefined) });
         // A failure after some files were applied keeps their summary beside the error.
@@ -131,11 +152,12 @@ export async function importRoutes(server: FastifyInstance, app: App): Promise<v
         if (!isUserError(e)) logError('import', e, { job: id });
       } finally {
         await jobs.finish(id, { summary: summary && withoutServerPaths(summary, app.dir), error: error && withoutServerPaths(error, app.dir) }).catch((e) => logError('import', e, { job: id }));
-        conn.close();
+        conn?.close();
         rmSync(dir, { recursive: true, force: true });
+        done();
       }
     })();
-    return reply.status(202).header('location', `/api/v1/imports/${id}`).send(job);
+    return reply.status(202).header('location', `/api/v1/imports/${id}`).send(queue.isWaiting(id) ? { ...job, waiting: true } : job);
   });
 
   server.get('/api/v1/imports/:id', {
@@ -145,7 +167,7 @@ export async function importRoutes(server: FastifyInstance, app: App): Promise<v
     const id = (req.params as { id: string }).id;
     const job = (await jobs.get(id)) ?? (await jobs.run(id));
     if (!job) throw new UserError('no_import', 'No such import.', '没有该导入任务。', 404);
-    return withoutServerPaths(job, app.dir);
+    return withoutServerPaths(queue.isWaiting(id) ? { ...job, waiting: true } : job, app.dir);
   });
 
   server.get('/api/v1/imports', {
@@ -153,7 +175,10 @@ export async function importRoutes(server: FastifyInstance, app: App): Promise<v
     schema: {
       summary: 'Recent import runs (one per file), newest first',
       tags: ['import'],
-      response: { 200: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, entity: { type: 'string' }, source: { type: ['string', 'null'] }, status: { type: 'string' }, started_at: { type: 'string' }, finished_at: { type: ['string', 'null'] }, rows: { type: ['integer', 'null'] }, imported: { type: ['integer', 'null'] }, rejected: { type: ['integer', 'null'] } } } } },
+      response: { 200: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, entity: { type: 'string' }, source: { type: ['string', 'null'] }, status: { type: 'string' }, started_at: { type: 'string' }, finished_at: { type: ['string', 'null'] }, rows: { type: ['integer', 'null'] }, imported: { type: ['integer', 'null'] }, updated: { type: ['integer', 'null'] }, rejected: { type: ['integer', 'null'] } } } } },
     },
-  }, async () => app.warehouse.all(`select id, entity, source, status, started_at, finished_at, rows, imported, rejected from import_runs where workspace_id = $ws order by started_at desc limit 100`, { ws: app.workspaceId }));
+  }, async () => (await recentRuns(app, 100)).map((r) => ({
+    id: r.id, entity: r.entity, source: r.source, status: r.status, started_at: iso(r.startedAt), finished_at: iso(r.finishedAt),
+    rows: r.rows, imported: r.imported, updated: r.status === 'done' ? Number(r.summary.updated ?? 0) : null, rejected: r.rejected,
+  })));
 }
