@@ -34,7 +34,8 @@ export interface ClusterFit {
 export async function fitClusters(app: App, o: { asOf?: string; kMax?: number }): Promise<ClusterFit> {
   const asOf = await calibrationEnd(app, o.asOf);
   const ws = app.workspaceId;
-  const reader = await app.warehouse.columns(CLUSTER_FEATURES_SQL.duckdb, { ws, asof: asOf });
+  // the customers the consent policy permits for analytics only: no one else is clustered
+  const reader = await app.warehouse.columns(`select * from (${CLUSTER_FEATURES_SQL.duckdb}) cf where cf.customer_id in (select customer_id from permitted_customers($ws, 'analytics'))`, { ws, asof: asOf });
   const names = reader.names;
   const cols = reader.columns;
   const col = (n: string) => (cols[names.indexOf(n)] as unknown[]).map(Number);
