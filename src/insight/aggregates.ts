@@ -1,7 +1,7 @@
 import type { App } from '../app/context.ts';
 import { sqlFor } from '../store/interfaces.ts';
 import { query } from './queries/query.ts';
-import { analysed, ensureExclusions, refreshExclusions, scopeFingerprint } from './scope.ts';
+import { analysed, ensureExclusions, refreshExclusions, scopeChange, scopeMarkText } from './scope.ts';
 
 /**
  * Per-customer and per-customer-month order totals (insight_customer_agg, insight_customer_month with the cohort
@@ -10,8 +10,9 @@ import { analysed, ensureExclusions, refreshExclusions, scopeFingerprint } from 
  * order. The importer calls `refreshAggregates(app)` after each load; every insight command still checks
  * first (a no-op costing one scan of three columns when nothing changed).
  *
- * Incremental: customers with an order imported at or after the watermark get their rows recomputed from their
- * orders. Full rebuild when asked, on first use, when orders were deleted, or when an incremental pass leaves the
+ * Incremental: customers with an order imported after the watermark (one import's orders share its transaction's
+ * time, so the batch the watermark names is done; a batch committed late under an older time changes the count, and
+ * that rebuilds in full) get their rows recomputed from their orders. Full rebuild when asked, on first use, when orders were deleted, or when an incremental pass leaves the
  * aggregate not adding up to the orders. Orders are only ever inserted (the importer) or moved between customers
  * (identity merges, recorded in identity_merges): the check on each read is one scan of orders.imported_at. The daily rollup recomputes the days that got an
  * order since the watermark.
@@ -44,11 +45,11 @@ const ADDS_UP = {
  * merge made or undone since the last refresh (a merge moves orders without importing them). A full rebuild takes
  * everyone (`true`: a predicate with a subquery would still be evaluated on every order).
  */
-const CUSTOMERS_TOUCHED = `(customer_id in (select customer_id from orders where workspace_id = $ws and imported_at >= $since::timestamp and customer_id is not null)
+const CUSTOMERS_TOUCHED = `(customer_id in (select customer_id from orders where workspace_id = $ws and imported_at > $since::timestamp and customer_id is not null)
     or customer_id in (select unnest([survivor_id, merged_id]) from identity_merges where workspace_id = $ws and (merged_at >= $msince::timestamp or unmerged_at >= $msince::timestamp))
     or customer_id in (select customer_id from insight_scope_flips))`;
 /** Which days to recompute incrementally in the daily rollup: those with an order imported since the watermark. */
-const DAYS_TOUCHED = (col: string) => `${col} in (select distinct order_date from orders where workspace_id = $ws and imported_at >= $since::timestamp)`;
+const DAYS_TOUCHED = (col: string) => `${col} in (select distinct order_date from orders where workspace_id = $ws and imported_at > $since::timestamp)`;
 
 const statements = (scope: string, days: (col: string) => string) => [
   { duckdb: `delete from insight_customer_agg where workspace_id = $ws and ${scope}` },
@@ -115,21 +116,26 @@ async function refreshOnce(app: App, opts: { full?: boolean }): Promise<RefreshR
   const ws = app.workspaceId;
   await ensureExclusions(w);
   const [now] = await w.all<{ through: string | null; n: number; merges: string }>(sqlFor(d, STATS), { ws });
-  const scope = await scopeFingerprint(w, ws);
   const [mark] = await w.all<{ through: string | null; n: number; merges: string | null; refreshed: string; scope: string | null }>(sqlFor(d, WATERMARK), { ws });
+  const sc = await scopeChange(w, ws, mark?.scope ?? null);
+  const scope = scopeMarkText(sc.now);
   let mode: RefreshResult['mode'] = 'none';
   if (opts.full || !mark || Number(now.n) < Number(mark.n)) mode = 'full';
   else if (now.through && (!mark.through || now.through > mark.through)) mode = 'incremental';
   else if (now.through !== mark.through || Number(now.n) !== Number(mark.n)) mode = 'full';
-  else if (now.merges !== mark.merges || scope !== mark.scope) mode = 'incremental';
+  else if (now.merges !== mark.merges || sc.moved) mode = 'incremental';
   const addsUp = async () => Boolean((await w.all<{ ok: boolean }>(sqlFor(d, ADDS_UP), { ws }))[0]?.ok);
-  if (mode === 'none') return { mode, ms: Date.now() - t0 };
+  if (mode === 'none') {
+    // only the quick mark moved (a profile update): remember it, so the exact one is not taken again
+    if (scope !== mark?.scope) await w.run(sqlFor(d, SAVE_SCOPE), { ws, flips: 0, scope });
+    return { mode, ms: Date.now() - t0 };
+  }
   let scopeSaved = false;
   const rebuild = async (m: 'incremental' | 'full') => {
     const p = { ws, since: mark?.through ?? '1970-01-01', msince: mark?.refreshed ?? '1970-01-01' };
     await app.warehouse.transaction(async () => {
       let flips = 0;
-      if (!scopeSaved && (m === 'full' || scope !== mark?.scope)) flips = await refreshExclusions(w, ws);
+      if (!scopeSaved && (m === 'full' || sc.moved)) flips = await refreshExclusions(w, ws);
       else await w.run('create or replace temp table insight_scope_flips (customer_id bigint)');
       for (const q of REBUILD[m]) await query(w, q, 'refreshAggregates', p);
       await w.run(sqlFor(d, SAVE_WATERMARK), { ws, through: now.through, n: Number(now.n), merges: now.merges });

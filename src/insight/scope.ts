@@ -10,7 +10,7 @@ import type { Warehouse } from '../store/interfaces.ts';
  *
  * The policy is evaluated once per change, not in every query: `insight_exclusions` holds every customer ever
  * excluded (`excluded` true now, false when permitted again, `changed_at` the last flip), refreshed with the
- * aggregates (src/insight/aggregates.ts) whenever its fingerprint moves — the consent copy's watermark, the
+ * aggregates (src/insight/aggregates.ts) whenever what it depends on moves — the consent copy's watermark, the
  * customers' statuses and birth data (restriction, merge, a child's age), and today's date (a child turning 14).
  * Queries keep a customer with `analysed(col)`, an anti-join on a set that is small in practice.
  *
@@ -41,18 +41,29 @@ export async function ensureExclusions(w: Warehouse): Promise<void> {
 }
 
 /**
- * What the exclusions depend on, as one string: the consent copy's watermark, a hash of every customer's id,
- * status and birth data, and today's date.
+ * What the exclusions depend on, in two steps so the check stays cheap: `quick` (the consent copy's watermark, the
+ * customers' count, a hash of their ids and statuses, their latest update, today's date) is taken on every call; only
+ * when it moved is `exact` taken, which swaps the latest update for a hash of the birth data — so a profile update
+ * (a collection load's identify) costs one hash, and only a change of consent, status, birth data or date
+ * re-evaluates the policy.
  */
-export const SCOPE_FINGERPRINT = `select coalesce((select max(value) from sync_watermarks where name = 'consents'), 0)::varchar
-    || '|' || count(*) || '|' || coalesce(bit_xor(hash(id, status, is_minor, birth_year, birth_md)), 0)::varchar
-    || '|' || current_date::varchar as fp
-  from customers where workspace_id = $ws`;
+const BASE = `coalesce((select max(value) from sync_watermarks where name = 'consents'), 0)::varchar
+    || '|' || count(*) || '|' || coalesce(bit_xor(hash(id, status)), 0)::varchar || '|' || current_date::varchar`;
+const QUICK = `select ${BASE} || '|' || coalesce(max(updated_at)::varchar, '') as fp from customers where workspace_id = $ws`;
+const EXACT = `select ${BASE} || '|' || coalesce(bit_xor(hash(id, is_minor, birth_year, birth_md)), 0)::varchar as fp from customers where workspace_id = $ws`;
 
-export async function scopeFingerprint(w: Warehouse, ws: number): Promise<string> {
-  const [r] = await w.all<{ fp: string }>(SCOPE_FINGERPRINT, { ws });
-  return String(r.fp);
+export interface ScopeMark { quick: string; exact: string }
+
+/** `stored` is `quick#exact` as saved with the aggregates; returns the current pair and whether the scope moved. */
+export async function scopeChange(w: Warehouse, ws: number, stored: string | null): Promise<{ now: ScopeMark; moved: boolean }> {
+  const [q] = await w.all<{ fp: string }>(QUICK, { ws });
+  const [sq, se] = (stored ?? '').split('#');
+  if (stored && q.fp === sq) return { now: { quick: sq, exact: se }, moved: false };
+  const [e] = await w.all<{ fp: string }>(EXACT, { ws });
+  return { now: { quick: String(q.fp), exact: String(e.fp) }, moved: String(e.fp) !== se };
 }
+
+export const scopeMarkText = (m: ScopeMark): string => `${m.quick}#${m.exact}`;
 
 /**
  * Brings `insight_exclusions` in line with the policy, inside the caller's transaction. Leaves the customers whose
