@@ -16,8 +16,8 @@ interface FeatureRows { customers: Float64Array; rows: number[][]; raw: number[]
 
 const bgParams = (p: BgNbdParams) => ({ r: p.r, alpha: p.alpha, a: p.a, bb: p.b });
 
-/** The features of the customers the consent policy permits for analytics only: no one else is trained on or scored. */
-const FEATURES_SQL = `select * from (${CHURN_FEATURES_SQL.duckdb}) pf where pf.customer_id in (select customer_id from permitted_customers($ws, 'analytics'))`;
+/** Scoring reads the features of the customers the consent policy permits for analytics only (a fit is a population statistic). */
+const SCORED_FEATURES_SQL = `select * from (${CHURN_FEATURES_SQL.duckdb}) pf where pf.customer_id in (select customer_id from permitted_customers($ws, 'analytics'))`;
 
 /** BG/NBD fitted on what was known at the cut-off (feeds p_no_order). */
 async function repurchaseModelAt(app: App, cut: string): Promise<BgNbdParams> {
@@ -27,7 +27,7 @@ async function repurchaseModelAt(app: App, cut: string): Promise<BgNbdParams> {
 }
 
 async function features(app: App, cut: string, win: number, bg: BgNbdParams): Promise<FeatureRows> {
-  const reader = await app.warehouse.columns(FEATURES_SQL, { ws: app.workspaceId, cut, win, ...bgParams(bg) });
+  const reader = await app.warehouse.columns(CHURN_FEATURES_SQL.duckdb, { ws: app.workspaceId, cut, win, ...bgParams(bg) });
   const cols = reader.columns;
   const names = reader.names;
   const col = (n: string) => cols[names.indexOf(n)] as unknown[];
@@ -147,7 +147,7 @@ export async function scoreChurn(app: App, o: { asOf?: string }): Promise<ChurnS
     await app.warehouse.run(`delete from customer_scores where workspace_id = $ws and model = 'churn'`, { ws: app.workspaceId });
     await app.warehouse.run(
       `insert into customer_scores (workspace_id, customer_id, model, score, value, label, version, fitted_at, scored_at, as_of)
-       with f as (${FEATURES_SQL}),
+       with f as (${SCORED_FEATURES_SQL}),
        t as (select f.*, 1 / (1 + exp(-($b + ${NAMES.map((_, j) => contributionSql(j)).join(' + ')}))) as risk, ${top} as top from f),
        s as (select customer_id, risk, ${reasons('en')} as reasons_en, ${reasons('zh')} as reasons_zh from t)
        select $ws, customer_id, 'churn', k.score, k.value, k.label, $version, $fitted::timestamp, current_timestamp, $cut::date
