@@ -98,7 +98,7 @@ test('given a server killed with SIGKILL while an upload arrives, then the uploa
   }
 });
 
-type Job = { id: string; status: string; waiting?: boolean; summary?: { imported: number } };
+type Job = { id: string; status: string; waiting?: boolean; summary?: { imported: number; warnings?: string[] } };
 
 test(`given ${IMPORT_JOBS_AT_ONCE} import jobs running, then the next ${IMPORT_JOBS_WAITING} wait their turn (waiting: true), one more is refused with 429, and every accepted job finishes`, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'siyu-jobqueue-'));

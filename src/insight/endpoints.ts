@@ -13,19 +13,12 @@ import { campaignUplift, channelContribution, communityLift, contentScorecard, s
 import { customerPortrait, populationPortraits } from './portraits.ts';
 import { UserError } from '../errors.ts';
 import { series, type SeriesUnit } from './series.ts';
+import type { EndpointOption, Query } from './options.ts';
+import { hasLookup, resolveCustomer, type CustomerLookup } from './customers.ts';
 
-export type Query = Record<string, string | number | undefined>;
+export type { EndpointOption, Query } from './options.ts';
 export const num = (v: unknown) => (v === undefined || v === '' ? undefined : Number(v));
 export const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
-
-/** An option of an insight question: a query-string field for the API, `--kebab-name` for the CLI. */
-export interface EndpointOption {
-  type: 'string' | 'number' | 'integer';
-  description: string;
-  enum?: string[];
-  default?: string | number;
-  format?: 'date';
-}
 
 /**
  * One insight question, exposed the same way as `siyu insight <name>` and `GET /api/v1/insight/<name>`: its
@@ -43,13 +36,17 @@ export interface InsightEndpoint {
 
 const kpiProps = Object.fromEntries(['customers', 'orders', 'gmv', 'aov', 'repurchase_rate', 'net_revenue', 'churn_rate'].map((k) => [k, { type: ['number', 'null'] }]));
 const day = (description: string): EndpointOption => ({ type: 'string', format: 'date', description });
-const n = (description: string): EndpointOption => ({ type: 'number', description });
+/** A whole number of days (or hours, rows …) from `min` to `max`. */
+const whole = (description: string, min: number, max: number, dflt?: number): EndpointOption => ({ type: 'integer', description, minimum: min, maximum: max, ...(dflt === undefined ? {} : { default: dflt }) });
+const amount = (description: string, max: number): EndpointOption => ({ type: 'number', description, minimum: 0, maximum: max });
+const text = (description: string, maxLength = 200): EndpointOption => ({ type: 'string', description, maxLength });
+const DAYS = 3650;
 
 export const INSIGHT_ENDPOINTS: InsightEndpoint[] = [
   {
     name: 'kpi',
     summary: 'Core KPIs with previous-period (环比) and last-year (同比) comparisons (核心指标)',
-    options: { attribution_days: { type: 'integer', description: 'days after a message or read in which an order converts', default: 7 } },
+    options: { attribution_days: whole('days after a message or read in which an order converts', 0, 365, 7) },
     response: { type: 'object', additionalProperties: true, properties: kpiProps },
     run: (app, f, q) => kpis(app, f, { attributionDays: num(q.attribution_days) }),
   },
@@ -64,9 +61,9 @@ export const INSIGHT_ENDPOINTS: InsightEndpoint[] = [
     summary: 'RFM 1–5 scores and the 8 classic value segments (RFM 客户价值分层)',
     options: {
       as_of: day('reference date (default: the day after the last order)'),
-      recency_days: n('R is high below this many days (default: the mean)'),
-      frequency: n('F is high above this many orders (default: the mean)'),
-      monetary: n('M is high above this spend (default: the mean)'),
+      recency_days: amount('R is high below this many days (default: the mean)', 36_500),
+      frequency: amount('F is high above this many orders (default: the mean)', 1e6),
+      monetary: amount('M is high above this spend (default: the mean)', 1e12),
     },
     run: (app, f, q) => rfm(app, { filters: f, referenceDate: str(q.as_of), thresholds: { recencyDays: num(q.recency_days), frequency: num(q.frequency), monetary: num(q.monetary) } }),
   },
@@ -75,11 +72,11 @@ export const INSIGHT_ENDPOINTS: InsightEndpoint[] = [
     summary: 'Lifecycle stages now and per month, and the month-to-month transition matrix (生命周期)',
     options: {
       as_of: day('day of the current snapshot (default: the window end)'),
-      new_days: n('new: first order fewer than this many days ago (30)'),
-      active_days: n('active: last order at most this many days ago (90)'),
-      dormant_days: n('dormant up to this many days, churned beyond (180)'),
-      loyal_order_days: n('loyal: at least this many order days in 365 days (3)'),
-      return_gap_days: n('returned: last order after a gap of at least this many days (180)'),
+      new_days: whole('new: first order fewer than this many days ago (30)', 1, DAYS),
+      active_days: whole('active: last order at most this many days ago (90)', 1, DAYS),
+      dormant_days: whole('dormant up to this many days, churned beyond (180)', 1, DAYS),
+      loyal_order_days: whole('loyal: at least this many order days in 365 days (3)', 1, 366),
+      return_gap_days: whole('returned: last order after a gap of at least this many days (180)', 1, DAYS),
       p_alive: { type: 'string', enum: ['off', 'on'], default: 'off', description: "use a model's P(alive) for dormant / churned at the as-of day" },
     },
     run: (app, f, q) => lifecycle(app, {
@@ -98,15 +95,16 @@ export const INSIGHT_ENDPOINTS: InsightEndpoint[] = [
     summary: 'Tag definitions and how many customers carry each (标签)',
     filters: false,
     options: {},
+    response: { type: 'array', items: { type: 'object', additionalProperties: true } },
     run: (app) => listTags(app),
   },
   {
     name: 'funnel',
     summary: 'Ordered funnel with a time window and a breakdown (转化漏斗)',
     options: {
-      steps: { type: 'string', description: 'event types in order, comma-separated', default: 'product_view,add_to_cart,order' },
+      steps: { type: 'string', description: 'event types in order, comma-separated', default: 'product_view,add_to_cart,order', maxLength: 500 },
       unit: { type: 'string', enum: ['session', 'customer'], default: 'session', description: 'what moves through the funnel' },
-      window_hours: { type: 'integer', description: 'hours from the first step (24 per session, 720 per customer)' },
+      window_hours: whole('hours from the first step (24 per session, 720 per customer)', 1, 8784),
       breakdown: { type: 'string', enum: ['none', 'channel', 'source', 'city', 'gender', 'acquisition_channel'], default: 'none', description: 'split by' },
     },
     run: (app, f, q) => funnel(app, { filters: f, steps: str(q.steps)?.split(',').map((x) => x.trim()).filter(Boolean), unit: str(q.unit) as FunnelUnit | undefined, windowHours: num(q.window_hours), breakdown: str(q.breakdown) as Breakdown | undefined }),
@@ -114,26 +112,26 @@ export const INSIGHT_ENDPOINTS: InsightEndpoint[] = [
   {
     name: 'behaviour',
     summary: 'Hour × weekday heat map, inter-purchase times, first → second order, top paths, co-purchases (行为分析)',
-    options: { limit: { type: 'integer', description: 'rows of top paths and co-purchases', default: 20 } },
+    options: { limit: whole('rows of top paths and co-purchases', 1, 1000, 20) },
     run: (app, f, q) => behaviour(app, { filters: f, limit: num(q.limit) }),
   },
   {
     name: 'community',
     summary: 'Group members vs others: repurchase lift, GMV, group health, join → first order (社群分析)',
-    options: { days: n('repurchase horizon after the first order (90)'), grace_days: n('member = joined within this many days after the first order (3)') },
+    options: { days: whole('repurchase horizon after the first order (90)', 1, DAYS), grace_days: whole('member = joined within this many days after the first order (3)', 0, 365) },
     run: (app, f, q) => communityLift(app, { filters: f, days: num(q.days), graceDays: num(q.grace_days) }),
   },
   {
     name: 'campaigns',
     summary: 'Treatment vs holdout conversion and uplift per campaign (活动增量)',
     filters: false,
-    options: { campaign: { type: 'string', description: 'one campaign id' }, window_days: n('days from the start in which an order converts (default: the campaign length)') },
+    options: { campaign: text('one campaign id'), window_days: whole('days from the start in which an order converts (default: the campaign length)', 1, DAYS) },
     run: (app, _f, q) => campaignUplift(app, { campaign: str(q.campaign), windowDays: num(q.window_days) }),
   },
   {
     name: 'channels',
     summary: 'Channel contribution: first-touch, last-touch and linear attribution (渠道归因)',
-    options: { lookback_days: n('days before an order in which touches count (30)') },
+    options: { lookback_days: whole('days before an order in which touches count (30)', 1, 365) },
     run: (app, f, q) => channelContribution(app, { filters: f, lookbackDays: num(q.lookback_days) }),
   },
   {
@@ -145,7 +143,7 @@ export const INSIGHT_ENDPOINTS: InsightEndpoint[] = [
   {
     name: 'content',
     summary: 'Content performance: reads, likes, shares, attributed orders (内容效果)',
-    options: { attribution_days: { type: 'integer', description: 'days after a read in which an order is attributed', default: 7 } },
+    options: { attribution_days: whole('days after a read in which an order is attributed', 0, 365, 7) },
     run: (app, f, q) => contentScorecard(app, { filters: f, attributionDays: num(q.attribution_days) }),
   },
   {
@@ -158,10 +156,23 @@ export const INSIGHT_ENDPOINTS: InsightEndpoint[] = [
     name: 'customer',
     summary: 'One customer: attributes (masked), tags, consent, scores, preferences, timeline (客户画像)',
     filters: false,
-    options: { id: { type: 'integer', description: 'customer id' }, timeline: { type: 'integer', description: 'timeline entries', default: 50 } },
-    run: (app, _f, q) => {
-      if (q.id === undefined) throw new UserError('no_customer_id', '--id (the customer id) is required.', '需要 --id（客户 ID）。');
-      return customerPortrait(app, Number(q.id), { timeline: num(q.timeline) });
+    options: {
+      id: whole('customer id', 1, Number.MAX_SAFE_INTEGER),
+      phone: text('or: the phone number (normalised as imports are, looked up by its keyed hash)', 64),
+      member_no: text('or: the member number', 128),
+      email: text('or: the e-mail address', 254),
+      unionid: text('or: the WeChat unionid', 128),
+      openid: text('or: the WeChat openid (with app)', 128),
+      app: text("the openid's mini-program / official-account app id (default: any app)", 128),
+      external_userid: text('or: the WeCom external_userid (with corp)', 128),
+      corp: text("the external_userid's WeCom corp id (default: any corp)", 128),
+      timeline: whole('timeline entries', 0, 1000, 50),
+    },
+    run: async (app, _f, q) => {
+      const by = Object.fromEntries(['phone', 'member_no', 'email', 'unionid', 'openid', 'app', 'external_userid', 'corp'].map((k) => [k, str(q[k])])) as CustomerLookup;
+      if (q.id === undefined && !hasLookup(by)) throw new UserError('no_customer_id', '--id (the customer id), or --phone, --member-no, --email, --unionid, --openid or --external-userid, is required.', '需要 --id（客户 ID），或 --phone、--member-no、--email、--unionid、--openid、--external-userid 之一。');
+      const id = q.id !== undefined ? Number(q.id) : await resolveCustomer(app, by);
+      return customerPortrait(app, id, { timeline: num(q.timeline) });
     },
   },
   {

@@ -8,6 +8,7 @@ import { campaignArms } from './queries/campaignArms.ts';
 import { channelAttribution } from './queries/channelAttribution.ts';
 import { staffPerformance } from './queries/staffPerformance.ts';
 import { contentPerformance } from './queries/contentPerformance.ts';
+import { localInstant } from '../domain/time/instant.ts';
 
 async function params(app: App, filters: InsightFilters = {}) {
   const f = checkFilters(filters);
@@ -42,8 +43,13 @@ export async function communityLift(app: App, opts: CommunityOptions = {}) {
   };
 }
 
-/** 活动增量 (A/B + holdout): per campaign, treatment vs holdout conversion and GMV, absolute uplift with a 95% interval. */
+/**
+ * 活动增量 (A/B + holdout): per campaign, treatment vs holdout conversion and GMV, absolute uplift with a 95% interval;
+ * the campaign's start and the window's end in the workspace's zone with their offset.
+ */
 export async function campaignUplift(app: App, opts: { campaign?: string; windowDays?: number } = {}) {
+  await refreshAggregates(app);
+  const tz = await workspaceTimezone(app);
   const rows = await campaignArms(app.warehouse, { ws: app.workspaceId, campaign: opts.campaign ?? null, window_days: opts.windowDays ?? null });
   const ids = [...new Set(rows.map((r) => r.campaign_id))];
   return {
@@ -61,7 +67,7 @@ export async function campaignUplift(app: App, opts: { campaign?: string; window
         const d = t.rate - h.rate;
         uplift = { absolute: d, relative: h.rate ? d / h.rate : null, ci95: [d - 1.96 * se, d + 1.96 * se], gmv_per_member: t.gmv_per_member !== null && h.gmv_per_member !== null ? t.gmv_per_member - h.gmv_per_member : null };
       }
-      return { campaign_id: id, name: arms[0].name, kind: arms[0].kind, from: arms[0].started_at, until: arms[0].until, treatment: t, holdout: h, uplift };
+      return { campaign_id: id, name: arms[0].name, kind: arms[0].kind, from: localInstant(arms[0].started_at, tz), until: localInstant(arms[0].until, tz), treatment: t, holdout: h, uplift };
     }),
   };
 }

@@ -4,6 +4,7 @@ import { isDay, type DayWindow } from '../domain/metrics/periods.ts';
 import type { App } from '../app/context.ts';
 import { sqlFor } from '../store/interfaces.ts';
 import { listTags } from './tags.ts';
+import { analysed } from './scope.ts';
 
 /**
  * The filters every metric takes (筛选条件). Dimensions accept one value or several separated by commas.
@@ -69,13 +70,14 @@ export function filterParams(f: InsightFilters): Record<string, string | null> {
 
 /**
  * The predicate on orders `o` for the dimension filters (not the dates). Fixed text; values are bound.
- * `x = any(string_split($p, ','))` lets one parameter carry a comma-separated list.
+ * `x = any(string_split($p, ','))` lets one parameter carry a comma-separated list. City and segment are the
+ * customer's: an order of a customer analytics may not look at has neither (src/insight/scope.ts).
  */
 export const ORDER_FILTER = `($channel::varchar is null or o.channel in (select unnest(string_split($channel, ','))))
     and ($store::varchar is null or o.store_code in (select unnest(string_split($store, ','))))
     and ($staff::varchar is null or o.staff_code in (select unnest(string_split($staff, ','))))
-    and ($city::varchar is null or o.customer_id in (select id from customers where workspace_id = $ws and city in (select unnest(string_split($city, ',')))))
-    and ($segment::varchar is null or o.customer_id in (select customer_id from customer_tags where workspace_id = $ws and tag = $segment))`;
+    and ($city::varchar is null or o.customer_id in (select id from customers where workspace_id = $ws and city in (select unnest(string_split($city, ','))) and ${analysed('id')}))
+    and ($segment::varchar is null or o.customer_id in (select customer_id from customer_tags where workspace_id = $ws and tag = $segment and ${analysed('customer_id')}))`;
 
 /** The predicate on customers `c` (customer and event metrics). */
 export const CUSTOMER_FILTER = `($channel::varchar is null or c.acquisition_channel in (select unnest(string_split($channel, ','))))

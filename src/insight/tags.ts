@@ -1,22 +1,28 @@
 import type { App } from '../app/context.ts';
 import { UserError } from '../errors.ts';
-import { BUILTIN_TAGS, ruleSchema, type TagRule } from '../domain/segments/tags.ts';
+import { checkRule, type TagRule } from '../domain/segments/tags.ts';
 import { isDay } from '../domain/metrics/periods.ts';
 import { refreshAggregates } from './aggregates.ts';
 import { compileRule } from './tagSql.ts';
 import { query } from './queries/query.ts';
 import { workspaceTimezone } from './timezone.ts';
+import { analysed } from './scope.ts';
+import { definitionsFingerprint, ensureManualTag, saveTagDefinition, storedTags } from './tagDefinitions.ts';
 
 /**
- * 标签: rule tags recomputed incrementally (customers with orders imported or profile changes since the last run;
- * everyone when a definition changed or the reference day moved), and manual tags, which rules never touch.
+ * 标签: rule tags recomputed incrementally (customers with orders imported, profile changes or a change of analytics
+ * scope since the last run; everyone when a definition changed or the reference day moved), and manual tags, which
+ * rules never touch. Only customers analytics may look at carry rule tags, and only theirs count
+ * (src/insight/scope.ts); a manual tag on an excluded customer is kept but neither counted nor added.
+ * Definitions are in the state store (tagDefinitions.ts).
  */
 const SCOPE = {
   duckdb: `create or replace temp table insight_tag_scope as
     select id as customer_id from customers
-    where workspace_id = $ws and status in ('active', 'restricted')
-      and ($all or updated_at >= $since::timestamp
-        or id in (select customer_id from orders where workspace_id = $ws and imported_at >= $since::timestamp))`,
+    where workspace_id = $ws and status = 'active' and ${analysed('id')}
+      and ($all or updated_at >= $at::timestamp
+        or id in (select customer_id from orders where workspace_id = $ws and imported_at > $since::timestamp)
+        or id in (select customer_id from insight_exclusions where workspace_id = $ws and changed_at >= $at::timestamp))`,
 };
 
 /** One row per customer in scope: the fields of src/domain/segments/tags.ts FIELDS. */
@@ -49,78 +55,106 @@ const FEATURES = `with f as (
 
 export interface TagDefinition { name: string; kind: 'rule' | 'manual'; rule: TagRule | null; description: string | null; customers: number }
 
-async function ensureBuiltins(app: App): Promise<void> {
-  for (const t of BUILTIN_TAGS) {
-    await app.warehouse.run(`insert or ignore into tag_definitions (workspace_id, name, kind, rule, description) values ($ws, $n, 'rule', $r::json, $d)`,
-      { ws: app.workspaceId, n: t.name, r: JSON.stringify(t.rule), d: t.description });
-  }
-}
-
+/** Every tag with how many customers analytics may look at carry it. */
 export async function listTags(app: App): Promise<TagDefinition[]> {
-  await ensureBuiltins(app);
-  const rows = await app.warehouse.all(`select d.name, d.kind, d.rule::varchar as rule, d.description, count(t.customer_id) as customers
-    from tag_definitions d left join customer_tags t on t.workspace_id = d.workspace_id and t.tag = d.name
-    where d.workspace_id = $ws group by all order by d.name`, { ws: app.workspaceId });
-  return rows.map((r) => ({ name: String(r.name), kind: r.kind as 'rule' | 'manual', rule: r.rule ? JSON.parse(String(r.rule)) : null, description: (r.description as string) ?? null, customers: Number(r.customers) }));
+  const defs = await storedTags(app);
+  await refreshAggregates(app);
+  const counts = new Map((await app.warehouse.all<{ tag: string; n: number }>(
+    `select tag, count(*) as n from customer_tags where workspace_id = $ws and ${analysed('customer_id')} group by tag`, { ws: app.workspaceId },
+  )).map((r) => [String(r.tag), Number(r.n)]));
+  return defs.map((d) => ({ name: d.name, kind: d.kind, rule: (d.rule as TagRule | null) ?? null, description: d.description, customers: counts.get(d.name) ?? 0 }));
 }
 
-/** Defines (or redefines) a tag: a rule tag with a rule, a manual tag without. */
+/** Defines (or redefines) a tag: a rule tag with a rule (checked against each field's type), a manual tag without. */
 export async function defineTag(app: App, name: string, rule: unknown, description?: string): Promise<void> {
-  if (!name.trim() || name.length > 64) throw new UserError('bad_tag', 'A tag name is 1–64 characters.', '标签名需 1–64 个字符。');
-  let parsed: TagRule | null = null;
-  if (rule !== undefined && rule !== null) {
-    const r = ruleSchema.safeParse(rule);
-    if (!r.success) throw new UserError('bad_rule', `The tag rule is not valid: ${r.error.issues[0]?.message}`, `标签规则无效：${r.error.issues[0]?.message}`);
-    parsed = r.data;
-  }
-  await app.warehouse.run(`insert or replace into tag_definitions (workspace_id, name, kind, rule, description, updated_at)
-    values ($ws, $n, $k, $r::json, $d, current_timestamp)`, { ws: app.workspaceId, n: name, k: parsed ? 'rule' : 'manual', r: parsed ? JSON.stringify(parsed) : null, d: description ?? null });
+  await saveTagDefinition(app, name, rule, description);
 }
 
-/** Adds (or removes) a manual tag on customers. */
+/** Adds (or removes) a manual tag on customers; returns how many rows changed (excluded customers are not tagged). */
 export async function tagCustomers(app: App, tag: string, customerIds: number[], remove = false): Promise<number> {
-  await app.warehouse.transaction(async () => {
-    await app.warehouse.run(`insert or ignore into tag_definitions (workspace_id, name, kind) values ($ws, $n, 'manual')`, { ws: app.workspaceId, n: tag });
-    for (const id of customerIds) {
-      await app.warehouse.run(remove
-        ? `delete from customer_tags where workspace_id = $ws and customer_id = $id and tag = $t`
-        : `insert or replace into customer_tags (workspace_id, customer_id, tag, source) values ($ws, $id, $t, 'manual')`, { ws: app.workspaceId, id, t: tag });
-    }
+  await ensureManualTag(app, tag);
+  if (!remove) await refreshAggregates(app);
+  const ids = [...new Set(customerIds)];
+  return app.warehouse.transaction(async () => {
+    if (remove) return app.warehouse.changes(`delete from customer_tags where workspace_id = $ws and tag = $t and list_contains($ids, customer_id)`, { ws: app.workspaceId, ids, t: tag });
+    return app.warehouse.changes(`insert or replace into customer_tags (workspace_id, customer_id, tag, source)
+      select $ws, id, $t, 'manual' from customers where workspace_id = $ws and list_contains($ids, id) and ${analysed('id')}`, { ws: app.workspaceId, ids, t: tag });
   });
-  return customerIds.length;
 }
 
-export interface RecomputeResult { mode: 'full' | 'incremental'; as_of: string; customers_in_scope: number; tags: Record<string, number> }
+export interface RecomputeResult {
+  mode: 'full' | 'incremental';
+  as_of: string;
+  customers_in_scope: number;
+  tags: Record<string, number>;
+  /** Stored rules that no longer pass the check (written before it existed): left out, with the reason. */
+  skipped: { name: string; reason: string }[];
+}
+
+const SPAN = `select max(order_date)::varchar as d, max(imported_at)::varchar as through, count(*) as n from orders where workspace_id = $ws`;
+const MARK = `select imported_through::varchar as through, refreshed_at::varchar as at, as_of::varchar as as_of, merges as defs
+  from insight_watermarks where workspace_id = $ws and name = 'tags'`;
 
 /** Recomputes the rule tags (incrementally unless `full`); `asOf` is the reference day (default: the last order day). */
 export async function recomputeTags(app: App, opts: { full?: boolean; asOf?: string } = {}): Promise<RecomputeResult> {
   if (opts.asOf !== undefined && !isDay(opts.asOf)) throw new UserError('bad_date', `--as-of must be a day YYYY-MM-DD, not '${opts.asOf}'.`, `--as-of 必须是日期 YYYY-MM-DD，而不是 '${opts.asOf}'。`);
   await refreshAggregates(app);
-  await ensureBuiltins(app);
+  const stored = await storedTags(app);
+  const defsNow = await definitionsFingerprint(app);
   const ws = app.workspaceId;
   const w = app.warehouse;
-  const [span] = await w.all(`select max(order_date)::varchar as d, max(imported_at)::varchar as through, count(*) as n from orders where workspace_id = $ws`, { ws });
+  const [span] = await w.all(SPAN, { ws });
   const asOf = opts.asOf ?? (span.d as string | null) ?? new Date().toISOString().slice(0, 10);
-  const [mark] = await w.all(`select imported_through::varchar as through, refreshed_at::varchar as at, as_of::varchar as as_of from insight_watermarks where workspace_id = $ws and name = 'tags'`, { ws });
-  const [changed] = await w.all(`select count(*) as n from tag_definitions where workspace_id = $ws and updated_at >= $at::timestamp`, { ws, at: mark?.at ?? '1970-01-01' });
-  const full = Boolean(opts.full || !mark || mark.as_of !== asOf || Number(changed.n) > 0);
+  const [mark] = await w.all(MARK, { ws });
+  const full = Boolean(opts.full || !mark || mark.as_of !== asOf || mark.defs !== defsNow);
   const started = (await w.all(`select current_timestamp::timestamp::varchar as t`))[0].t as string;
-  const defs = (await listTags(app)).filter((d) => d.kind === 'rule' && d.rule);
+  const skipped: RecomputeResult['skipped'] = [];
+  const rules: { name: string; rule: TagRule }[] = [];
+  for (const d of stored.filter((x) => x.kind === 'rule' && x.rule)) {
+    const c = checkRule(d.rule);
+    if ('problem' in c) skipped.push({ name: d.name, reason: c.problem.en });
+    else rules.push({ name: d.name, rule: c.rule });
+  }
   const tz = await workspaceTimezone(app);
   const out: Record<string, number> = {};
   let inScope = 0;
   await app.warehouse.transaction(async () => {
-    await query(w, SCOPE, 'tagScope', { ws, all: full, since: mark?.through ?? '1970-01-01' });
+    await query(w, SCOPE, 'tagScope', { ws, all: full, since: mark?.through ?? '1970-01-01', at: mark?.at ?? '1970-01-01' });
     inScope = Number((await w.all(`select count(*) as n from insight_tag_scope`))[0].n);
     await w.run(`delete from customer_tags where workspace_id = $ws and source = 'rule' and customer_id in (select customer_id from insight_tag_scope)`, { ws });
-    for (const d of defs) {
-      const c = compileRule(d.rule!);
+    await w.run(`delete from customer_tags where workspace_id = $ws and source = 'rule' and customer_id in (select customer_id from insight_exclusions where workspace_id = $ws and excluded)`, { ws });
+    for (const d of rules) {
+      const c = compileRule(d.rule);
       await query(w, { duckdb: `insert or ignore into customer_tags (workspace_id, customer_id, tag, source)
         ${FEATURES} select $ws, f.customer_id, $tag, 'rule' from f where ${c.sql}` }, 'tagRule', { ws, tz, asof: asOf, tag: d.name, ...c.params });
     }
-    for (const r of await w.all(`select tag, count(*) as n from customer_tags where workspace_id = $ws group by tag`, { ws })) out[String(r.tag)] = Number(r.n);
-    await w.run(`insert or replace into insight_watermarks (workspace_id, name, imported_through, order_count, refreshed_at, as_of)
-      values ($ws, 'tags', $through::timestamp, $n, $started::timestamp, $asof::date)`, { ws, through: span.through ?? null, n: Number(span.n), started, asof: asOf });
+    for (const r of await w.all(`select tag, count(*) as n from customer_tags where workspace_id = $ws and ${analysed('customer_id')} group by tag`, { ws })) out[String(r.tag)] = Number(r.n);
+    await w.run(`insert or replace into insight_watermarks (workspace_id, name, imported_through, order_count, refreshed_at, as_of, merges)
+      values ($ws, 'tags', $through::timestamp, $n, $started::timestamp, $asof::date, $defs)`, { ws, through: span.through ?? null, n: Number(span.n), started, asof: asOf, defs: defsNow });
   });
-  return { mode: full ? 'full' : 'incremental', as_of: asOf, customers_in_scope: inScope, tags: out };
+  return { mode: full ? 'full' : 'incremental', as_of: asOf, customers_in_scope: inScope, tags: out, skipped };
+}
+
+const PENDING = `select
+    (select max(order_date)::varchar from orders where workspace_id = $ws) as d,
+    (select count(*) from orders where workspace_id = $ws and imported_at > $since::timestamp) as orders,
+    (select count(*) from customers where workspace_id = $ws and updated_at >= $at::timestamp) as customers,
+    (select count(*) from insight_exclusions where workspace_id = $ws and changed_at >= $at::timestamp) as flips`;
+
+/**
+ * The hook for loaders (导入、采集之后): brings the rule tags up to date when anything they depend on changed since
+ * the last recompute — orders imported, customers created or updated (a collection load's identify), a change of
+ * analytics scope, a definition, the reference day — and returns null at the cost of a few counts otherwise.
+ * Incremental: only the customers touched are recomputed.
+ */
+export async function refreshRuleTags(app: App): Promise<RecomputeResult | null> {
+  await refreshAggregates(app);
+  const ws = app.workspaceId;
+  const [mark] = await app.warehouse.all(MARK, { ws });
+  if (!mark) return recomputeTags(app);
+  const [p] = await app.warehouse.all(PENDING, { ws, since: mark.through ?? '1970-01-01', at: mark.at });
+  const asOf = (p.d as string | null) ?? new Date().toISOString().slice(0, 10);
+  const idle = Number(p.orders) === 0 && Number(p.customers) === 0 && Number(p.flips) === 0 && asOf === mark.as_of
+    && mark.defs === (await definitionsFingerprint(app));
+  return idle ? null : recomputeTags(app);
 }

@@ -16,6 +16,9 @@ interface FeatureRows { customers: Float64Array; rows: number[][]; raw: number[]
 
 const bgParams = (p: BgNbdParams) => ({ r: p.r, alpha: p.alpha, a: p.a, bb: p.b });
 
+/** Scoring reads the features of the customers the consent policy permits for analytics only (a fit is a population statistic). */
+const SCORED_FEATURES_SQL = `select * from (${CHURN_FEATURES_SQL.duckdb}) pf where pf.customer_id in (select customer_id from permitted_customers($ws, 'analytics'))`;
+
 /** BG/NBD fitted on what was known at the cut-off (feeds p_no_order). */
 async function repurchaseModelAt(app: App, cut: string): Promise<BgNbdParams> {
   const triplets = (await calibrationSummaries(app.warehouse, app.workspaceId, cut, { triplets: true })).triplets!;
@@ -144,7 +147,7 @@ export async function scoreChurn(app: App, o: { asOf?: string }): Promise<ChurnS
     await app.warehouse.run(`delete from customer_scores where workspace_id = $ws and model = 'churn'`, { ws: app.workspaceId });
     await app.warehouse.run(
       `insert into customer_scores (workspace_id, customer_id, model, score, value, label, version, fitted_at, scored_at, as_of)
-       with f as (${CHURN_FEATURES_SQL.duckdb}),
+       with f as (${SCORED_FEATURES_SQL}),
        t as (select f.*, 1 / (1 + exp(-($b + ${NAMES.map((_, j) => contributionSql(j)).join(' + ')}))) as risk, ${top} as top from f),
        s as (select customer_id, risk, ${reasons('en')} as reasons_en, ${reasons('zh')} as reasons_zh from t)
        select $ws, customer_id, 'churn', k.score, k.value, k.label, $version, $fitted::timestamp, current_timestamp, $cut::date

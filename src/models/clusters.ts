@@ -30,7 +30,10 @@ export interface ClusterFit {
   card: ModelCard;
 }
 
-/** Clusters the buyers as of a day (default: the last order day), stores the card and each customer's cluster. */
+/**
+ * Clusters the buyers as of a day (default: the last order day), stores the card and the cluster of each customer the
+ * consent policy permits for analytics (the centroids are a population statistic; no one else gets a cluster).
+ */
 export async function fitClusters(app: App, o: { asOf?: string; kMax?: number }): Promise<ClusterFit> {
   const asOf = await calibrationEnd(app, o.asOf);
   const ws = app.workspaceId;
@@ -87,7 +90,8 @@ async function writeAssignments(app: App, ids: number[], assignments: number[], 
        from model_cluster_assignments a
        join (select unnest(from_json($en::varchar, '["VARCHAR"]')) as en, unnest(from_json($zh::varchar, '["VARCHAR"]')) as zh,
                unnest(range(0, $k::integer))::integer as cluster) n using (cluster),
-       (values ('cluster'), ('cluster_zh')) k(score)`,
+       (values ('cluster'), ('cluster_zh')) k(score)
+       where a.customer_id in (select customer_id from permitted_customers($ws, 'analytics'))`,
       { ws: app.workspaceId, version: card.version, fitted: card.fittedAt.replace('Z', ''), asof: card.calibrationEnd, en: JSON.stringify(names.map((x) => x.en)), zh: JSON.stringify(names.map((x) => x.zh)), k: names.length });
   });
   await db.run('drop table if exists model_cluster_assignments');

@@ -31,7 +31,8 @@ async function needCard(app: App, model: string): Promise<ModelCard> {
 /**
  * Scores every customer with the latest BG/NBD and Gamma-Gamma cards (客户价值评分): P(alive), expected purchase
  * days in the next 30 days and over the horizon, expected spend per purchase, and the discounted CLV. The
- * expressions are evaluated once per distinct history (x, t_x, T) in JS and joined back to customers in SQL.
+ * expressions are evaluated once per distinct history (x, t_x, T) in JS and joined back to customers in SQL. Only
+ * customers the consent policy permits for analytics are scored (docs/privacy.md, "What each purpose governs").
  */
 export async function scoreClv(app: App, o: { asOf?: string; horizonMonths: number; discountRate: number }): Promise<ClvScoring> {
   const bgCard = await needCard(app, 'bgnbd');
@@ -75,7 +76,7 @@ export async function scoreClv(app: App, o: { asOf?: string; horizonMonths: numb
            -- Gamma-Gamma E[M | x, zbar] (Fader & Hardie 2013 eq. 5); the population mean when x = 0
            $p * ($g + h.x * h.zbar) / ($p * h.x + $q - 1) as spend, t.discounted
          from model_histories h join model_history_scores t using (x, tx_days, t_days)
-         where h.customer_id in (select id from customers where workspace_id = $ws and status in ('active', 'restricted'))
+         where h.customer_id in (select customer_id from permitted_customers($ws, 'analytics'))
        )
        select $ws, customer_id, 'clv', k.score, k.value, null, $version, $fitted::timestamp, current_timestamp, $asOf::date
        from s, lateral (values ('p_alive', p_alive), ('expected_purchases_30d', e30), ('expected_purchases', eh),

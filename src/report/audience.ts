@@ -7,6 +7,7 @@ import type { App } from '../app/context.ts';
 import { consentFilter } from '../privacy/policy.ts';
 import type { Purpose } from '../domain/privacy/consent.ts';
 import type { Recommendation, Text } from './model.ts';
+import { saveTagDefinition } from '../insight/tagDefinitions.ts';
 
 export const MARKETING_CHANNELS: { channel: string; purpose: Purpose }[] = [
   { channel: 'wecom', purpose: 'marketing_wecom' },
@@ -28,9 +29,8 @@ export async function saveAudience(app: App, key: string, rule: Text, selectSql:
     await app.warehouse.run(`delete from customer_tags where workspace_id = $ws and tag = $tag`, { ws, tag });
     await app.warehouse.run(`insert into customer_tags (workspace_id, customer_id, tag, source)
       select distinct $ws, customer_id, $tag, 'report' from (${selectSql}) a where customer_id is not null`, { ...params, ws, tag });
-    await app.warehouse.run(`delete from tag_definitions where workspace_id = $ws and name = $tag`, { ws, tag });
-    await app.warehouse.run(`insert into tag_definitions (workspace_id, name, kind, description) values ($ws, $tag, 'manual', $d)`, { ws, tag, d: `${rule.zh} / ${rule.en}` });
   });
+  await saveTagDefinition(app, tag, null, `${rule.zh} / ${rule.en}`);
   const [r] = await app.warehouse.all(`select count(*) as n from customer_tags where workspace_id = $ws and tag = $tag`, { ws, tag });
   return Number(r.n);
 }

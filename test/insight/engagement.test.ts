@@ -118,8 +118,8 @@ test('portraits: one customer with masked identifiers only, and the population b
   const p = await customerPortrait(app, 1);
   assert.deepEqual(p.identifiers, [{ type: 'phone', masked: '138****5678' }]);
   assert.doesNotMatch(JSON.stringify(p), /secret/);
-  assert.deepEqual([p.value.orders, p.value.gmv, p.preferences.channel, p.preferences.hour, p.scores.rfm?.segment], [3, 180, 'pos', 12, '重要价值']);
-  assert.equal(p.preferences.top_categories[0].value, '绿茶');
+  assert.deepEqual([p.value?.orders, p.value?.gmv, p.preferences?.channel, p.preferences?.hour, p.scores.rfm?.segment], [3, 180, 'pos', 12, '重要价值']);
+  assert.equal(p.preferences?.top_categories[0].value, '绿茶');
   const pop = await populationPortraits(app);
   assert.deepEqual(pop.city, [{ value: '杭州', customers: 4 }, { value: '上海', customers: 1 }]);
   assert.equal(pop.lifecycle_stage.reduce((s, x) => s + x.customers, 0), 5);

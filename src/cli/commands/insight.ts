@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import type { CommandEnv } from '../env.ts';
 import { emit } from '../output.ts';
-import { UserError } from '../../errors.ts';
 import type { InsightFilters } from '../../insight/index.ts';
-import { INSIGHT_ENDPOINTS, type Query } from '../../insight/endpoints.ts';
+import { INSIGHT_ENDPOINTS } from '../../insight/endpoints.ts';
+import { readOptions } from '../../insight/options.ts';
 import { HUMAN } from './insightHuman.ts';
 
 export function filtersOf(o: Record<string, unknown>): InsightFilters {
@@ -33,25 +33,14 @@ export function registerInsight(program: Command, env: CommandEnv): void {
         .option('--segment <tag>', 'a tag / saved segment');
     }
     for (const [name, o] of Object.entries(e.options)) {
-      const desc = `${o.description}${o.enum ? ` (${o.enum.join(' | ')})` : ''}`;
+      const range = o.type !== 'string' && o.minimum !== undefined && o.maximum !== undefined && o.maximum < 1e9 ? ` [${o.minimum}–${o.maximum}]` : '';
+      const desc = `${o.description}${o.enum ? ` (${o.enum.join(' | ')})` : ''}${range}`;
       if (o.default !== undefined) c.option(`--${kebab(name)} <value>`, desc, String(o.default));
       else c.option(`--${kebab(name)} <value>`, desc);
     }
     c.option('--json', 'machine-readable output');
     c.action(async (opts: Record<string, unknown>) => {
-      const q: Query = {};
-      for (const [name, o] of Object.entries(e.options)) {
-        const v = opts[camel(name)];
-        if (v === undefined) continue;
-        if (o.type !== 'string') {
-          const x = Number(v);
-          if (!Number.isFinite(x)) throw new UserError('bad_number', `--${kebab(name)} must be a number, not '${String(v)}'.`, `--${kebab(name)} 必须是数字，而不是 '${String(v)}'。`);
-          q[name] = x;
-        } else {
-          if (o.enum && !o.enum.includes(String(v))) throw new UserError('bad_option', `--${kebab(name)} must be one of ${o.enum.join(', ')}.`, `--${kebab(name)} 必须是 ${o.enum.join('、')} 之一。`);
-          q[name] = String(v);
-        }
-      }
+      const q = readOptions(e.options, Object.fromEntries(Object.keys(e.options).map((name) => [name, opts[camel(name)]])), 'cli', { filters: e.filters !== false });
       const r = await env.withApp((app) => e.run(app, filtersOf(opts), q));
       emit(env.output, opts.json as boolean, r, () => (HUMAN[e.name] ?? ((x: unknown) => JSON.stringify(x, null, 2)))(r));
     });

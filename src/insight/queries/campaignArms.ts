@@ -1,10 +1,12 @@
 import type { Warehouse } from '../../store/interfaces.ts';
 import { query } from './query.ts';
+import { analysed } from '../scope.ts';
 
 /**
  * Campaign holdout comparison (活动增量): per campaign and arm (treatment / holdout), members, those with any order
  * (not cancelled) in [started_at, started_at + window), and their GMV there. The window is $window_days when given,
- * else ended_at − started_at, else 30 days.
+ * else ended_at − started_at, else 30 days. Members analytics may not look at are left out of both arms
+ * (src/insight/scope.ts).
  */
 const SQL = {
   duckdb: `with c as (
@@ -12,7 +14,7 @@ const SQL = {
         started_at + to_days(coalesce($window_days::integer, date_diff('day', started_at, ended_at)::integer, 30)) as until
       from campaigns where workspace_id = $ws and started_at is not null and ($campaign::varchar is null or campaign_id = $campaign)
     ),
-    m as (select cm.campaign_id, cm.customer_id, cm.arm from campaign_members cm join c using (campaign_id) where cm.workspace_id = $ws),
+    m as (select cm.campaign_id, cm.customer_id, cm.arm from campaign_members cm join c using (campaign_id) where cm.workspace_id = $ws and ${analysed('cm.customer_id')}),
     o as (
       select m.campaign_id, m.customer_id, count(o.order_id) as orders, coalesce(sum(o.gross_amount), 0) as gmv
       from m join c using (campaign_id)

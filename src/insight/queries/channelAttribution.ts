@@ -1,12 +1,14 @@
 import type { Warehouse } from '../../store/interfaces.ts';
 import { query } from './query.ts';
 import { ORDER_FILTER } from '../filters.ts';
+import { analysed } from '../scope.ts';
 
 /**
  * Channel attribution (渠道归因) of the window's orders: touches are the customer's events carrying a channel
  * (properties.channel, else properties.utm_source), other than the order itself, in the $lookback_days days up to
  * the order. First touch, last touch, or linear (equal shares per touch) credit of the order's GMV; an order without
- * touches is credited to its own channel.
+ * touches is credited to its own channel — as is every order of a customer analytics may not look at, whose events are
+ * never read (src/insight/scope.ts).
  */
 const SQL = {
   duckdb: `with o as (
@@ -18,7 +20,7 @@ const SQL = {
       select o.order_id, coalesce(e.properties->>'channel', (e.properties->>'utm_source')) as ch, e.occurred_at
       from o join events e on e.workspace_id = $ws and e.customer_id = o.customer_id
         and e.occurred_at <= o.ordered_at and e.occurred_at >= o.ordered_at - to_days($lookback_days::integer)
-        and e.type <> 'order' and coalesce(e.properties->>'channel', (e.properties->>'utm_source')) is not null
+        and e.type <> 'order' and coalesce(e.properties->>'channel', (e.properties->>'utm_source')) is not null and ${analysed('e.customer_id')}
     ),
     touches as (select order_id, arg_min(ch, occurred_at) as first_ch, arg_max(ch, occurred_at) as last_ch, count(*) as n from t group by order_id),
     credit as (

@@ -1,6 +1,7 @@
 import type { Warehouse } from '../../store/interfaces.ts';
 import { query } from './query.ts';
 import { ORDER_FILTER } from '../filters.ts';
+import { analysed } from '../scope.ts';
 
 /**
  * Cohort retention cells (留存 / 同期群): cohort = the period of a customer's first order, offset k = periods since;
@@ -9,7 +10,8 @@ import { ORDER_FILTER } from '../filters.ts';
  *
  * Two sources with one meaning: the per-customer-month aggregate, which carries each customer's cohort month (month
  * periods, no order-level filter: one grouped scan, no join), and the
- * orders themselves (any period, channel / store / staff filters: the cohort is then the first order in scope).
+ * orders themselves (any period, channel / store / staff filters: the cohort is then the first order in scope). Both
+ * hold only customers analytics may look at (src/insight/scope.ts).
  */
 const FROM_AGGREGATE = {
   duckdb: `with cp as (
@@ -31,7 +33,7 @@ const FROM_ORDERS = {
   duckdb: `with cp as (
       select distinct o.customer_id, date_trunc($unit, o.order_date)::date as p
       from orders o
-      where o.workspace_id = $ws and o.status <> 'cancelled' and o.customer_id is not null and ${ORDER_FILTER}
+      where o.workspace_id = $ws and o.status <> 'cancelled' and o.customer_id is not null and ${analysed('o.customer_id')} and ${ORDER_FILTER}
     ),
     co as (select customer_id, min(p) as cohort from cp group by customer_id)
     select co.cohort::varchar as cohort, date_diff($unit, co.cohort, cp.p) as k, count(*) as customers,

@@ -1,15 +1,16 @@
 import type { Warehouse } from '../../store/interfaces.ts';
 import { query } from './query.ts';
+import { anonymousOrAnalysed } from '../scope.ts';
 
 /**
  * Content performance (内容效果) per content item (events.properties.content_id): reads, readers, likes, shares in
  * the window; attributed orders = readers' orders (not cancelled) within $attr_days days after their first read of
- * it, with their GMV.
+ * it, with their GMV. Events of customers analytics may not look at are left out (src/insight/scope.ts).
  */
 const SQL = {
   duckdb: `with e as (
       select (e.properties->>'content_id') as content_id, e.customer_id, e.type, e.occurred_at from events e
-      where e.workspace_id = $ws and e.event_date between $from::date and $to::date
+      where e.workspace_id = $ws and e.event_date between $from::date and $to::date and ${anonymousOrAnalysed('e.customer_id')}
         and e.type in ('content_read', 'content_like', 'content_share') and (e.properties->>'content_id') is not null
     ),
     r as (select content_id, customer_id, min(occurred_at) as at from e where type = 'content_read' and customer_id is not null group by all),

@@ -1,11 +1,13 @@
 import type { Warehouse } from '../../store/interfaces.ts';
 import { query } from './query.ts';
+import { anonymousOrAnalysed } from '../scope.ts';
 
 /**
  * Ordered funnel (漏斗) over events: a unit (a session — events.properties.session_id or session, else the actor's day — or a
  * customer) reaches step k when it has an event of step k's type at or after its step k−1 time and within
  * $window_hours of its first step. Step types are bound ($s0 … $sN); the text repeats one fixed template per step.
- * Breakdown: one of the fixed expressions in BREAKDOWN.
+ * Breakdown: one of the fixed expressions in BREAKDOWN. Events of customers analytics may not look at are left out
+ * (src/insight/scope.ts); anonymous visitors count.
  */
 export const BREAKDOWN = {
   none: `'all'`,
@@ -27,7 +29,7 @@ function funnelSql(steps: number, unit: FunnelUnit, by: Breakdown): string {
   const parts = [`e as (
       select ${UNIT[unit]} as unit, e.type, e.occurred_at, ${BREAKDOWN[by]} as b
       from events e left join customers c on c.workspace_id = e.workspace_id and c.id = e.customer_id
-      where e.workspace_id = $ws and e.event_date between $from::date and $to::date
+      where e.workspace_id = $ws and e.event_date between $from::date and $to::date and ${anonymousOrAnalysed('e.customer_id')}
         and e.type in (${Array.from({ length: steps }, (_, i) => `$s${i}`).join(', ')})
         and ($city::varchar is null or c.city in (select unnest(string_split($city, ','))))
         and ($segment::varchar is null or e.customer_id in (select customer_id from customer_tags where workspace_id = $ws and tag = $segment))

@@ -1,21 +1,23 @@
 import type { Warehouse } from '../../store/interfaces.ts';
 import { query } from './query.ts';
+import { analysed, anonymousOrAnalysed } from '../scope.ts';
 
 /**
  * Group health (社群健康度) per group: members at the window's end, members who posted (group_message events with
  * properties.group_id) in the window, messages, and the GMV and repurchase rate (≥ 2 orders ÷ ≥ 1) of its members
  * in the window. Plus members vs non-members overall (GMV per customer, repurchase) and join → first order: of
- * customers joining a group in the window with no earlier order, the share ordering within $days days.
+ * customers joining a group in the window with no earlier order, the share ordering within $days days. Only
+ * customers analytics may look at count, and only their messages (src/insight/scope.ts).
  */
 const PER_GROUP = {
   duckdb: `with mem as (
       select distinct group_id, customer_id from group_members
-      where workspace_id = $ws and timezone($tz, timezone('UTC', joined_at))::date <= $to::date
+      where workspace_id = $ws and ${analysed('customer_id')} and timezone($tz, timezone('UTC', joined_at))::date <= $to::date
         and (left_at is null or timezone($tz, timezone('UTC', left_at))::date > $to::date)
     ),
     msg as (
       select (e.properties->>'group_id') as group_id, e.customer_id from events e
-      where e.workspace_id = $ws and e.type = 'group_message' and e.event_date between $from::date and $to::date
+      where e.workspace_id = $ws and e.type = 'group_message' and e.event_date between $from::date and $to::date and ${anonymousOrAnalysed('e.customer_id')}
     ),
     po as (
       select customer_id, count(*) as orders, sum(gross_amount) as gmv from orders
@@ -34,7 +36,7 @@ const PER_GROUP = {
 const MEMBERS_VS_OTHERS = {
   duckdb: `with mem as (
       select distinct customer_id from group_members
-      where workspace_id = $ws and timezone($tz, timezone('UTC', joined_at))::date <= $to::date
+      where workspace_id = $ws and ${analysed('customer_id')} and timezone($tz, timezone('UTC', joined_at))::date <= $to::date
         and (left_at is null or timezone($tz, timezone('UTC', left_at))::date > $to::date)
     ),
     po as (
@@ -44,7 +46,7 @@ const MEMBERS_VS_OTHERS = {
     base as (
       select c.id, c.id in (select customer_id from mem) as member, coalesce(po.orders, 0) as orders, coalesce(po.gmv, 0) as gmv
       from customers c left join po on po.customer_id = c.id
-      where c.workspace_id = $ws and c.status in ('active', 'restricted')
+      where c.workspace_id = $ws and c.status = 'active' and ${analysed('c.id')}
     )
     select member, count(*) as customers, count(*) filter (where orders >= 1) as buyers, count(*) filter (where orders >= 2) as repeat_buyers, sum(gmv) as gmv
     from base group by member`,
@@ -52,7 +54,7 @@ const MEMBERS_VS_OTHERS = {
 
 const JOIN_TO_FIRST_ORDER = {
   duckdb: `with j as (
-      select customer_id, min(joined_at) as joined_at from group_members where workspace_id = $ws group by customer_id
+      select customer_id, min(joined_at) as joined_at from group_members where workspace_id = $ws and ${analysed('customer_id')} group by customer_id
     ),
     f as (select customer_id, min(ordered_at) as first_at from orders where workspace_id = $ws and status <> 'cancelled' and customer_id is not null group by customer_id),
     x as (

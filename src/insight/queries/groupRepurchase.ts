@@ -1,15 +1,17 @@
 import type { Warehouse } from '../../store/interfaces.ts';
 import { query } from './query.ts';
+import { analysed } from '../scope.ts';
 
 /**
  * Community lift (社群复购提升): buyers whose first order falls in the window and at least $days days before the
  * last order in the store; repurchased = a second order (not cancelled) within $days days of the first order's
- * time; member = joined any group no later than $grace_days days after that first order.
+ * time; member = joined any group no later than $grace_days days after that first order. Customers analytics may
+ * look at only (src/insight/scope.ts).
  */
 const SQL = {
   duckdb: `with o as (
       select customer_id, ordered_at, gross_amount from orders
-      where workspace_id = $ws and status <> 'cancelled' and customer_id is not null
+      where workspace_id = $ws and status <> 'cancelled' and customer_id is not null and ${analysed('customer_id')}
     ),
     f as (select customer_id, min(ordered_at) as first_at from o group by customer_id),
     e as (select max(ordered_at) as last_at from o),

@@ -1,15 +1,16 @@
 import type { Warehouse } from '../../store/interfaces.ts';
 import { query } from './query.ts';
 import { ORDER_FILTER } from '../filters.ts';
+import { analysed } from '../scope.ts';
 
 /**
  * Inter-purchase times (复购间隔): days between consecutive order days of a customer, for second-and-later order
- * days falling in the window. Bins, mean and quartiles.
+ * days falling in the window (customers analytics may look at only). Bins, mean and quartiles.
  */
 const SQL = {
   duckdb: `with d as (
       select o.customer_id, o.order_date as d from orders o
-      where o.workspace_id = $ws and o.status <> 'cancelled' and o.customer_id is not null and o.order_date <= $to::date and ${ORDER_FILTER}
+      where o.workspace_id = $ws and o.status <> 'cancelled' and o.customer_id is not null and ${analysed('o.customer_id')} and o.order_date <= $to::date and ${ORDER_FILTER}
       group by all
     ),
     g as (select d, d - lag(d) over (partition by customer_id order by d) as gap from d)

@@ -1,6 +1,7 @@
 import type { Warehouse } from '../../store/interfaces.ts';
 import { query, numbers } from './query.ts';
 import { CUSTOMER_FILTER, ORDER_FILTER } from '../filters.ts';
+import { analysed } from '../scope.ts';
 
 /**
  * Customer-base and engagement KPIs of one window (docs/metrics.md, 客户 / 触达 / 内容 / 社群 / 转化): the customer
@@ -11,7 +12,7 @@ import { CUSTOMER_FILTER, ORDER_FILTER } from '../filters.ts';
  * join every customer to the aggregate.
  * "Ordered after X" means an order (not cancelled) on the day of X or within $attr_days days after it; only the orders
  * of customers with an event in the window are read for it. Active customers are those with an event or an order in
- * the window; the ordering ones come from the per-customer aggregate when the window holds every order and no
+ * the window; only customers analytics may look at count (src/insight/scope.ts); the ordering ones come from the per-customer aggregate when the window holds every order and no
  * order-level filter applies (`whole`, see kpiOrderCustomers.ts), else from the orders.
  */
 const LOCAL = (col: string) => `timezone($tz, timezone('UTC', ${col}))::date`;
@@ -19,7 +20,7 @@ const LOCAL = (col: string) => `timezone($tz, timezone('UTC', ${col}))::date`;
 const sql = (ordering: string) => `with c as (
       select c.id, ${LOCAL('c.registered_at')} as reg_day, least(${LOCAL('c.registered_at')}, ${LOCAL('c.acquired_at')}) as seen
       from customers c
-      where c.workspace_id = $ws and c.status in ('active', 'restricted') and ${CUSTOMER_FILTER}
+      where c.workspace_id = $ws and c.status = 'active' and ${analysed('c.id')} and ${CUSTOMER_FILTER}
     ),
     a as (select customer_id, first_order_date from insight_customer_agg where workspace_id = $ws),
     e as (
@@ -82,7 +83,7 @@ const ORDERING = {
   whole: `select a.customer_id from insight_customer_agg a where a.workspace_id = $ws
           and ($city::varchar is null or a.customer_id in (select id from customers where workspace_id = $ws and city in (select unnest(string_split($city, ',')))))
           and ($segment::varchar is null or a.customer_id in (select customer_id from customer_tags where workspace_id = $ws and tag = $segment))`,
-  orders: `select o.customer_id from orders o where o.workspace_id = $ws and o.status <> 'cancelled' and o.customer_id is not null
+  orders: `select o.customer_id from orders o where o.workspace_id = $ws and o.status <> 'cancelled' and o.customer_id is not null and ${analysed('o.customer_id')}
           and o.order_date between $from::date and $to::date and ${ORDER_FILTER}`,
 };
 const SQL = { whole: { duckdb: sql(ORDERING.whole) }, orders: { duckdb: sql(ORDERING.orders) } };

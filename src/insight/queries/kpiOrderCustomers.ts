@@ -1,11 +1,13 @@
 import type { Warehouse } from '../../store/interfaces.ts';
 import { query, numbers } from './query.ts';
 import { ORDER_FILTER } from '../filters.ts';
+import { analysed } from '../scope.ts';
 
 /**
  * Ordering customers of one window (docs/metrics.md, 交易指标): customers who ordered, repeat customers (≥ 2 orders
  * in the window), their orders, new customers (first order ever in the window), and churn from the previous period
- * [$pfrom, $pto]. Cancelled orders never count. Params: $ws, $from, $to, $pfrom, $pto and the dimension filters.
+ * [$pfrom, $pto]. Cancelled orders never count, nor customers analytics may
+ * not look at (src/insight/scope.ts: the aggregate holds only the others; the orders path leaves them out). Params: $ws, $from, $to, $pfrom, $pto and the dimension filters.
  *
  * Two sources with one meaning:
  * - `whole`: the per-customer aggregate, when the window holds every order of the workspace and no order-level
@@ -28,7 +30,7 @@ const SQL = {
         select o.customer_id, count(*) filter (where o.order_date >= $from::date) as n,
           bool_or(o.order_date between $pfrom::date and $pto::date) as prev
         from orders o
-        where o.workspace_id = $ws and o.status <> 'cancelled' and o.customer_id is not null
+        where o.workspace_id = $ws and o.status <> 'cancelled' and o.customer_id is not null and ${analysed('o.customer_id')}
           and (o.order_date between $from::date and $to::date or o.order_date between $pfrom::date and $pto::date)
           and ${ORDER_FILTER}
         group by o.customer_id

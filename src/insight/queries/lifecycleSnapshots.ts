@@ -1,18 +1,19 @@
 import type { Warehouse } from '../../store/interfaces.ts';
 import { query } from './query.ts';
 import { CUSTOMER_FILTER } from '../filters.ts';
+import { analysed } from '../scope.ts';
 
 /**
  * Each customer's lifecycle stage at each snapshot day (month ends from $from to $to, plus $asof), by the rule of
  * src/domain/segments/lifecycle.ts `stageOf` (without P(alive)). Customers count from the day they are known
- * (registration, acquisition or first order). Returns counts per (day, stage) and transitions between consecutive
+ * (registration, acquisition or first order); only customers analytics may look at (src/insight/scope.ts). Returns counts per (day, stage) and transitions between consecutive
  * month ends. With $use_p_alive, the $asof snapshot takes a model's P(alive) (customer_scores, score p_alive) for
  * dormant / churned where one exists, as `stageOf` does.
  */
 const BASE = `with c as (
       select c.id as customer_id, least(timezone($tz, timezone('UTC', c.registered_at))::date, timezone($tz, timezone('UTC', c.acquired_at))::date, a.first_order_date) as known_since
       from customers c left join insight_customer_agg a on a.workspace_id = c.workspace_id and a.customer_id = c.id
-      where c.workspace_id = $ws and c.status in ('active', 'restricted') and ${CUSTOMER_FILTER}
+      where c.workspace_id = $ws and c.status = 'active' and ${analysed('c.id')} and ${CUSTOMER_FILTER}
     ),
     days as (
       select customer_id, order_date as d from orders

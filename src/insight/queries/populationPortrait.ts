@@ -1,9 +1,10 @@
 import type { Warehouse } from '../../store/interfaces.ts';
 import { query } from './query.ts';
 import { CUSTOMER_FILTER } from '../filters.ts';
+import { analysed } from '../scope.ts';
 
 /**
- * Population portrait (人群画像): the customer base (active / restricted, known by $to) counted by gender, age band
+ * Population portrait (人群画像): the customer base (customers analytics may look at, src/insight/scope.ts, known by $to) counted by gender, age band
  * (at $to), city, city tier, acquisition channel, spend band (all-time GMV), member tier (as imported) and the
  * spend-based tier is in tiers.ts; lifecycle stages come from lifecycle.ts.
  */
@@ -11,7 +12,7 @@ const SQL = {
   duckdb: `with c as (
       select c.*, a.gmv::double as gmv, year($to::date) - c.birth_year as age
       from customers c left join insight_customer_agg a on a.workspace_id = c.workspace_id and a.customer_id = c.id
-      where c.workspace_id = $ws and c.status in ('active', 'restricted') and ${CUSTOMER_FILTER}
+      where c.workspace_id = $ws and c.status = 'active' and ${analysed('c.id')} and ${CUSTOMER_FILTER}
         and coalesce(least(timezone($tz, timezone('UTC', c.registered_at))::date, timezone($tz, timezone('UTC', c.acquired_at))::date, a.first_order_date), $to::date) <= $to::date
     )
     select 'gender' as dim, coalesce(gender, 'unknown') as value, count(*) as customers from c group by all

@@ -2,11 +2,12 @@ import type { Warehouse } from '../../store/interfaces.ts';
 import { sqlFor } from '../../store/interfaces.ts';
 import { query } from './query.ts';
 import { ORDER_FILTER } from '../filters.ts';
+import { analysed } from '../scope.ts';
 
 /**
  * RFM per customer (src/domain/segments/rfm.ts has the rules): R = days from the last order to the reference date
  * $ref, F = orders, M = GMV of those orders, over orders on or before $asof (and from $from when given). High / low
- * against $tr / $tf / $tm, or the population means when those are null; 1–5 scores from the ascending "min" rank:
+ * against $tr / $tf / $tm (customers analytics may look at only: src/insight/scope.ts), or the population means when those are null; 1–5 scores from the ascending "min" rank:
  * 1 + (5 × (rank − 1)) // n (R ranked by days descending). Returns one row per (scores, high/low) combination.
  *
  * The scores without a sort per customer: with L = how many customers have a strictly smaller value (rank − 1),
@@ -23,7 +24,7 @@ const PER_CUSTOMER = {
         and ($segment::varchar is null or a.customer_id in (select customer_id from customer_tags where workspace_id = $ws and tag = $segment))`,
   orders: `select o.customer_id, date_diff('day', max(o.order_date), $ref::date) as r, count(*) as f, sum(o.gross_amount) as m
       from orders o
-      where o.workspace_id = $ws and o.status <> 'cancelled' and o.customer_id is not null
+      where o.workspace_id = $ws and o.status <> 'cancelled' and o.customer_id is not null and ${analysed('o.customer_id')}
         and o.order_date <= $asof::date and ($from::date is null or o.order_date >= $from::date) and ${ORDER_FILTER}
       group by o.customer_id`,
 };

@@ -1,15 +1,16 @@
 import type { Warehouse } from '../../store/interfaces.ts';
 import { query } from './query.ts';
+import { analysed } from '../scope.ts';
 
 /**
  * First → second order conversion (首单→二单转化): of customers whose first order day falls in the window and is at
  * least D days before the last order day of the workspace, the share with a second order day within D days, for
- * D = 30, 60, 90, 180, 365 (each with its own eligible base); and ever (within_days null: everyone, by the data's end).
+ * D = 30, 60, 90, 180, 365 (each with its own eligible base; customers analytics may look at only); and ever (within_days null: everyone, by the data's end).
  */
 const SQL = {
   duckdb: `with d as (
       select customer_id, order_date as d, row_number() over (partition by customer_id order by order_date) as n
-      from (select distinct customer_id, order_date from orders where workspace_id = $ws and status <> 'cancelled' and customer_id is not null)
+      from (select distinct customer_id, order_date from orders where workspace_id = $ws and status <> 'cancelled' and customer_id is not null and ${analysed('customer_id')})
     ),
     fs as (
       select customer_id, max(d) filter (where n = 1) as first_d, max(d) filter (where n = 2) as second_d from d where n <= 2 group by customer_id

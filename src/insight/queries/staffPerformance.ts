@@ -1,15 +1,17 @@
 import type { Warehouse } from '../../store/interfaces.ts';
 import { query } from './query.ts';
+import { analysed } from '../scope.ts';
 
 /**
  * Store-guide performance (导购业绩) per staff code: WeCom contacts owned at the window's end, of them active
  * (ordered in the window), their GMV and repurchase rate (≥ 2 orders ÷ ≥ 1) in the window, and the orders and GMV
- * credited to the guide (orders.staff_code).
+ * credited to the guide (orders.staff_code). Contacts are the customers analytics may look at (src/insight/scope.ts);
+ * credited orders are the brand's totals, every order counted.
  */
 const SQL = {
   duckdb: `with own as (
       select distinct staff_code, customer_id from contact_ownership
-      where workspace_id = $ws and timezone($tz, timezone('UTC', added_at))::date <= $to::date
+      where workspace_id = $ws and ${analysed('customer_id')} and timezone($tz, timezone('UTC', added_at))::date <= $to::date
         and (removed_at is null or timezone($tz, timezone('UTC', removed_at))::date > $to::date)
     ),
     po as (

@@ -11,6 +11,7 @@ import { sqlFor } from '../../store/interfaces.ts';
 import type { Recommendation } from '../model.ts';
 import { isSignificant, twoProportionZ } from '../domain/stats.ts';
 import { daysBetween } from './util.ts';
+import { instantMs } from '../../domain/time/instant.ts';
 
 /** One arm as the report uses it. */
 export interface CampaignArm {
@@ -39,7 +40,7 @@ type Uplift = Awaited<ReturnType<typeof campaignUplift>>['campaigns'][number];
 
 /** The insight engine's campaign arms → the report's results, with the two-proportion test on conversion. */
 export function campaignResults(campaigns: Uplift[], tz: string, channels: Map<string, string | null>): CampaignResult[] {
-  const day = (ts: string) => new Date(`${String(ts).replace(' ', 'T')}Z`).toLocaleDateString('sv-SE', { timeZone: tz });
+  const day = (ts: string) => new Date(instantMs(ts)).toLocaleDateString('sv-SE', { timeZone: tz });
   return campaigns.flatMap((c) => {
     if (!c.treatment) return [];
     const base = { name: c.name, channel: channels.get(c.campaign_id) ?? null, started: day(c.from), ended: day(c.until) };

@@ -18,6 +18,7 @@ import { unmaskRoutes } from './unmask.ts';
 import { loginRoutes } from './login.ts';
 import { installDurableWrites } from '../durable.ts';
 import { workspaceRoutes } from './workspace.ts';
+import { customerRoutes } from './customers.ts';
 
 /** Every route group, registered explicitly (no magic discovery). */
 export async function registerRoutes(server: FastifyInstance, app: App, opts: ServerOptions): Promise<void> {
@@ -26,6 +27,7 @@ export async function registerRoutes(server: FastifyInstance, app: App, opts: Se
   await cliRoutes(server, app, opts.cliToken);
   await reportRoutes(server, app);
   await insightRoutes(server, app);
+  await customerRoutes(server, app);
   await lintRoutes(server);
   await auditRoutes(server, app);
   await collectRoutes(server, app);
